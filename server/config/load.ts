@@ -1,0 +1,104 @@
+// Config = defaults ← file ← environment, validated once at start. A bad value stops start-up
+// with a message that names the key, because an owner editing JSON by hand deserves that much.
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { ConfigSchema, type Config } from './schema.ts';
+
+export class ConfigError extends Error {
+  readonly code = 'HL_ERR_CONFIG';
+}
+
+/** Named environment variables an owner is likely to set, mapped to config paths. */
+const ENV_KEYS: Record<string, string> = {
+  PORT: 'port',
+  HOST: 'host',
+  HOMELINE_PUBLIC_URL: 'publicUrl',
+  HOMELINE_DATA_DIR: 'dataDir',
+  HOMELINE_LOG_LEVEL: 'logLevel',
+  HOMELINE_ALLOWED_ORIGINS: 'allowedOrigins',
+  HOMELINE_SIP_DOMAIN: 'sip.domain',
+  HOMELINE_UPSTREAM: 'upstream.kind',
+  HOMELINE_ASTERISK_WS_URL: 'upstream.asteriskWsUrl',
+  HOMELINE_ARI_URL: 'ari.url',
+  HOMELINE_ARI_USER: 'ari.user',
+  HOMELINE_ARI_PASSWORD: 'ari.password',
+  HOMELINE_IVR_MENU: 'ivr.menuFile',
+};
+
+function setPath(obj: Record<string, any>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = obj;
+  for (const p of parts.slice(0, -1)) node = node[p] && typeof node[p] === 'object' ? node[p] : (node[p] = {});
+  node[parts.at(-1)!] = value;
+}
+
+/** `HOMELINE__limits__wsPerIp=8` sets any key; values are parsed as JSON when they parse. */
+function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined || raw === '') continue;
+    let path = ENV_KEYS[name];
+    if (!path && name.startsWith('HOMELINE__')) path = name.slice('HOMELINE__'.length).split('__').join('.');
+    if (!path) continue;
+    let value: unknown = raw;
+    if (path === 'allowedOrigins') value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (/^[\[{]|^-?\d+(\.\d+)?$|^(true|false)$/.test(raw)) {
+      try { value = JSON.parse(raw); } catch { /* keep the string; validation names it */ }
+    }
+    setPath(out, path, value);
+  }
+  return out;
+}
+
+function merge(base: any, over: any): any {
+  if (Array.isArray(over) || typeof over !== 'object' || over === null) return over;
+  const out = { ...(typeof base === 'object' && base && !Array.isArray(base) ? base : {}) };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+  return out;
+}
+
+export interface LoadOptions {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: Record<string, unknown>;
+}
+
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? env.HOMELINE_CONFIG ?? (existsSync('homeline.config.json') ? 'homeline.config.json' : undefined);
+  let fromFile: unknown = {};
+  if (file) {
+    try {
+      fromFile = JSON.parse(readFileSync(resolve(file), 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
+    }
+  }
+  const raw = merge(merge(fromFile, envOverrides(env)), opts.overrides ?? {});
+  return validateConfig(raw);
+}
+
+export function validateConfig(raw: unknown): Config {
+  const value = Value.Default(ConfigSchema, structuredClone(raw ?? {}));
+  const errors = [...Value.Errors(ConfigSchema, value)];
+  if (errors.length) {
+    const lines = errors.slice(0, 5).map((e) => {
+      const key = e.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
+      return `  ${key}: ${e.message} (got ${JSON.stringify(e.value)?.slice(0, 60)})`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = value as Config;
+  if (config.rtp.portStart >= config.rtp.portEnd) throw new ConfigError('invalid configuration:\n  rtp.portStart: must be below rtp.portEnd');
+  const users = config.visitor.targets.map((t) => t.user);
+  if (new Set(users).size !== users.length) throw new ConfigError('invalid configuration:\n  visitor.targets: each user must be unique');
+  if (users.includes(config.owner.extension)) throw new ConfigError('invalid configuration:\n  visitor.targets: the owner browser extension cannot be a visitor target; use kind "owner"');
+  return config;
+}
+
+/** Which upstream actually runs: `auto` means Asterisk only when its WebSocket URL is set. */
+export function upstreamKind(config: Config): 'embedded' | 'asterisk' {
+  if (config.upstream.kind !== 'auto') return config.upstream.kind;
+  return config.upstream.asteriskWsUrl ? 'asterisk' : 'embedded';
+}

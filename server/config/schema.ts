@@ -1,0 +1,146 @@
+// The one description of homeline's configuration: defaults, types and limits live here, so the
+// file, the environment overrides and the Asterisk generator all agree on the same shape.
+import { Type, type Static } from '@sinclair/typebox';
+
+const Extension = Type.String({ pattern: '^[0-9]{2,6}$', description: 'a dialable home extension' });
+const TargetUser = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'SIP user part a visitor may call' });
+
+export const VisitorTargetSchema = Type.Object(
+  {
+    user: TargetUser,
+    label: Type.String({ minLength: 1, maxLength: 80 }),
+    // What the target rings. In the embedded upstream only `owner-browser` is meaningful (the
+    // registered owner tabs); in Asterisk the dialplan of [from-web] decides (see asterisk/).
+    kind: Type.Union([Type.Literal('owner'), Type.Literal('ivr'), Type.Literal('extension')]),
+    extensions: Type.Optional(Type.Array(Extension, { maxItems: 16 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+    /** Public base URL the browser uses for the edge, e.g. https://call.example.org. Derived from host:port when empty. */
+    publicUrl: Type.String({ default: '' }),
+    /** Where first-run secrets and runtime state live (git-ignored). */
+    dataDir: Type.String({ default: '.homeline' }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+    /** Browser origins allowed to fetch tokens and open /sip. The edge's own origin is always allowed. */
+    allowedOrigins: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    sip: Type.Object(
+      {
+        /** SIP domain of every URI the edge hands out; home.arpa is the RFC 8375 home-network name. */
+        domain: Type.String({ pattern: '^[a-z0-9.-]+$', default: 'home.arpa' }),
+        /** Largest WebSocket frame (one SIP message) accepted from a client, bytes. */
+        maxMessageBytes: Type.Integer({ minimum: 1024, maximum: 1048576, default: 16384 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    owner: Type.Object(
+      {
+        name: Type.String({ default: 'the owner' }),
+        /** The owner's browser extension: the one AOR the owner tab may REGISTER. */
+        extension: Type.String({ pattern: '^[0-9]{2,6}$', default: '6000' }),
+        /** The owner's phones rung together with the browser tab (Asterisk ring group). */
+        phones: Type.Array(Extension, { default: ['6001', '6002', '6003', '6010'] }),
+        ringSeconds: Type.Integer({ minimum: 5, maximum: 300, default: 45 }),
+        sessionHours: Type.Number({ minimum: 0.1, maximum: 720, default: 12 }),
+        /** Owner's session WebSocket cap; the tab reconnects with a fresh token. */
+        connectionHours: Type.Number({ minimum: 0.05, maximum: 48, default: 12 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    visitor: Type.Object(
+      {
+        targets: Type.Array(VisitorTargetSchema, {
+          minItems: 1,
+          default: [
+            { user: 'owner', label: 'Call me', kind: 'owner' },
+            { user: '100', label: 'Operator menu', kind: 'ivr' },
+          ],
+        }),
+        sessionMinutes: Type.Number({ minimum: 1, maximum: 240, default: 30 }),
+        callMinutes: Type.Number({ minimum: 1, maximum: 240, default: 20 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    tokens: Type.Object(
+      {
+        issuer: Type.String({ default: 'homeline-edge' }),
+        audience: Type.String({ default: 'homeline-sip' }),
+        connectSeconds: Type.Integer({ minimum: 5, maximum: 60, default: 30 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    limits: Type.Object(
+      {
+        tokenPerIpPerMinute: Type.Integer({ minimum: 1, default: 10 }),
+        tokenGlobalPerMinute: Type.Integer({ minimum: 1, default: 120 }),
+        loginPerIpPerMinute: Type.Integer({ minimum: 1, default: 5 }),
+        wsPerIp: Type.Integer({ minimum: 1, default: 4 }),
+        wsVisitorTotal: Type.Integer({ minimum: 1, default: 10000 }),
+        messagesPerSecond: Type.Integer({ minimum: 1, default: 20 }),
+        messageBurst: Type.Integer({ minimum: 1, default: 40 }),
+        visitorCallsTotal: Type.Integer({ minimum: 1, default: 2 }),
+        busyRetryAfterSeconds: Type.Integer({ minimum: 1, default: 60 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    upstream: Type.Object(
+      {
+        /** `embedded` unless an Asterisk WebSocket URL is configured. */
+        kind: Type.Union([Type.Literal('auto'), Type.Literal('embedded'), Type.Literal('asterisk')], { default: 'auto' }),
+        asteriskWsUrl: Type.String({ default: '' }),
+        connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 30000, default: 3000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    ari: Type.Object(
+      {
+        url: Type.String({ default: '' }),
+        user: Type.String({ default: 'homeline' }),
+        /** Empty: generated on first run into the data dir, and written into ari.conf by the generator. */
+        password: Type.String({ default: '' }),
+        app: Type.String({ default: 'homeline' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    ice: Type.Object(
+      {
+        /** Handed to browsers; RTCIceServer shape. */
+        servers: Type.Array(
+          Type.Object({
+            urls: Type.Union([Type.String(), Type.Array(Type.String())]),
+            username: Type.Optional(Type.String()),
+            credential: Type.Optional(Type.String()),
+          }),
+          { default: [] },
+        ),
+        gatheringTimeoutMs: Type.Integer({ minimum: 200, maximum: 10000, default: 2000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    rtp: Type.Object(
+      {
+        portStart: Type.Integer({ minimum: 1024, maximum: 65535, default: 15000 }),
+        portEnd: Type.Integer({ minimum: 1024, maximum: 65535, default: 19999 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    ivr: Type.Object(
+      {
+        /** Menu tree file; empty means the shipped operator menu (ivr/menus/operator.yaml). */
+        menuFile: Type.String({ default: '' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type VisitorTarget = Static<typeof VisitorTargetSchema>;

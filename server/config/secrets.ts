@@ -1,0 +1,62 @@
+// First-run secrets: the token signing key pair, the edge↔Asterisk shared secret, the ARI
+// password and the owner's password hash. Kept in <dataDir>/secrets.json (mode 0600, git-ignored),
+// never logged. The owner's generated password is shown once on the terminal and never stored.
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { generateKeyPair, exportJWK, type JWK } from 'jose';
+import { generatePassword, hashPassword } from '../auth/password.ts';
+
+export interface Secrets {
+  version: 1;
+  signingKey: { alg: 'EdDSA'; kid: string; privateJwk: JWK; publicJwk: JWK };
+  edgeSecret: string;
+  ariPassword: string;
+  ownerPasswordHash: string;
+}
+
+export interface LoadedSecrets {
+  secrets: Secrets;
+  /** Set only when this run created the owner password: show it once, then forget it. */
+  firstRunOwnerPassword?: string;
+}
+
+export function secretsPath(dataDir: string): string {
+  return join(dataDir, 'secrets.json');
+}
+
+export function writeSecrets(dataDir: string, secrets: Secrets): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = secretsPath(dataDir);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  renameSync(tmp, path);
+  chmodSync(path, 0o600);
+}
+
+export async function loadOrCreateSecrets(dataDir: string): Promise<LoadedSecrets> {
+  const path = secretsPath(dataDir);
+  if (existsSync(path)) {
+    const secrets = JSON.parse(readFileSync(path, 'utf8')) as Secrets;
+    if (secrets.version !== 1 || !secrets.signingKey?.privateJwk || !secrets.edgeSecret || !secrets.ownerPasswordHash) {
+      throw new Error(`${path} is incomplete; move it away to generate fresh secrets`);
+    }
+    return { secrets };
+  }
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { extractable: true });
+  const ownerPassword = generatePassword();
+  const secrets: Secrets = {
+    version: 1,
+    signingKey: {
+      alg: 'EdDSA',
+      kid: randomBytes(6).toString('base64url'),
+      privateJwk: await exportJWK(privateKey),
+      publicJwk: await exportJWK(publicKey),
+    },
+    edgeSecret: randomBytes(24).toString('base64url'),
+    ariPassword: randomBytes(18).toString('base64url'),
+    ownerPasswordHash: await hashPassword(ownerPassword),
+  };
+  writeSecrets(dataDir, secrets);
+  return { secrets, firstRunOwnerPassword: ownerPassword };
+}
