@@ -1,0 +1,115 @@
+// SIP URIs and name-addr values (RFC 3261 §19.1, §20.10). Only what the edge's policy and the
+// embedded router need to decide, parsed strictly: anything ambiguous comes back undefined.
+
+export interface SipUri {
+  scheme: 'sip' | 'sips';
+  /** User part exactly as written (still percent-encoded). */
+  user?: string;
+  host: string;
+  port?: number;
+  params: Map<string, string>;
+  /** `?headers` part, raw; a Request-URI must not carry any. */
+  headers?: string;
+}
+
+export interface NameAddr {
+  display?: string;
+  uri: string;
+  params: Map<string, string>;
+}
+
+const USER = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/;
+const HOST = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)$/;
+
+export function parseSipUri(text: string): SipUri | undefined {
+  const m = /^(sips?):(.*)$/i.exec(text);
+  if (!m) return undefined;
+  const scheme = m[1].toLowerCase() as 'sip' | 'sips';
+  let rest = m[2];
+  let headers: string | undefined;
+  const q = rest.indexOf('?');
+  if (q >= 0) { headers = rest.slice(q + 1); rest = rest.slice(0, q); }
+  const [hostPart, ...paramParts] = splitOutsideUserinfo(rest);
+  let user: string | undefined;
+  let hostport = hostPart;
+  const at = hostPart.lastIndexOf('@');
+  if (at >= 0) {
+    user = hostPart.slice(0, at);
+    hostport = hostPart.slice(at + 1);
+    const colon = user.indexOf(':');
+    if (colon >= 0) user = user.slice(0, colon); // password part is never used for routing
+    if (!user || !USER.test(user)) return undefined;
+  }
+  const hp = /^(\[[^\]]+\]|[^:]+)(?::([0-9]{1,5}))?$/.exec(hostport);
+  if (!hp || !HOST.test(hp[1])) return undefined;
+  const port = hp[2] === undefined ? undefined : Number(hp[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  const params = new Map<string, string>();
+  for (const p of paramParts) {
+    if (!p) return undefined;
+    const eq = p.indexOf('=');
+    const key = (eq < 0 ? p : p.slice(0, eq)).toLowerCase();
+    if (!/^[a-z0-9\-_.!~*'()%]+$/.test(key) || params.has(key)) return undefined;
+    params.set(key, eq < 0 ? '' : p.slice(eq + 1));
+  }
+  return { scheme, user, host: hp[1].toLowerCase(), port, params, headers };
+}
+
+/** Splits `user@host;a=b;c` at the semicolons that follow the host, not those inside the user. */
+function splitOutsideUserinfo(rest: string): string[] {
+  const at = rest.lastIndexOf('@');
+  const hostStart = at >= 0 ? at + 1 : 0;
+  const semi = rest.indexOf(';', hostStart);
+  if (semi < 0) return [rest];
+  return [rest.slice(0, semi), ...rest.slice(semi + 1).split(';')];
+}
+
+/** `"Name" <sip:u@h>;tag=x`, `<sip:u@h>`, or a bare `sip:u@h;tag=x` (params then belong to the header). */
+export function parseNameAddr(value: string): NameAddr | undefined {
+  let rest = value.trim();
+  let display: string | undefined;
+  let uri: string;
+  if (rest.startsWith('"')) {
+    const end = findClosingQuote(rest);
+    if (end < 0) return undefined;
+    display = rest.slice(1, end).replace(/\\(.)/g, '$1');
+    rest = rest.slice(end + 1).trim();
+  }
+  const lt = rest.indexOf('<');
+  if (lt >= 0) {
+    const gt = rest.indexOf('>', lt);
+    if (gt < 0) return undefined;
+    if (display === undefined && lt > 0) display = rest.slice(0, lt).trim() || undefined;
+    else if (rest.slice(0, lt).trim()) return undefined;
+    uri = rest.slice(lt + 1, gt);
+    rest = rest.slice(gt + 1);
+  } else {
+    if (display !== undefined) return undefined;
+    const semi = rest.indexOf(';');
+    uri = semi < 0 ? rest : rest.slice(0, semi);
+    rest = semi < 0 ? '' : rest.slice(semi);
+  }
+  if (!uri || /\s/.test(uri)) return undefined;
+  const params = new Map<string, string>();
+  for (const p of rest.split(';').slice(1)) {
+    const eq = p.indexOf('=');
+    const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+    if (!key) return undefined;
+    params.set(key, eq < 0 ? '' : p.slice(eq + 1).trim());
+  }
+  if (rest.trim() && !rest.trim().startsWith(';')) return undefined;
+  return { display, uri, params };
+}
+
+function findClosingQuote(s: string): number {
+  for (let i = 1; i < s.length; i++) {
+    if (s[i] === '\\') { i++; continue; }
+    if (s[i] === '"') return i;
+  }
+  return -1;
+}
+
+export function tagOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return parseNameAddr(value)?.params.get('tag') || undefined;
+}
