@@ -1,0 +1,58 @@
+// The IVR's coded errors, declared once. Callers and tests match on `code`, never on wording.
+import createError from '@fastify/error';
+
+export const IvrHttpErrors = {
+  MessageRateLimited: createError('HL_RATE_LIMITED', 'Too many messages; retry in %s s', 429),
+  BadMessage: createError('HL_IVR_BAD_MESSAGE', 'Message refused: %s', 400),
+};
+
+/** One finding of the menu validator: where (node + JSON path) and what. */
+export interface MenuIssue {
+  /** Node id the issue belongs to, or '' for document-level issues. */
+  node: string;
+  /** Slash path inside the document, e.g. `/nodes/main/options/1/goto`. */
+  path: string;
+  code: MenuIssueCode;
+  message: string;
+}
+
+export type MenuIssueCode =
+  | 'HL_IVR_SYNTAX'
+  | 'HL_IVR_SCHEMA'
+  | 'HL_IVR_DUPLICATE_KEY'
+  | 'HL_IVR_UNKNOWN_GOTO'
+  | 'HL_IVR_UNREACHABLE'
+  | 'HL_IVR_NO_WAY_OUT'
+  | 'HL_IVR_TARGET_FORBIDDEN'
+  | 'HL_IVR_RESERVED_KEY'
+  | 'HL_IVR_ONE_ACTION'
+  | 'HL_IVR_BAD_PATTERN'
+  | 'HL_IVR_PROMPT_FILE';
+
+export function formatIssue(i: MenuIssue): string {
+  const where = i.node ? `node "${i.node}" at ${i.path}` : i.path || '(document)';
+  return `${i.code} ${where}: ${i.message}`;
+}
+
+/** A menu that failed validation: start-up stops with every issue listed. */
+export class MenuInvalidError extends Error {
+  readonly code = 'HL_IVR_MENU_INVALID';
+  constructor(
+    readonly file: string,
+    readonly issues: MenuIssue[],
+  ) {
+    super(`invalid IVR menu ${file}:\n${issues.map((i) => '  ' + formatIssue(i)).join('\n')}`);
+  }
+}
+
+export class AriError extends Error {
+  readonly code = 'HL_ARI_REQUEST';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`ARI ${method} ${path} → ${status}: ${detail}`);
+  }
+}
