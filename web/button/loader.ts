@@ -1,0 +1,198 @@
+// <homeline-call target="owner" label="Call me" edge="https://call.example.org" ask-name>
+//
+// The only script a site owner includes. It draws the button, asks the edge whether a call can
+// go through, and loads the softphone (JsSIP, call UI) on the first click only.
+//
+//   checking ──status──▶ ready ──click──▶ softphone (its own states) ──ended──▶ ready
+//       │                  │                                                   ▲
+//       └─unreachable──▶ fallback (leave a message / callback) ────────────────┘
+import { strings } from './strings.ts';
+import { css } from './styles.ts';
+import { edgeBase, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
+import type { EdgeStatus } from '../shared/api.ts';
+import type { CallHandle } from '../softphone/host.ts';
+import type { EndReason } from '../softphone/end-reason.ts';
+
+const TAG = 'homeline-call';
+const loadSoftphone = () => import('../softphone/softphone.ts');
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...kids);
+  return e;
+}
+
+export class HomelineCall extends HTMLElement {
+  static observedAttributes = ['label', 'target', 'edge'];
+  private root = this.attachShadow({ mode: 'open' });
+  private callBtn = el('button', { className: 'primary', type: 'button' });
+  private msgBtn = el('button', { type: 'button', textContent: strings.leaveMessage, hidden: true });
+  private status = el('p', { className: 'status' });
+  private panel = el('div', { className: 'panel' });
+  private nameInput = el('input', { type: 'text', autocomplete: 'name', maxLength: 80 });
+  private nameLabel = el('label', { hidden: true }, strings.optionalName, this.nameInput);
+  private info?: EdgeStatus;
+  private call?: CallHandle;
+
+  constructor() {
+    super();
+    this.status.setAttribute('role', 'status');
+    this.status.setAttribute('aria-live', 'polite');
+    this.status.part.add('status');
+    this.callBtn.part.add('button');
+    this.panel.part.add('panel');
+    this.callBtn.onclick = () => this.startCall();
+    this.msgBtn.onclick = () => this.showMessageForm();
+    this.root.append(el('style', { textContent: css }),
+      el('div', { className: 'hl' }, this.nameLabel, el('div', { className: 'row' }, this.callBtn, this.msgBtn), this.status, this.panel));
+  }
+
+  get edge() { return edgeBase(this.getAttribute('edge'), import.meta.url); }
+  get target() { return this.getAttribute('target') || 'owner'; }
+  get label() { return this.getAttribute('label') || strings.defaultLabel; }
+
+  connectedCallback() {
+    this.nameLabel.hidden = !this.hasAttribute('ask-name');
+    this.render();
+    void this.check();
+  }
+
+  attributeChangedCallback() { if (this.isConnected && !this.call) this.render(); }
+
+  private render() {
+    this.callBtn.textContent = this.label;
+    this.callBtn.setAttribute('aria-label', this.label);
+  }
+
+  private say(text: string) { this.status.textContent = text; }
+  private get calleeName() { return this.info?.owner.name || ''; }
+
+  /** Ask the edge before offering a call: ringing into nothing is worse than saying so. */
+  async check() {
+    this.callBtn.disabled = true;
+    this.say(strings.checking);
+    try {
+      this.info = await getStatus(this.edge);
+    } catch {
+      this.info = undefined;
+      this.say(strings.statusUnknown);
+      this.callBtn.disabled = false;
+      this.msgBtn.hidden = false;
+      return;
+    }
+    const kind = this.info.targets.find((t) => t.user === this.target)?.kind ?? 'owner';
+    const { reachable, reason, name } = this.info.owner;
+    if (kind !== 'owner' || reachable) {
+      this.callBtn.disabled = false;
+      this.msgBtn.hidden = true;
+      this.say(kind === 'owner' ? strings.available(name) : '');
+      this.dataset.state = 'ready';
+    } else {
+      this.callBtn.disabled = true;
+      this.msgBtn.hidden = false;
+      this.say(reason === 'dnd' ? strings.dnd(name) : strings.offline(name));
+      this.dataset.state = 'unreachable';
+    }
+  }
+
+  private async startCall() {
+    if (this.call) return;
+    // Both made inside the click so autoplay rules let the ringback and the remote voice play.
+    const AC = window.AudioContext ?? (window as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
+    const ctx = new AC();
+    void ctx.resume();
+    const audio = el('audio', { autoplay: true });
+    audio.setAttribute('playsinline', '');
+    audio.srcObject = new MediaStream();
+    void audio.play().catch(() => {});
+    this.callBtn.hidden = this.msgBtn.hidden = true;
+    this.nameLabel.hidden = true;
+    this.panel.replaceChildren(audio);
+    this.say(strings.loading);
+    this.dataset.state = 'loading';
+    let sp: Awaited<ReturnType<typeof loadSoftphone>>;
+    try {
+      sp = await loadSoftphone();
+    } catch {
+      this.say(strings.loadFailed);
+      this.finish(ctx);
+      return;
+    }
+    const name = this.nameInput.value.trim() || undefined;
+    this.call = sp.startCall({
+      panel: this.panel,
+      status: this.status,
+      strings,
+      calleeName: this.calleeName,
+      target: this.target,
+      dtmfTransport: this.info?.upstream === 'asterisk' ? 'RFC2833' : 'INFO',
+      audio,
+      ctx,
+      fetchToken: () => getToken(this.edge, this.target, name),
+      onEnded: (r) => this.ended(r, ctx),
+      onState: (state) => { this.dataset.state = state; },
+    });
+  }
+
+  private ended(reason: EndReason, ctx: AudioContext) {
+    this.call = undefined;
+    this.finish(ctx);
+    this.dataset.state = 'ended';
+    this.dataset.reason = reason.kind;
+    // After a call that never reached the owner, offer to leave word instead.
+    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy'].includes(reason.kind);
+    this.msgBtn.hidden = !missed;
+    if (reason.kind !== 'rateLimited' && !reason.kind.startsWith('mic')) void this.refresh();
+  }
+
+  private async refresh() {
+    const said = this.status.textContent;
+    await this.check();
+    if (this.dataset.state === 'ready') this.say(said ?? '');
+    this.dataset.state = 'ended';
+  }
+
+  private finish(ctx: AudioContext) {
+    void ctx.close().catch(() => {});
+    this.callBtn.hidden = false;
+    this.callBtn.disabled = false;
+    this.nameLabel.hidden = !this.hasAttribute('ask-name');
+    this.callBtn.textContent = strings.callAgain;
+  }
+
+  showMessageForm() {
+    const name = el('input', { type: 'text', required: true, autocomplete: 'name', maxLength: 80, value: this.nameInput.value });
+    const number = el('input', { type: 'tel', autocomplete: 'tel', maxLength: 32 });
+    const message = el('textarea', { rows: 3, maxLength: 1000 });
+    const send = el('button', { type: 'submit', className: 'primary', textContent: strings.send });
+    const cancel = el('button', { type: 'button', textContent: strings.cancel });
+    const form = el('form', { className: 'panel' },
+      el('strong', {}, strings.messageTitle),
+      el('label', {}, strings.nameLabel, name),
+      el('label', {}, strings.numberLabel, number),
+      el('label', {}, strings.messageLabel, message),
+      el('div', { className: 'row' }, send, cancel));
+    form.setAttribute('aria-label', strings.messageTitle);
+    cancel.onclick = () => { this.panel.replaceChildren(); this.msgBtn.focus(); };
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      send.disabled = true;
+      this.say(strings.sending);
+      try {
+        await leaveMessage(this.edge, { name: name.value.trim(), number: number.value.trim(), message: message.value.trim() });
+        this.panel.replaceChildren();
+        this.msgBtn.hidden = true;
+        this.say(strings.messageSent);
+        this.dataset.state = 'message-sent';
+      } catch (e) {
+        const f = e as EdgeFailure;
+        this.say(f.status === 429 ? strings.reasons.rateLimited(f.retryAfterSeconds) : strings.messageFailed);
+        send.disabled = false;
+      }
+    };
+    this.panel.replaceChildren(form);
+    name.focus();
+  }
+}
+
+if (!customElements.get(TAG)) customElements.define(TAG, HomelineCall);

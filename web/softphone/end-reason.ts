@@ -1,0 +1,95 @@
+// Why a call ended, decided from what the SIP stack and the socket saw. Pure: the UI turns the
+// result into words (web/button/strings.ts), tests feed it plain objects.
+//
+// Sources, most specific first:
+//   Warning: 399 homeline "HL_CODE: text"  — the edge explains its own refusals (docs/edge-api.md)
+//   SIP status code                         — 603/486 from the owner, 503 + Retry-After from the cap
+//   WebSocket close code                    — 4000 session cap, 1006 network, 1001/1011 edge/upstream
+//   JsSIP cause                             — BYE, CANCELED, NO_ANSWER, media errors
+
+export type EndReason =
+  | { kind: 'hungUpByYou' }
+  | { kind: 'hungUpByOther' }
+  | { kind: 'declined' }
+  | { kind: 'busy' }
+  | { kind: 'noAnswer' }
+  | { kind: 'unavailable' }
+  | { kind: 'oneCall' }
+  | { kind: 'linesBusy'; retryAfterSeconds?: number }
+  | { kind: 'rateLimited'; retryAfterSeconds?: number }
+  | { kind: 'networkLost' }
+  | { kind: 'sessionCap' }
+  | { kind: 'serviceDown' }
+  | { kind: 'refused' }
+  | { kind: 'media' }
+  | { kind: 'micDenied' }
+  | { kind: 'micMissing' }
+  | { kind: 'micBusy' }
+  | { kind: 'failed' };
+
+export interface EndFacts {
+  /** Who ended it, as JsSIP reports: 'local' | 'remote' | 'system'. */
+  originator?: string;
+  /** JsSIP cause string (JsSIP.C.causes). */
+  cause?: string;
+  /** Final SIP status of a failed INVITE (or of the BYE/response that ended it). */
+  statusCode?: number;
+  /** Raw Warning header value, if any. */
+  warning?: string;
+  /** Raw Retry-After header value, if any. */
+  retryAfter?: string;
+  /** Close code of the WebSocket if it closed while the call was alive. */
+  wsCloseCode?: number;
+}
+
+/** `399 homeline "HL_VISITOR_CALL_CAP: all lines busy"` → `HL_VISITOR_CALL_CAP`. */
+export function homelineWarningCode(warning: string | undefined): string | undefined {
+  if (!warning) return undefined;
+  const m = /\b399\s+homeline\s+"(HL_[A-Z0-9_]+)/i.exec(warning);
+  return m?.[1]?.toUpperCase();
+}
+
+function seconds(v: string | undefined): number | undefined {
+  const n = v === undefined ? NaN : parseInt(v, 10);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export function endReason(f: EndFacts): EndReason {
+  const code = homelineWarningCode(f.warning);
+  if (code) {
+    // Names are matched by meaning, so a renamed code still lands in the right family.
+    if (/CAP|LINES|FULL|CALLS_TOTAL/.test(code) && f.statusCode === 503) return { kind: 'linesBusy', retryAfterSeconds: seconds(f.retryAfter) };
+    if (/ONE_CALL|CALL_IN_PROGRESS|ALREADY/.test(code)) return { kind: 'oneCall' };
+    if (/DND|OFFLINE|NOT_REGISTERED|UNREACHABLE|UNAVAILABLE/.test(code)) return { kind: 'unavailable' };
+    if (/RATE|LIMIT/.test(code)) return { kind: 'rateLimited', retryAfterSeconds: seconds(f.retryAfter) };
+    if (/SESSION|DURATION|CALL_TIME/.test(code)) return { kind: 'sessionCap' };
+    if (/FORBIDDEN|TARGET|METHOD|NOT_ALLOWED/.test(code)) return { kind: 'refused' };
+  }
+  if (f.wsCloseCode !== undefined) {
+    if (f.wsCloseCode === 4000) return { kind: 'sessionCap' };
+    if (f.wsCloseCode === 1008) return { kind: 'rateLimited' };
+    if (f.wsCloseCode === 1001 || f.wsCloseCode === 1011) return { kind: 'serviceDown' };
+    return { kind: 'networkLost' };
+  }
+  switch (f.statusCode) {
+    case 603: case 403: return f.statusCode === 603 ? { kind: 'declined' } : { kind: 'refused' };
+    case 486: case 600: return { kind: 'busy' };
+    case 503: return f.retryAfter ? { kind: 'linesBusy', retryAfterSeconds: seconds(f.retryAfter) } : { kind: 'serviceDown' };
+    case 480: case 404: case 410: return { kind: 'unavailable' };
+    case 408: return { kind: 'noAnswer' };
+    case 429: return { kind: 'rateLimited', retryAfterSeconds: seconds(f.retryAfter) };
+    case 488: case 606: return { kind: 'media' };
+  }
+  switch (f.cause) {
+    case 'Terminated': return f.originator === 'local' ? { kind: 'hungUpByYou' } : { kind: 'hungUpByOther' };
+    case 'Canceled': return { kind: 'hungUpByYou' };
+    case 'No Answer': case 'Expires': return { kind: 'noAnswer' };
+    case 'Rejected': return { kind: 'declined' };
+    case 'Busy': return { kind: 'busy' };
+    case 'Unavailable': case 'Not Found': return { kind: 'unavailable' };
+    case 'Connection Error': case 'Request Timeout': case 'RTP Timeout': case 'No ACK': return { kind: 'networkLost' };
+    case 'WebRTC Error': case 'Incompatible SDP': case 'Missing SDP': case 'Bad Media Description':
+    case 'User Denied Media Access': return { kind: 'media' };
+  }
+  return { kind: 'failed' };
+}
