@@ -47,6 +47,8 @@ const SINGLE = new Set(['From', 'To', 'Call-ID', 'CSeq', 'Content-Length', 'Max-
 /** Headers whose value is a comma-separated list (RFC 3261 §7.3.1), so values may be split. */
 const LIST = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Allow', 'Supported', 'Require', 'Proxy-Require', 'Path', 'Unsupported', 'Allow-Events']);
 const REQUIRED = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
+/** List headers that name hops or addresses: an empty one, or an empty element, is never legitimate. */
+const NON_EMPTY_LIST = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Path']);
 
 const TOKEN = /^[A-Za-z0-9.!%*_+`'~-]+$/;
 const METHOD = /^[A-Z][A-Z0-9_-]{0,31}$/;
@@ -119,6 +121,12 @@ function checkFraming(msg: SipMessage): void {
   for (const h of msg.headers) counts.set(h.name, (counts.get(h.name) ?? 0) + 1);
   for (const name of REQUIRED) if (!counts.get(name)) throw new SipParseError(`missing ${name} header`);
   for (const name of SINGLE) if ((counts.get(name) ?? 0) > 1) throw new SipParseError(`more than one ${name} header`);
+  for (const h of msg.headers) {
+    // An empty Via would make the edge's own refusal unroutable; an empty Route element is read
+    // differently by different stacks. Neither comes from a real client.
+    if ((REQUIRED.includes(h.name) || NON_EMPTY_LIST.has(h.name)) && h.value === '') throw new SipParseError(`empty ${h.name} header`);
+    if (LIST.has(h.name) && h.value !== '' && splitList(h.value).includes('')) throw new SipParseError(`empty ${h.name} list element`);
+  }
 
   const cseq = parseCSeq(header(msg, 'CSeq')!);
   if (!cseq) throw new SipParseError('malformed CSeq');
@@ -161,7 +169,7 @@ export function headerValues(msg: SipMessage, name: string): string[] {
   return out;
 }
 
-/** Splits at commas outside quotes and angle brackets. */
+/** Splits at commas outside quotes and angle brackets; an empty element stays in as '' so callers can refuse it. */
 export function splitList(value: string): string[] {
   const out: string[] = [];
   let depth = 0;
@@ -178,7 +186,7 @@ export function splitList(value: string): string[] {
     else if (ch === ',' && depth === 0) { out.push(cur.trim()); cur = ''; continue; }
     cur += ch;
   }
-  if (cur.trim()) out.push(cur.trim());
+  if (out.length || cur.trim()) out.push(cur.trim());
   return out;
 }
 
