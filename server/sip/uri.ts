@@ -91,14 +91,31 @@ export function parseNameAddr(value: string): NameAddr | undefined {
   }
   if (!uri || /\s/.test(uri)) return undefined;
   const params = new Map<string, string>();
-  for (const p of rest.split(';').slice(1)) {
+  for (const p of splitParams(rest).slice(1)) {
     const eq = p.indexOf('=');
     const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-    if (!key) return undefined;
+    // Two tags would be read as the first by one stack and the last by another: dialog confusion.
+    if (!key || params.has(key)) return undefined;
     params.set(key, eq < 0 ? '' : p.slice(eq + 1).trim());
   }
   if (rest.trim() && !rest.trim().startsWith(';')) return undefined;
   return { display, uri, params };
+}
+
+/** Splits header parameters at semicolons outside quoted strings (`+sip.instance="<urn:…>"`). */
+function splitParams(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quoted && ch === '\\') { cur += ch + (s[++i] ?? ''); continue; }
+    if (ch === '"') quoted = !quoted;
+    if (ch === ';' && !quoted) { out.push(cur); cur = ''; continue; }
+    cur += ch;
+  }
+  out.push(cur);
+  return out;
 }
 
 function findClosingQuote(s: string): number {
