@@ -9,20 +9,10 @@
 // drop and the approaching cap are handled the same way: a new UA from a fresh token.
 import { edgeFetch, EdgeError, type ConnectInfo } from '../shared/api.ts';
 import { createUa, type RTCSession } from '../softphone/ua.ts';
+import { backoffMs, refreshDelayMs } from './backoff.ts';
 
 export type RegState = 'connecting' | 'registered' | 'reconnecting' | 'offline' | 'logged-out';
 type Ua = ReturnType<typeof createUa>;
-
-/** 1 s, 2 s, 4 s … capped at 30 s, with ±20 % jitter so many tabs don't return together. */
-export function backoffMs(attempt: number, random = Math.random()): number {
-  const base = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
-  return Math.round(base * (0.8 + 0.4 * random));
-}
-
-/** Refresh a minute before the edge's cap, or at 90 % of it for short caps. */
-export function refreshDelayMs(sessionSeconds: number): number {
-  return Math.max(1000, Math.min(sessionSeconds * 900, (sessionSeconds - 60) * 1000));
-}
 
 export interface RegistrationEvents {
   state(s: RegState, retryInMs?: number): void;

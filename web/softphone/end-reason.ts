@@ -49,6 +49,20 @@ export function homelineWarningCode(warning: string | undefined): string | undef
   return m?.[1]?.toUpperCase();
 }
 
+/** The edge's SIP refusals (server/errors.ts). */
+const EXACT: Record<string, EndReason['kind']> = {
+  HL_ONE_CALL: 'oneCall',
+  HL_LINES_BUSY: 'linesBusy',
+  HL_OWNER_OFFLINE: 'unavailable',
+  HL_OWNER_DND: 'unavailable',
+  HL_OWNER_BUSY: 'busy',
+  HL_CALL_CAP: 'sessionCap',
+  HL_NOT_FOUND: 'unavailable',
+  HL_TARGET_FORBIDDEN: 'refused',
+  HL_METHOD_FORBIDDEN: 'refused',
+  HL_MALFORMED: 'failed',
+};
+
 function seconds(v: string | undefined): number | undefined {
   const n = v === undefined ? NaN : parseInt(v, 10);
   return Number.isFinite(n) && n > 0 ? n : undefined;
@@ -56,6 +70,8 @@ function seconds(v: string | undefined): number | undefined {
 
 export function endReason(f: EndFacts): EndReason {
   const code = homelineWarningCode(f.warning);
+  const exact = code && EXACT[code];
+  if (exact) return exact === 'linesBusy' ? { kind: exact, retryAfterSeconds: seconds(f.retryAfter) } : { kind: exact };
   if (code) {
     // Names are matched by meaning, so a renamed code still lands in the right family.
     if (/CAP|LINES|FULL|CALLS_TOTAL/.test(code) && f.statusCode === 503) return { kind: 'linesBusy', retryAfterSeconds: seconds(f.retryAfter) };

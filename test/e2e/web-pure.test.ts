@@ -1,0 +1,66 @@
+// The browser code's pure cores: end reasons, ICE early-send policy, reconnect schedule.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { endReason, homelineWarningCode } from '../../web/softphone/end-reason.ts';
+import { isUsableCandidate } from '../../web/softphone/ice.ts';
+import { backoffMs, refreshDelayMs } from '../../web/owner/backoff.ts';
+
+test('the edge Warning header names the HL code', () => {
+  assert.equal(homelineWarningCode('399 homeline "HL_LINES_BUSY: all visitor lines are busy"'), 'HL_LINES_BUSY');
+  assert.equal(homelineWarningCode('399 other "HL_X: y"'), undefined);
+  assert.equal(homelineWarningCode(undefined), undefined);
+});
+
+test('owner decline (603) and owner busy (486) read as declined and busy', () => {
+  assert.deepEqual(endReason({ statusCode: 603, cause: 'Rejected', originator: 'remote' }), { kind: 'declined' });
+  assert.deepEqual(endReason({ statusCode: 486, cause: 'Busy', originator: 'remote' }), { kind: 'busy' });
+});
+
+test('the edge refusals are told apart by their HL code, not the status alone', () => {
+  const w = (c: string) => `399 homeline "${c}: x"`;
+  assert.deepEqual(endReason({ statusCode: 486, warning: w('HL_ONE_CALL') }), { kind: 'oneCall' });
+  assert.deepEqual(endReason({ statusCode: 503, warning: w('HL_LINES_BUSY'), retryAfter: '60' }), { kind: 'linesBusy', retryAfterSeconds: 60 });
+  assert.deepEqual(endReason({ statusCode: 480, warning: w('HL_OWNER_DND') }), { kind: 'unavailable' });
+  assert.deepEqual(endReason({ statusCode: 408, warning: w('HL_CALL_CAP') }), { kind: 'sessionCap' });
+  assert.deepEqual(endReason({ statusCode: 408 }), { kind: 'noAnswer' });
+});
+
+test('503 with Retry-After but no Warning still reads as lines busy; without, service down', () => {
+  assert.deepEqual(endReason({ statusCode: 503, retryAfter: '30' }), { kind: 'linesBusy', retryAfterSeconds: 30 });
+  assert.deepEqual(endReason({ statusCode: 503 }), { kind: 'serviceDown' });
+});
+
+test('socket close codes: 4000 session cap, 1006 network lost, 1011 service down', () => {
+  assert.deepEqual(endReason({ wsCloseCode: 4000 }), { kind: 'sessionCap' });
+  assert.deepEqual(endReason({ wsCloseCode: 1006 }), { kind: 'networkLost' });
+  assert.deepEqual(endReason({ wsCloseCode: 1011 }), { kind: 'serviceDown' });
+});
+
+test('BYE: who hung up', () => {
+  assert.deepEqual(endReason({ cause: 'Terminated', originator: 'local' }), { kind: 'hungUpByYou' });
+  assert.deepEqual(endReason({ cause: 'Terminated', originator: 'remote' }), { kind: 'hungUpByOther' });
+  assert.deepEqual(endReason({ cause: 'something new' }), { kind: 'failed' });
+});
+
+test('ICE: without servers a UDP host candidate is enough; with servers wait for srflx/relay', () => {
+  assert.equal(isUsableCandidate({ type: 'host', protocol: 'udp', address: '127.0.0.1' }, false), true);
+  assert.equal(isUsableCandidate({ type: 'host', protocol: 'tcp', address: '127.0.0.1' }, false), false);
+  assert.equal(isUsableCandidate({ type: 'host', protocol: 'udp', address: 'abc.local' }, false), false);
+  assert.equal(isUsableCandidate({ type: 'host', protocol: 'udp', address: '10.0.0.2' }, true), false);
+  assert.equal(isUsableCandidate({ type: 'srflx', protocol: 'udp', address: '203.0.113.9' }, true), true);
+  assert.equal(isUsableCandidate({ type: 'relay', protocol: 'udp', address: '203.0.113.9' }, true), true);
+});
+
+test('reconnect backoff doubles to a 30 s ceiling, with bounded jitter', () => {
+  assert.equal(backoffMs(0, 0.5), 1000);
+  assert.equal(backoffMs(1, 0.5), 2000);
+  assert.equal(backoffMs(10, 0.5), 30000);
+  assert.equal(backoffMs(0, 0), 800);
+  assert.equal(backoffMs(0, 1), 1200);
+});
+
+test('registration refresh comes before the session cap', () => {
+  assert.equal(refreshDelayMs(12 * 3600), 12 * 3600 * 1000 - 60_000);
+  assert.equal(refreshDelayMs(100), 90_000);
+  assert.ok(refreshDelayMs(30) < 30_000);
+});
