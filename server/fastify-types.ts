@@ -1,0 +1,38 @@
+// What the edge decorates onto Fastify: its dependencies, passed explicitly instead of globals.
+import type { Config } from './config/schema.ts';
+import type { Secrets } from './config/secrets.ts';
+import type { TokenService } from './auth/tokens.ts';
+import type { Upstream } from './upstreams/types.ts';
+import type { Presence } from './owner/presence.ts';
+import type { OwnerSessions } from './owner/sessions.ts';
+import type { CallLog } from './calls/log.ts';
+import type { Db } from './store/db.ts';
+import type { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
+import type { VisitorDirectory } from './routes/visitor-directory.ts';
+import type { RelaySession } from './relay/session.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/cookie';
+import type {} from '@fastify/websocket';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    secrets: Secrets;
+    tokens: TokenService;
+    upstream: Upstream;
+    presence: Presence;
+    ownerSessions: OwnerSessions;
+    callLog: CallLog;
+    db: Db;
+    wsByIp: ConnectionCounter;
+    visitorCalls: VisitorCallCounter;
+    visitors: VisitorDirectory;
+    relaySessions: Set<RelaySession>;
+    /** The origin this edge serves its own pages from, e.g. http://127.0.0.1:8080. */
+    selfOrigins: () => string[];
+    isAllowedOrigin: (origin: string | undefined) => boolean;
+    /** preHandler for owner-only routes: 401 HL_NOT_OWNER without a valid session cookie. */
+    requireOwner: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+export {};

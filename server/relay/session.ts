@@ -1,0 +1,244 @@
+// One client WebSocket and its upstream channel. Every frame from the client is size- and
+// rate-checked, parsed, judged by the policy, then either answered by the edge or stamped and
+// passed upstream; everything from upstream is passed back. The session enforces its own
+// lifetime cap and the visitor call-duration cap by ending calls with real BYEs.
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { FastifyBaseLogger } from 'fastify';
+import { SipParseError, WsClose } from '../errors.ts';
+import { header, headerValues, parseSip, removeHeaders, serializeSip, type SipMessage, type SipRequest } from '../sip/message.ts';
+import { decide, IDENTITY_PREFIX, type PolicyIdentity } from '../sip/policy.ts';
+import { buildRefusal } from '../sip/responses.ts';
+import { TokenBucket } from '../limits/token-bucket.ts';
+import type { VisitorCallCounter } from '../limits/counters.ts';
+import type { UpstreamChannel } from '../upstreams/types.ts';
+import { CallTracker, type CallOutcome, type TrackedCall } from './calls.ts';
+import { salvageRequest } from './salvage.ts';
+
+export interface SessionLimits {
+  messagesPerSecond: number;
+  messageBurst: number;
+  sessionSeconds: number;
+  callSeconds: number;
+  visitorCallsCap: number;
+  busyRetryAfterSeconds: number;
+}
+
+export interface CallRecord {
+  call: TrackedCall;
+  visitor: string;
+  event: 'started' | 'answered' | 'ended';
+}
+
+export interface SessionDeps {
+  connId: string;
+  socket: WebSocket;
+  channel: UpstreamChannel;
+  who: PolicyIdentity;
+  limits: SessionLimits;
+  visitorCalls: VisitorCallCounter;
+  pausedTargets: () => ReadonlySet<string>;
+  onCall?: (rec: CallRecord) => void;
+  log: FastifyBaseLogger;
+}
+
+const EDGE_VIA_HOST = 'edge.invalid';
+
+export class RelaySession {
+  readonly tracker: CallTracker;
+  private readonly bucket: TokenBucket;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Branches of requests the edge itself made: their responses stop here. */
+  private readonly ownBranches = new Set<string>();
+  private closed = false;
+  readonly openedAt = Date.now();
+
+  constructor(private readonly d: SessionDeps) {
+    const isVisitor = d.who.role === 'visitor';
+    this.bucket = new TokenBucket(d.limits.messagesPerSecond, d.limits.messageBurst);
+    this.tracker = new CallTracker({
+      started: (call) => {
+        if (isVisitor && call.direction === 'out') d.visitorCalls.started();
+        d.log.info({ callId: call.callId, target: call.target, direction: call.direction }, 'call started');
+        d.onCall?.({ call, visitor: d.who.user, event: 'started' });
+      },
+      answered: (call) => {
+        d.log.info({ callId: call.callId, target: call.target }, 'call answered');
+        if (isVisitor) this.later(d.limits.callSeconds * 1000, () => this.capCall(call));
+        d.onCall?.({ call, visitor: d.who.user, event: 'answered' });
+      },
+      ended: (call) => {
+        if (isVisitor && call.direction === 'out') d.visitorCalls.ended();
+        d.log.info({ callId: call.callId, target: call.target, outcome: call.outcome, seconds: secondsBetween(call.answeredAt, call.endedAt) }, 'call ended');
+        d.onCall?.({ call, visitor: d.who.user, event: 'ended' });
+      },
+    });
+    d.socket.on('message', (data, isBinary) => this.fromClient(data as Buffer, isBinary));
+    d.socket.on('close', (code, reason) => this.teardown(code, reason.toString()));
+    d.socket.on('error', (err) => d.log.warn({ err: err.message }, 'client websocket error'));
+    d.channel.onMessage = (text) => this.fromUpstream(text);
+    d.channel.onClose = (why) => {
+      if (this.closed) return;
+      d.log.warn({ reason: why.reason }, 'upstream closed; closing the client');
+      this.close(why.code, why.reason);
+    };
+    this.later(d.limits.sessionSeconds * 1000, () => {
+      this.endCalls('capped');
+      this.close(WsClose.SessionCap, 'session cap reached');
+    });
+  }
+
+  /** Closes the client; the upstream channel follows in teardown. */
+  close(code: number, reason: string): void {
+    if (this.d.socket.readyState === this.d.socket.OPEN) this.d.socket.close(code, reason.slice(0, 120));
+    else this.teardown(code, reason);
+  }
+
+  private fromClient(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    if (!this.bucket.take()) {
+      this.d.log.warn('message rate exceeded; closing');
+      return this.close(WsClose.Policy, 'message rate exceeded');
+    }
+    const text = data.toString('utf8');
+    if (isBinary && Buffer.byteLength(text) !== data.length) return this.close(WsClose.Unparseable, 'frame is not UTF-8 SIP text');
+    let msg: SipMessage;
+    try {
+      msg = parseSip(text);
+    } catch (err) {
+      return this.malformed(text, err as Error);
+    }
+    if (msg.kind === 'response') {
+      removeHeaders(msg, (n) => n.toLowerCase().startsWith(IDENTITY_PREFIX));
+      this.tracker.fromClient(msg);
+      return this.d.channel.send(msg, serializeSip(msg));
+    }
+    const verdict = decide(msg, this.d.who, {
+      knownCallIds: this.tracker.knownCallIds(),
+      activeCalls: this.tracker.active,
+      visitorCallsTotal: this.d.visitorCalls.total,
+      visitorCallsCap: this.d.limits.visitorCallsCap,
+      busyRetryAfterSeconds: this.d.limits.busyRetryAfterSeconds,
+      pausedTargets: this.d.pausedTargets(),
+    });
+    if (verdict.action === 'drop') {
+      this.d.log.info({ method: msg.method, code: verdict.code }, 'dropped ACK outside any call');
+      return;
+    }
+    if (verdict.action === 'refuse') {
+      const level = verdict.code === 'HL_LINES_BUSY' || verdict.code === 'HL_ONE_CALL' || verdict.code === 'HL_OWNER_DND' ? 'info' : 'warn';
+      this.d.log[level]({ method: msg.method, uri: msg.uri, code: verdict.code, detail: verdict.detail }, 'request refused by policy');
+      return this.send(serializeSip(buildRefusal(msg, verdict.code, verdict)));
+    }
+    this.d.log.debug({ method: msg.method, callId: header(msg, 'Call-ID') }, 'request forwarded');
+    this.tracker.fromClient(verdict.request);
+    this.d.channel.send(verdict.request, serializeSip(verdict.request));
+  }
+
+  private malformed(text: string, err: Error): void {
+    const reason = err instanceof SipParseError ? err.message : 'unparseable';
+    const req = salvageRequest(text);
+    this.d.log.warn({ reason }, 'malformed SIP from client');
+    if (req && req.method !== 'ACK') {
+      return this.send(serializeSip(buildRefusal(req, 'HL_MALFORMED', { detail: reason })));
+    }
+    this.close(WsClose.Unparseable, `malformed SIP: ${reason}`);
+  }
+
+  private fromUpstream(text: string): void {
+    if (this.closed) return;
+    let msg: SipMessage;
+    try {
+      msg = parseSip(text);
+    } catch (err) {
+      this.d.log.warn({ reason: (err as Error).message }, 'malformed SIP from upstream; dropped');
+      return;
+    }
+    if (msg.kind === 'response') {
+      const branch = viaBranch(headerValues(msg, 'Via')[0]);
+      if (branch && this.ownBranches.delete(branch)) return;
+    }
+    // The shared secret must never travel towards a browser, whatever the upstream echoes.
+    if (msg.headers.some((h) => h.name.toLowerCase() === 'x-homeline-edge')) {
+      removeHeaders(msg, (n) => n.toLowerCase() === 'x-homeline-edge');
+      text = serializeSip(msg);
+    }
+    this.tracker.toClient(msg);
+    this.send(text);
+  }
+
+  private send(text: string): void {
+    if (this.d.socket.readyState === this.d.socket.OPEN) this.d.socket.send(text);
+  }
+
+  /** Ends a visitor call at the duration cap: BYE upstream as the visitor, BYE to the visitor. */
+  private capCall(call: TrackedCall): void {
+    if (call.state !== 'confirmed') return;
+    this.d.log.info({ callId: call.callId }, 'call duration cap reached; ending the call');
+    this.byeBothWays(call);
+    this.tracker.end(call, 'capped');
+  }
+
+  private endCalls(outcome: CallOutcome): void {
+    for (const call of this.tracker.list()) {
+      if (call.state === 'confirmed') this.byeBothWays(call);
+      this.tracker.end(call, outcome);
+    }
+  }
+
+  private byeBothWays(call: TrackedCall): void {
+    const reason = 'SIP;cause=408;text="homeline call duration cap"';
+    if (call.remoteTarget) {
+      const up = this.bye(call.remoteTarget, call.localUri, call.remoteUri, call.callId, call.localCSeq + 1, call.routeSet, reason);
+      this.d.channel.send(up, serializeSip(up));
+    }
+    if (call.localTarget) {
+      const down = this.bye(call.localTarget, call.remoteUri, call.localUri, call.callId, call.remoteCSeq + 1, [], reason);
+      this.send(serializeSip(down));
+    }
+  }
+
+  private bye(target: string, from: string, to: string, callId: string, cseq: number, routes: string[], reason: string): SipRequest {
+    const branch = `z9hG4bK-hle${randomBytes(8).toString('hex')}`;
+    this.ownBranches.add(branch);
+    return {
+      kind: 'request', method: 'BYE', uri: target, body: '',
+      headers: [
+        { name: 'Via', value: `SIP/2.0/WSS ${EDGE_VIA_HOST};branch=${branch}` },
+        { name: 'Max-Forwards', value: '70' },
+        ...routes.map((r) => ({ name: 'Route', value: r })),
+        { name: 'From', value: from },
+        { name: 'To', value: to },
+        { name: 'Call-ID', value: callId },
+        { name: 'CSeq', value: `${cseq} BYE` },
+        { name: 'Reason', value: reason },
+        { name: 'Content-Length', value: '0' },
+      ],
+    };
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private teardown(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.tracker.endAll('dropped');
+    this.d.channel.close();
+    this.d.log.info({ code, reason, seconds: Math.round((Date.now() - this.openedAt) / 1000) }, 'connection closed');
+  }
+}
+
+function viaBranch(via: string | undefined): string | undefined {
+  return via ? /;\s*branch=([^;,\s]+)/i.exec(via)?.[1] : undefined;
+}
+
+function secondsBetween(a?: number, b?: number): number | undefined {
+  return a && b ? Math.round((b - a) / 1000) : undefined;
+}
+

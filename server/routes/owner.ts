@@ -1,0 +1,60 @@
+// The owner's side of the HTTP API: login with the password, the do-not-disturb switch, recent
+// calls. Owner routes answer only the edge's own origin: the console is served from here.
+import fp from 'fastify-plugin';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpErrors } from '../errors.ts';
+import { verifyPassword } from '../auth/password.ts';
+
+const COOKIE = 'hl_owner';
+const LoginBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+const AvailabilityBody = Type.Object({ available: Type.Boolean() }, { additionalProperties: false });
+
+export const ownerAuth = fp(async function ownerAuth(app: FastifyInstance) {
+  app.decorate('requireOwner', async (req: FastifyRequest, _reply: FastifyReply) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !app.selfOrigins().includes(origin)) throw new HttpErrors.OriginForbidden(origin);
+    if (!app.ownerSessions.valid(req.cookies[COOKIE])) throw new HttpErrors.NotOwner();
+  });
+}, { name: 'homeline-owner-auth', dependencies: ['homeline-origin'] });
+
+export default async function ownerRoutes(app: FastifyInstance) {
+  const secure = app.config.publicUrl.startsWith('https:');
+
+  app.post<{ Body: Static<typeof LoginBody> }>('/api/owner/login', {
+    schema: { body: LoginBody },
+    config: { rateLimit: { max: app.config.limits.loginPerIpPerMinute, timeWindow: 60_000 } },
+  }, async (req, reply) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !app.selfOrigins().includes(origin)) throw new HttpErrors.OriginForbidden(origin);
+    if (!(await verifyPassword(req.body.password, app.secrets.ownerPasswordHash))) {
+      req.log.warn('owner login failed: wrong password');
+      throw new HttpErrors.BadPassword();
+    }
+    const s = app.ownerSessions.create();
+    reply.setCookie(COOKIE, s.id, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(s.expiresAt) });
+    req.log.info('owner logged in');
+    return reply.code(204).send();
+  });
+
+  app.post('/api/owner/logout', async (req, reply) => {
+    app.ownerSessions.revoke(req.cookies[COOKIE]);
+    reply.clearCookie(COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/owner/session', { preHandler: app.requireOwner }, async () => ({ owner: true, name: app.config.owner.name, extension: app.config.owner.extension }));
+
+  app.get('/api/owner/availability', { preHandler: app.requireOwner }, async () => ({ available: app.presence.isAvailable() }));
+
+  app.put<{ Body: Static<typeof AvailabilityBody> }>('/api/owner/availability', {
+    schema: { body: AvailabilityBody },
+    preHandler: app.requireOwner,
+  }, async (req) => {
+    app.presence.set(req.body.available);
+    req.log.info({ available: req.body.available }, req.body.available ? 'owner is available' : 'owner set do-not-disturb');
+    return { available: app.presence.isAvailable() };
+  });
+
+  app.get('/api/owner/calls', { preHandler: app.requireOwner }, async () => ({ calls: app.callLog.list(100) }));
+}

@@ -1,0 +1,104 @@
+// WebSocket /sip (RFC 7118). Everything that can be refused is refused before the upgrade, with
+// an HTTP status: browsers only show 1006 for a failed upgrade, but the status is in the edge's
+// log with the reason, which is where an owner looks when "it didn't ring".
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpErrors } from '../errors.ts';
+import { TokenError } from '../auth/tokens.ts';
+import type { ConnectClaims } from '../auth/claims.ts';
+import type { UpstreamChannel } from '../upstreams/types.ts';
+import { RelaySession } from '../relay/session.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sipClaims?: ConnectClaims;
+    sipChannel?: UpstreamChannel;
+    connId?: string;
+  }
+}
+
+export default async function sipWebSocketRoute(app: FastifyInstance) {
+  const { limits, sip, visitor } = app.config;
+
+  const admit = async (req: FastifyRequest) => {
+    const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    if (!protocols.includes('sip')) {
+      const err = new Error('WebSocket subprotocol "sip" is required (RFC 7118)') as Error & { statusCode: number; code: string };
+      err.statusCode = 400;
+      err.code = 'HL_SUBPROTOCOL';
+      throw err;
+    }
+    const origin = req.headers.origin;
+    if (!app.isAllowedOrigin(origin)) throw new HttpErrors.OriginForbidden(origin);
+    if (app.wsByIp.count(req.ip) >= limits.wsPerIp) throw new HttpErrors.TooManyConnections();
+    const token = (req.query as { token?: string }).token;
+    let claims: ConnectClaims;
+    try {
+      claims = await app.tokens.verifyAndSpend(token);
+    } catch (err) {
+      if (err instanceof TokenError) {
+        req.log.warn({ reason: err.reason }, 'websocket refused: bad token');
+        const e = new HttpErrors.TokenRefused(err.reason) as Error & { reason?: string };
+        e.reason = err.reason;
+        throw e;
+      }
+      throw err;
+    }
+    if (claims.role === 'visitor' && app.relaySessions.size >= limits.wsVisitorTotal) throw new HttpErrors.TooManyConnections();
+    req.connId = randomBytes(5).toString('hex');
+    try {
+      req.sipChannel = await app.upstream.open({ connId: req.connId, role: claims.role, user: claims.sub, ip: req.ip });
+    } catch (err) {
+      req.log.error({ err: (err as Error).message, upstream: app.upstream.kind }, 'websocket refused: upstream unreachable');
+      throw new HttpErrors.UpstreamDown();
+    }
+    req.sipClaims = claims;
+  };
+
+  app.get('/sip', { websocket: true, preValidation: admit }, (socket, req) => {
+    const claims = req.sipClaims!;
+    const channel = req.sipChannel!;
+    const connId = req.connId!;
+    const log = req.log.child({ conn: connId, role: claims.role, user: claims.sub });
+    app.wsByIp.add(req.ip);
+    const note = claims.role === 'visitor' ? app.visitors.get(claims.sub) : undefined;
+    const session = new RelaySession({
+      connId,
+      socket,
+      channel,
+      who: {
+        role: claims.role,
+        user: claims.sub,
+        targets: claims.targets,
+        domain: sip.domain,
+        callerName: note?.name ? encodeURIComponent(note.name) : undefined,
+      },
+      limits: {
+        messagesPerSecond: limits.messagesPerSecond,
+        messageBurst: limits.messageBurst,
+        sessionSeconds: claims.cap,
+        callSeconds: Math.round(visitor.callMinutes * 60),
+        visitorCallsCap: limits.visitorCallsTotal,
+        busyRetryAfterSeconds: limits.busyRetryAfterSeconds,
+      },
+      visitorCalls: app.visitorCalls,
+      pausedTargets: () => (app.presence.isAvailable() ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      onCall: claims.role === 'visitor' ? (rec) => {
+        const c = rec.call;
+        if (c.direction !== 'out') return;
+        if (rec.event === 'started') app.callLog.started({ id: c.callId, startedAt: c.startedAt, visitor: rec.visitor, name: note?.name, message: note?.message, target: c.target });
+        else if (rec.event === 'answered') app.callLog.answered(c.callId, c.answeredAt!);
+        else app.callLog.ended(c.callId, c.endedAt!, c.outcome ?? 'failed');
+      } : undefined,
+      log,
+    });
+    app.relaySessions.add(session);
+    log.info({ ip: req.ip }, 'connection opened');
+    socket.once('close', () => {
+      app.relaySessions.delete(session);
+      app.wsByIp.remove(req.ip);
+    });
+  });
+}
+
+const NONE: ReadonlySet<string> = new Set();

@@ -1,0 +1,17 @@
+// GET /api/status: what the call button asks before it offers "Call".
+import type { FastifyInstance } from 'fastify';
+
+export default async function statusRoutes(app: FastifyInstance) {
+  app.get('/api/status', async (req, reply) => {
+    if (!app.isAllowedOrigin(req.headers.origin)) return reply.code(403).send({ statusCode: 403, code: 'HL_ORIGIN_FORBIDDEN', error: 'Forbidden', message: `Origin ${req.headers.origin} is not allowed to use this edge` });
+    const available = app.presence.isAvailable();
+    const online = app.upstream.ownerOnline();
+    const reason = !available ? 'dnd' : online === false ? 'offline' : 'available';
+    reply.header('cache-control', 'no-store');
+    return {
+      owner: { name: app.config.owner.name, reachable: reason === 'available', reason },
+      targets: app.config.visitor.targets.map((t) => ({ user: t.user, label: t.label, kind: t.kind })),
+      upstream: app.upstream.kind,
+    };
+  });
+}
