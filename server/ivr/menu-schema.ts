@@ -88,6 +88,8 @@ export const ActionFields = {
         /** Asks for the digits (replaces ring's "connecting" prompt). */
         prompt: PromptSchema,
         invalid: Type.Optional(PromptSchema),
+        /** Wait for the first digit; default the node's timeoutSeconds (timeoutSeconds here is the ring's). */
+        firstDigitSeconds: Type.Optional(Type.Number({ minimum: 1, maximum: 120 })),
         restartKey: Type.Union([Type.Literal('#'), Type.Literal('*')], { default: '#' }),
       },
       { additionalProperties: false },
