@@ -24,6 +24,7 @@ export const SipRefusals = {
   HL_MALFORMED: { status: 400, reason: 'Bad Request', text: 'malformed SIP message' },
   HL_METHOD_FORBIDDEN: { status: 405, reason: 'Method Not Allowed', text: 'method not allowed for this role' },
   HL_TARGET_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'target not allowed' },
+  HL_FROM_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'From must be your own address' },
   HL_AOR_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'may register only its own extension' },
   HL_ROUTE_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'Route header not allowed' },
   HL_ONE_CALL: { status: 486, reason: 'Busy Here', text: 'one call at a time' },

@@ -7,12 +7,15 @@
 // refused here with a SIP response, before Asterisk ever sees it (toll fraud is the threat).
 import type { SipRefusalCode } from '../errors.ts';
 import type { Role } from '../auth/claims.ts';
-import { header, headerValues, removeHeaders, type SipHeader, type SipRequest } from './message.ts';
+import { header, removeHeaders, type SipHeader, type SipRequest } from './message.ts';
 import { parseNameAddr, parseSipUri, tagOf } from './uri.ts';
 
 export const VISITOR_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'INFO', 'UPDATE', 'PRACK'] as const;
 export const OWNER_METHODS = [...VISITOR_METHODS, 'REGISTER', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'REFER'] as const;
 const IN_DIALOG_ONLY = new Set(['ACK', 'BYE', 'INFO', 'UPDATE', 'PRACK']);
+const TRANSPORTS = new Set(['ws', 'wss', 'udp', 'tcp', 'tls']);
+/** Headers a PBX may believe about the caller's identity (RFC 3325, draft RPID); never a visitor's to assert. */
+const ASSERTED_IDENTITY = new Set(['p-asserted-identity', 'p-preferred-identity', 'remote-party-id']);
 
 export interface PolicyIdentity {
   role: Role;
@@ -62,26 +65,34 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
   const mf = header(req, 'Max-Forwards');
   if (mf !== undefined && Number(mf) === 0) return refuse('HL_LOOP');
 
-  const from = parseNameAddr(header(req, 'From')!);
-  const fromUri = from && parseSipUri(from.uri);
-  if (!fromUri || fromUri.user !== who.user || fromUri.host !== who.domain) {
-    return refuse('HL_TARGET_FORBIDDEN', { detail: `From must be sip:${who.user}@${who.domain}` });
-  }
-
   const callId = header(req, 'Call-ID')!;
   const inDialog = tagOf(header(req, 'To')) !== undefined;
   const known = state.knownCallIds.has(callId);
+  const dialogRequest = req.method === 'CANCEL' || IN_DIALOG_ONLY.has(req.method) || (inDialog && req.method !== 'REGISTER');
 
-  if (req.method === 'CANCEL' || IN_DIALOG_ONLY.has(req.method) || (inDialog && req.method !== 'REGISTER')) {
+  // From names the sender of out-of-dialog requests. Inside a dialog it is the dialog's local
+  // URI, which for the owner answering a visitor is the visitor's target (`sip:owner@…`), not
+  // the owner's extension; a visitor is the caller in each of its dialogs, so it keeps its own.
+  if (who.role === 'visitor' || !dialogRequest) {
+    const from = parseNameAddr(header(req, 'From')!);
+    const fromUri = from && parseSipUri(from.uri);
+    if (!fromUri || fromUri.user !== who.user || fromUri.host !== who.domain) {
+      return refuse('HL_FROM_FORBIDDEN', { detail: `From must be sip:${who.user}@${who.domain}` });
+    }
+  }
+
+  if (dialogRequest) {
     // Requests inside a call must belong to one of this connection's own calls, so a visitor
     // can never BYE, re-INVITE or INFO into somebody else's dialog by guessing a Call-ID.
     if (!known) return refuse('HL_NO_DIALOG');
     return { action: 'forward', request: stamp(req, who), initialInvite: false };
   }
 
+  // A preloaded Route would send the request past the edge's own choice of next hop.
+  if (req.headers.some((h) => h.name === 'Route')) return refuse('HL_ROUTE_FORBIDDEN');
+
   if (req.method === 'REGISTER') return decideRegister(req, who);
 
-  if (headerValues(req, 'Route').length > 0) return refuse('HL_ROUTE_FORBIDDEN');
   const target = checkTarget(req.uri, who, req.method === 'OPTIONS');
   if (target.refusal) return target.refusal;
 
@@ -108,9 +119,10 @@ export function checkTarget(uriText: string, who: PolicyIdentity, domainOnlyOk: 
   if (uri.scheme !== 'sip' && uri.scheme !== 'sips') return bad('Request-URI must be a sip: URI');
   if (uri.host !== who.domain || uri.port !== undefined) return bad(`Request-URI must be in ${who.domain}`);
   if (uri.headers !== undefined) return bad('Request-URI must not carry headers');
-  for (const key of uri.params.keys()) {
+  for (const [key, value] of uri.params) {
     // maddr/user=phone re-aim a request at another host or at the PSTN; transport is harmless.
     if (key !== 'transport') return bad(`Request-URI parameter ;${key} not allowed`);
+    if (!TRANSPORTS.has(value.toLowerCase())) return bad(`Request-URI transport ${value.slice(0, 16)} not allowed`);
   }
   if (uri.user === undefined) return domainOnlyOk ? { user: undefined } : bad('Request-URI needs a user');
   if (uri.user.includes('%')) return bad('escaped characters in the Request-URI user');
@@ -142,11 +154,20 @@ export interface StampSecrets {
  */
 export function stamp(req: SipRequest, who: PolicyIdentity): SipRequest {
   const out: SipRequest = { ...req, headers: req.headers.map((h) => ({ ...h })) };
-  removeHeaders(out, (name) => name.toLowerCase().startsWith(IDENTITY_PREFIX));
+  removeHeaders(out, (name) => {
+    const lower = name.toLowerCase();
+    return lower.startsWith(IDENTITY_PREFIX) || (who.role === 'visitor' && ASSERTED_IDENTITY.has(lower));
+  });
   const add: SipHeader[] = [{ name: 'X-Homeline-Role', value: who.role }];
   if (who.role === 'visitor') add.push({ name: 'X-Homeline-Visitor', value: who.user });
-  if (who.role === 'visitor' && who.callerName && req.method === 'INVITE') add.push({ name: 'X-Homeline-Caller', value: who.callerName });
+  if (who.role === 'visitor' && who.callerName && req.method === 'INVITE') add.push({ name: 'X-Homeline-Caller', value: headerSafe(who.callerName) });
   const cl = out.headers.findIndex((h) => h.name === 'Content-Length');
   out.headers.splice(cl >= 0 ? cl : out.headers.length, 0, ...add);
   return out;
+}
+
+/** The caller name is typed by a stranger: only URI-safe characters may reach a header value. */
+function headerSafe(name: string): string {
+  const encoded = /^[A-Za-z0-9%._~!*'()-]*$/.test(name) ? name : encodeURIComponent(name);
+  return encoded.slice(0, 256);
 }
