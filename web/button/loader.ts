@@ -130,15 +130,16 @@ export class HomelineCall extends HTMLElement {
       ctx,
       fetchToken: () => getToken(this.edge, this.target, name),
       onEnded: (r) => this.ended(r, ctx),
-      onState: (state) => { this.dataset.state = state; },
+      // 'ended' is set by ended() below, after data-reason, so readers see both together.
+      onState: (state) => { if (state !== 'ended') this.dataset.state = state; },
     });
   }
 
   private ended(reason: EndReason, ctx: AudioContext) {
     this.call = undefined;
     this.finish(ctx);
-    this.dataset.state = 'ended';
     this.dataset.reason = reason.kind;
+    this.dataset.state = 'ended';
     // After a call that never reached the owner, offer to leave word instead.
     const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy'].includes(reason.kind);
     this.msgBtn.hidden = !missed;

@@ -1,0 +1,113 @@
+// One Chromium per party, each with its own fake-microphone tone (the file applies to the whole
+// browser). Flags from ../shared/WEBRTC-TESTING.md.
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeToneWav } from './tone.ts';
+
+export const CHROMIUM = process.env.HOMELINE_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface Party {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export interface PartyOptions {
+  toneHz: number;
+  /** false: no microphone permission and no auto-accept, to see the denied path. */
+  microphone?: boolean;
+}
+
+export async function launchParty(opts: PartyOptions): Promise<Party> {
+  const wav = writeToneWav(join(mkdtempSync(join(tmpdir(), 'hl-tone-')), `tone-${opts.toneHz}.wav`), opts.toneHz);
+  const mic = opts.microphone !== false;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...(mic ? ['--use-fake-ui-for-media-stream'] : []),
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav}`,
+      '--allow-loopback-in-peer-connection',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  const context = await browser.newContext({ permissions: mic ? ['microphone'] : [] });
+  await context.addInitScript(instrument);
+  const page = await context.newPage();
+  return { browser, context, page, close: () => browser.close() };
+}
+
+/**
+ * Runs in every page before its scripts: remembers peer connections (for getStats) and turns off
+ * the browser's voice processing, which would otherwise eat a steady test tone within seconds.
+ * The microphone stays the real (fake-device) one; only the constraints change.
+ */
+function instrument() {
+  const w = window as unknown as { __hlPcs: RTCPeerConnection[] };
+  w.__hlPcs = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(cfg?: RTCConfiguration) { super(cfg); w.__hlPcs.push(this); }
+  } as typeof RTCPeerConnection;
+  const md = navigator.mediaDevices;
+  if (md?.getUserMedia) {
+    const gum = md.getUserMedia.bind(md);
+    md.getUserMedia = (c?: MediaStreamConstraints) =>
+      gum(c?.audio ? { ...c, audio: { ...(typeof c.audio === 'object' ? c.audio : {}), echoCancellation: false, noiseSuppression: false, autoGainControl: false } } : c);
+  }
+}
+
+/** Peak FFT frequency of the remote audio of the page's last peer connection, over ~1 s. */
+export function remotePeakHz(page: Page): Promise<{ hz: number; level: number; second: number }> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __hlPcs: RTCPeerConnection[] }).__hlPcs;
+    const pc = pcs[pcs.length - 1];
+    const track = pc.getReceivers().find((r) => r.track.kind === 'audio')!.track;
+    const stream = new MediaStream([track]);
+    // An analyser on a remote stream reads silence unless an element also plays it.
+    const el = new Audio();
+    el.muted = true;
+    el.srcObject = stream;
+    await el.play().catch(() => {});
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const an = ctx.createAnalyser();
+    an.fftSize = 16384;
+    ctx.createMediaStreamSource(stream).connect(an);
+    const sums = new Float32Array(an.frequencyBinCount);
+    const bins = new Float32Array(an.frequencyBinCount);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      an.getFloatFrequencyData(bins);
+      for (let b = 0; b < bins.length; b++) sums[b] += Math.pow(10, bins[b] / 20);
+    }
+    let best = 1, second = 0;
+    for (let b = 2; b < sums.length; b++) if (sums[b] > sums[best]) best = b;
+    const binHz = ctx.sampleRate / an.fftSize;
+    // Strongest bin well away from the peak: a mix of tones shows up here.
+    for (let b = 2; b < sums.length; b++) if (Math.abs(b - best) * binHz > 60 && sums[b] > second) second = sums[b];
+    el.srcObject = null;
+    await ctx.close();
+    return { hz: best * binHz, level: sums[best] / 10, second: second / 10 };
+  });
+}
+
+/** inbound/outbound RTP packet counts of the page's last peer connection. */
+export function rtpCounts(page: Page): Promise<{ received: number; sent: number }> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __hlPcs: RTCPeerConnection[] }).__hlPcs;
+    const stats = await pcs[pcs.length - 1].getStats();
+    let received = 0, sent = 0;
+    stats.forEach((s: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;
+      if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.packetsSent ?? 0;
+    });
+    return { received, sent };
+  });
+}
