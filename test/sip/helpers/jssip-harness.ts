@@ -123,6 +123,12 @@ export async function startAgent(uri: string, displayName?: string): Promise<Age
     stop() {
       socket.onsend = undefined;
       ua.stop();
+      // JsSIP waits 2 s for pending transactions before closing; a test has nothing to wait for.
+      if (ua._closeTimer) {
+        clearTimeout(ua._closeTimer);
+        ua._closeTimer = null;
+        ua._transport.disconnect();
+      }
       socket.disconnect();
     },
   };
