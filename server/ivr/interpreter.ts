@@ -58,7 +58,15 @@ type Then =
   | { kind: 'record'; kind2: 'name' | 'message'; maxSeconds: number; thanks?: Prompt }
   | { kind: 'hangup' };
 
-const DEFAULT_NO_ANSWER: Fallback = { hangup: { prompt: 'Sorry, nobody answered. Goodbye.' } };
+/** Words the interpreter says when the menu leaves them out (pre-rendered like menu prompts). */
+export const BUILTIN_PROMPTS = {
+  noAnswer: 'Sorry, nobody answered. Goodbye.',
+  notRecorded: 'Sorry, nothing was recorded. Goodbye.',
+  thanks: 'Thank you. Goodbye.',
+  enterNumber: 'Enter the number, then press hash.',
+} as const;
+
+const DEFAULT_NO_ANSWER: Fallback = { hangup: { prompt: BUILTIN_PROMPTS.noAnswer } };
 const GOODBYE: Fallback = { hangup: {} };
 
 export class MenuWalk {
@@ -114,7 +122,7 @@ export class MenuWalk {
         break;
       case 'recordResult':
         if (this.mode !== 'recording') break;
-        this.finish(this.thanks ?? (ev.ok ? undefined : 'Sorry, nothing was recorded. Goodbye.'));
+        this.finish(this.thanks ?? (ev.ok ? undefined : BUILTIN_PROMPTS.notRecorded));
         break;
       case 'hangup':
         this.mode = 'ended';
@@ -291,7 +299,7 @@ export class MenuWalk {
     const cb = this.action!.callback!;
     this.out.push({ type: 'saveCallback', number: this.buffer, source: 'entered' });
     this.buffer = '';
-    this.finish(cb.thanks ?? 'Thank you. Goodbye.');
+    this.finish(cb.thanks ?? BUILTIN_PROMPTS.thanks);
   }
 
   private onTimeout(): void {
@@ -320,7 +328,7 @@ export class MenuWalk {
 
   private reprompt(): Prompt {
     if (this.mode === 'collect') return this.action!.collect!.prompt;
-    if (this.mode === 'callback') return this.action!.callback!.prompt ?? 'Enter the number, then press hash.';
+    if (this.mode === 'callback') return this.action!.callback!.prompt ?? BUILTIN_PROMPTS.enterNumber;
     return this.current.shortPrompt ?? this.current.prompt;
   }
 
@@ -343,14 +351,14 @@ export class MenuWalk {
         this.action = act;
         if (cb.number === 'caller') {
           this.out.push({ type: 'saveCallback', number: this.caller || 'unknown', source: 'caller' });
-          return this.finish(cb.thanks ?? 'Thank you. Goodbye.');
+          return this.finish(cb.thanks ?? BUILTIN_PROMPTS.thanks);
         }
         this.mode = 'callback';
         this.buffer = '';
         this.failures = 0;
         this.timeouts = 0;
         this.changed();
-        return this.say([cb.prompt ?? 'Enter the number, then press hash.'], { kind: 'listen' });
+        return this.say([cb.prompt ?? BUILTIN_PROMPTS.enterNumber], { kind: 'listen' });
       }
       case 'collect':
         this.action = act;
