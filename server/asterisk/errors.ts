@@ -1,0 +1,13 @@
+// Errors of the Asterisk generator, each with a stable code the CLI prints and tests match on.
+export type AsteriskErrorCode =
+  | 'HL_ASTERISK_SITE'
+  | 'HL_ASTERISK_MISMATCH'
+  | 'HL_ASTERISK_UNSUPPORTED'
+  | 'HL_ASTERISK_UNSAFE_VALUE'
+  | 'HL_ASTERISK_INVARIANT';
+
+export class AsteriskConfigError extends Error {
+  constructor(readonly code: AsteriskErrorCode, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,151 @@
+// The small files: HTTP server (WebSocket + ARI), ARI user, RTP/ICE, modules, voicemail, logging.
+import { createHmac } from 'node:crypto';
+import { type AsteriskPlan } from '../plan.ts';
+import { HEADER, callerName } from './common.ts';
+
+export function renderHttp(plan: AsteriskPlan): string {
+  return `${HEADER}
+; Serves /ws (SIP over WebSocket) and /ari to the edge only: loopback unless the edge's own URLs
+; name a private address.
+[general]
+enabled=yes
+bindaddr=${plan.http.host}
+bindport=${plan.http.port}
+${plan.http.prefix ? `prefix=${plan.http.prefix}\n` : ''}tlsenable=no
+; An empty server name hides the Asterisk version from anyone who reaches the port.
+servername=
+sessionlimit=200
+session_inactivity=30000
+session_keep_alive=15000
+`;
+}
+
+export function renderAri(plan: AsteriskPlan): string {
+  return `${HEADER}
+[general]
+enabled=yes
+pretty=no
+; No browser talks to ARI: only the edge, which sends no Origin.
+allowed_origins=
+
+[${plan.ari.user}]
+type=user
+read_only=no
+password_format=plain
+password=${plan.ari.password}
+`;
+}
+
+export function renderRtp(plan: AsteriskPlan): string {
+  const stun = plan.stun ? `stunaddr=${plan.stun.host}:${plan.stun.port}\n` : '; no STUN server in config.ice.servers: host candidates only\n';
+  const turn = plan.turn
+    ? `turnaddr=${plan.turn.host}:${plan.turn.port}\nturnusername=${plan.turn.username}\nturnpassword=${plan.turn.password}\n`
+    : '';
+  const hostCandidates = plan.nat?.lanAddress
+    ? `
+; Announce the public address instead of the LAN one (port-forward ${plan.rtp.start}-${plan.rtp.end}/udp).
+[ice_host_candidates]
+${plan.nat.lanAddress} => ${plan.nat.externalAddress}
+`
+    : '';
+  return `${HEADER}
+[general]
+; The same range the owner forwards through the router and config.rtp names.
+rtpstart=${plan.rtp.start}
+rtpend=${plan.rtp.end}
+; Browsers only connect with ICE; the STUN/TURN servers are the ones the edge hands to browsers.
+icesupport=yes
+${stun}${turn}strictrtp=yes
+rtpchecksums=no
+${hostCandidates}`;
+}
+
+/** Modules by role; autoload=no keeps everything else (chan_sip, IAX2, manager bits…) out. */
+const MODULES: Record<string, string[]> = {
+  'dialplan and core apps': ['pbx_config', 'app_dial', 'app_playback', 'app_voicemail', 'app_verbose'],
+  'PJSIP and WebRTC': [
+    'res_pjproject', 'res_sorcery_astdb', 'res_sorcery_config', 'res_sorcery_memory',
+    'res_pjsip', 'res_pjsip_session', 'res_pjsip_pubsub', 'chan_pjsip', 'res_pjsip_authenticator_digest',
+    'res_pjsip_endpoint_identifier_ip', 'res_pjsip_endpoint_identifier_user', 'res_pjsip_registrar',
+    'res_pjsip_outbound_registration', 'res_pjsip_outbound_authenticator_digest', 'res_pjsip_sdp_rtp',
+    'res_pjsip_caller_id', 'res_pjsip_dtmf_info', 'res_pjsip_header_funcs', 'res_pjsip_nat', 'res_pjsip_rfc3326',
+    'res_pjsip_logger', 'res_pjsip_path', 'res_pjsip_dlg_options', 'res_pjsip_transport_websocket',
+    'res_http_websocket', 'res_rtp_asterisk', 'res_srtp', 'res_crypto',
+  ],
+  'ARI (the edge IVR)': [
+    'res_ari', 'res_ari_model', 'res_ari_applications', 'res_ari_asterisk', 'res_ari_bridges', 'res_ari_channels',
+    'res_ari_device_states', 'res_ari_endpoints', 'res_ari_events', 'res_ari_playbacks', 'res_ari_recordings',
+    'res_ari_sounds', 'res_stasis', 'res_stasis_answer', 'res_stasis_device_state', 'res_stasis_playback',
+    'res_stasis_recording', 'res_stasis_snoop', 'app_stasis', 'res_websocket_client', 'res_curl', 'res_http_media_cache',
+  ],
+  'media: bridges, codecs (no opus needed), formats, timing': [
+    'bridge_simple', 'bridge_native_rtp', 'bridge_softmix', 'bridge_holding',
+    'codec_ulaw', 'codec_alaw', 'codec_g722', 'codec_gsm', 'codec_resample',
+    'format_wav', 'format_pcm', 'format_gsm', 'format_g722', 'format_sln', 'res_timing_timerfd',
+  ],
+};
+
+export function renderModules(plan: AsteriskPlan): string {
+  const groups = Object.entries(MODULES)
+    .map(([role, mods]) => `; ${role}\n${mods.map((m) => `load => ${m}.so`).join('\n')}`)
+    .join('\n\n');
+  const opus = plan.codecs.includes('opus') ? '\n; opus (separate download from Digium/Sangoma)\nload => codec_opus.so\n' : '';
+  return `${HEADER}
+[modules]
+; Only what homeline needs. chan_sip is gone in Asterisk 21+ and stays off in 20.
+autoload=no
+
+${groups}
+${opus}
+noload => chan_sip.so
+noload => res_pjsip_endpoint_identifier_anonymous.so
+noload => res_ari_mailboxes.so
+`;
+}
+
+/** A voicemail PIN nobody types (the owner's phones open the box with VoiceMailMain's `s`), stable across runs. */
+function voicemailPin(plan: AsteriskPlan): string {
+  const digest = createHmac('sha256', plan.edgeSecret).update('voicemail-pin').digest();
+  return String(digest.readUInt32BE(0) % 100000000).padStart(8, '0');
+}
+
+export function renderVoicemail(plan: AsteriskPlan): string {
+  return `${HEADER}
+[general]
+format=wav
+maxmsg=100
+maxsecs=180
+minsecs=2
+maxsilence=10
+silencethreshold=128
+maxlogins=3
+attach=no
+review=no
+operator=no
+
+[default]
+${plan.owner.extension} => ${voicemailPin(plan)},${callerName(plan.owner.name)}
+`;
+}
+
+export function renderLogger(): string {
+  return `${HEADER}
+[general]
+dateformat=%F %T.%3q
+
+[logfiles]
+console => notice,warning,error
+messages.log => notice,warning,error,verbose
+; Failed authentications and unidentified requests: point fail2ban here.
+security.log => security
+`;
+}
+
+/** Core parts that complain without their file; homeline keeps no CDR/CEL. */
+export function renderStub(what: string): string {
+  return `${HEADER}
+[general]
+enable=no
+; ${what} is not used by homeline.
+`;
+}

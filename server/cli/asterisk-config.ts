@@ -1,0 +1,60 @@
+// npm run asterisk:config -- --out DIR [--site FILE] [--check-only]
+// Renders Asterisk's configuration from homeline's config and secrets into DIR, then runs the
+// invariant checks on what it wrote (and on the owner's own include files there), refusing to
+// leave a configuration behind that breaks one.
+import { mkdirSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.ts';
+import { loadOrCreateSecrets } from '../config/secrets.ts';
+import { loadSite, sitePath } from '../asterisk/site.ts';
+import { generate, renderPhoneSecrets, PHONE_SECRETS_FILE } from '../asterisk/generate.ts';
+import { checkAll, readConfDir } from '../asterisk/checks.ts';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, site: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help || !values.out) {
+    console.error('usage: npm run asterisk:config -- --out DIR [--site FILE]\n  DIR: where Asterisk reads its configuration (e.g. /etc/asterisk)\n  FILE: owner options, default <dataDir>/asterisk.json');
+    return values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  const { secrets, firstRunOwnerPassword } = await loadOrCreateSecrets(config.dataDir);
+  // First run of anything creates the secrets; the owner password exists only in this moment.
+  if (firstRunOwnerPassword) console.log(`first run: created ${config.dataDir}/secrets.json; owner password (shown once): ${firstRunOwnerPassword}`);
+  const site = loadSite(values.site ?? sitePath(config.dataDir));
+  const { plan, files } = generate(config, secrets, site);
+  const out = resolve(values.out);
+  mkdirSync(out, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(out, name);
+    const tmp = `${path}.${process.pid}.tmp`;
+    // Files carrying the edge secret or the ARI password are for Asterisk's eyes only.
+    writeFileSync(tmp, text, { mode: 0o640 });
+    renameSync(tmp, path);
+  }
+  const secretsFile = join(out, PHONE_SECRETS_FILE);
+  const wroteSecrets = !existsSync(secretsFile);
+  if (wroteSecrets) writeFileSync(secretsFile, renderPhoneSecrets(plan), { mode: 0o600, flag: 'wx' });
+
+  const violations = checkAll(readConfDir(out), { config, secrets, site });
+  console.log(`wrote ${Object.keys(files).length} files to ${out}`);
+  if (wroteSecrets) console.log(`wrote ${PHONE_SECRETS_FILE} with fresh phone passwords (kept from now on; yours to edit)`);
+  if (violations.length) {
+    console.error(`\n${violations.length} invariant violation(s); do not load this configuration:`);
+    for (const v of violations) console.error(`  ${v.code} ${v.file}${v.line ? `:${v.line}` : ''}: ${v.message}`);
+    return 1;
+  }
+  console.log('invariants hold: visitors reach only home extensions, IVR and voicemail; listeners on loopback' +
+    (plan.publicTransports.length ? ` (except ${plan.publicTransports.join(', ')}, as configured)` : '') + '.');
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`${err.code ?? 'HL_ASTERISK'}: ${err.message}`);
+    process.exit(1);
+  },
+);
