@@ -1,0 +1,66 @@
+// Starts the real edge (buildApp + listen on a loopback port) with a fresh data dir.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { validateConfig } from '../../server/config/load.ts';
+import { loadOrCreateSecrets } from '../../server/config/secrets.ts';
+import { buildApp } from '../../server/app.ts';
+import type { Config } from '../../server/config/schema.ts';
+
+export interface TestEdge {
+  app: FastifyInstance;
+  config: Config;
+  url: string;
+  wsBase: string;
+  ownerPassword: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startEdge(overrides: Record<string, unknown> = {}): Promise<TestEdge> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'homeline-test-'));
+  const config = validateConfig({ port: 0, logLevel: 'debug', dataDir, ...overrides });
+  const { secrets, firstRunOwnerPassword } = await loadOrCreateSecrets(dataDir);
+  const logs: string[] = [];
+  const logStream = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
+  const app = await buildApp(config, secrets, { logStream });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  return {
+    app, config, logs,
+    url: `http://127.0.0.1:${port}`,
+    wsBase: `ws://127.0.0.1:${port}/sip`,
+    ownerPassword: firstRunOwnerPassword!,
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function visitorToken(edge: TestEdge, body: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const res = await fetch(`${edge.url}/api/visitor/token`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+}
+
+const cookies = new WeakMap<TestEdge, string>();
+
+/** Logs the owner in once per edge (the login route is rate-limited), then fetches a token. */
+export async function ownerToken(edge: TestEdge) {
+  const cookie = cookies.get(edge) ?? (await ownerLogin(edge));
+  cookies.set(edge, cookie);
+  const res = await fetch(`${edge.url}/api/owner/token`, { method: 'POST', headers: { cookie } });
+  return { cookie, body: (await res.json()) as any };
+}
+
+export async function ownerLogin(edge: TestEdge): Promise<string> {
+  const login = await fetch(`${edge.url}/api/owner/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: edge.ownerPassword }),
+  });
+  if (login.status !== 204) throw new Error(`owner login failed: ${login.status}`);
+  return login.headers.get('set-cookie')!.split(';')[0];
+}

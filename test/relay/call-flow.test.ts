@@ -1,0 +1,187 @@
+// A whole call through the real edge on its embedded upstream, with real WebSockets: the owner
+// registers, a visitor calls, and every step is checked on the wire.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEdge, visitorToken, ownerToken, type TestEdge } from '../helpers/edge.ts';
+import { RawUa, SDP } from '../helpers/raw-ua.ts';
+import { header, headerValues } from '../../server/sip/message.ts';
+import { tagOf, parseNameAddr } from '../../server/sip/uri.ts';
+
+let edge: TestEdge;
+before(async () => { edge = await startEdge({ limits: { wsPerIp: 50 } }); });
+after(async () => { await edge.close(); });
+
+async function owner(): Promise<RawUa> {
+  const { body } = await ownerToken(edge);
+  const ua = await RawUa.connect(body.wsUrl, '6000');
+  ua.register();
+  await ua.response(200, 'REGISTER');
+  return ua;
+}
+
+async function visitor(body: Record<string, unknown> = {}): Promise<RawUa> {
+  const tok = await visitorToken(edge, body);
+  assert.equal(tok.status, 200);
+  return RawUa.connect(tok.body.wsUrl, tok.body.sip.uri.slice(4).split('@')[0]);
+}
+
+/** Visitor INVITEs owner, owner rings then answers; returns both sides' dialog views. */
+async function establish(o: RawUa, v: RawUa) {
+  const inv = v.invite('owner');
+  await v.response(100, 'INVITE');
+  const atOwner = await o.request('INVITE');
+  o.reply(atOwner.msg, 180, 'Ringing');
+  await v.response(180, 'INVITE');
+  o.reply(atOwner.msg, 200, 'OK', { body: SDP });
+  const ok = await v.response(200, 'INVITE');
+  const callId = header(inv, 'Call-ID')!;
+  const visitorSide = {
+    callId, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
+    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri,
+    routes: headerValues(ok.msg, 'Record-Route').reverse(),
+  };
+  const ownerSide = {
+    callId, cseq: 1, from: header(ok.msg, 'To')!, to: header(atOwner.msg, 'From')!,
+    remoteTarget: parseNameAddr(headerValues(atOwner.msg, 'Contact')[0])!.uri,
+    routes: headerValues(atOwner.msg, 'Record-Route'),
+  };
+  return { inv, atOwner, ok, visitorSide, ownerSide };
+}
+
+test('visitor calls the registered owner: INVITE, 180, 200, ACK and BYE flow both ways', async () => {
+  const o = await owner();
+  const v = await visitor({ name: 'Ada Lovelace' });
+  const { atOwner, ok, visitorSide, ownerSide } = await establish(o, v);
+
+  // The owner sees who is calling, stamped by the edge, and never the edge secret.
+  assert.equal(header(atOwner.msg, 'X-Homeline-Role'), 'visitor');
+  assert.equal(header(atOwner.msg, 'X-Homeline-Visitor'), v.user);
+  assert.equal(decodeURIComponent(header(atOwner.msg, 'X-Homeline-Caller')!), 'Ada Lovelace');
+  assert.ok(!atOwner.text.includes(edge.app.secrets.edgeSecret));
+  assert.ok(tagOf(header(ok.msg, 'To')));
+  assert.equal(ok.msg.body, SDP);
+
+  v.inDialog('ACK', visitorSide);
+  const ack = await o.request('ACK');
+  assert.equal(header(ack.msg, 'Call-ID'), visitorSide.callId);
+
+  // INFO (DTMF) from the visitor reaches the owner and the 200 comes back.
+  v.inDialog('INFO', { ...visitorSide, cseq: 2 }, 'Signal=5\r\nDuration=160\r\n');
+  const info = await o.request('INFO');
+  assert.match(info.msg.body, /Signal=5/);
+  o.reply(info.msg, 200, 'OK');
+  await v.response(200, 'INFO');
+
+  // The owner hangs up; the visitor gets the BYE and its 200 goes back.
+  o.inDialog('BYE', { ...ownerSide, cseq: 1 });
+  const bye = await v.request('BYE');
+  v.reply(bye.msg, 200, 'OK');
+  await o.response(200, 'BYE');
+
+  // The call log has it, answered.
+  await new Promise((r) => setTimeout(r, 50));
+  const call = edge.app.callLog.list().find((c) => c.id === visitorSide.callId)!;
+  assert.equal(call.visitor, v.user);
+  assert.equal(call.name, 'Ada Lovelace');
+  assert.ok(call.answeredAt);
+  assert.equal(call.outcome, 'answered');
+  await Promise.all([o.close(), v.close()]);
+});
+
+test('visitor hangs up: the owner gets the BYE', async () => {
+  const o = await owner();
+  const v = await visitor();
+  const { visitorSide } = await establish(o, v);
+  v.inDialog('ACK', visitorSide);
+  await o.request('ACK');
+  v.inDialog('BYE', { ...visitorSide, cseq: 2 });
+  const bye = await o.request('BYE');
+  o.reply(bye.msg, 200, 'OK');
+  await v.response(200, 'BYE');
+  await Promise.all([o.close(), v.close()]);
+});
+
+test('CANCEL while ringing: owner gets CANCEL, visitor gets 200 for the CANCEL and 487', async () => {
+  const o = await owner();
+  const v = await visitor();
+  const inv = v.invite('owner');
+  const atOwner = await o.request('INVITE');
+  o.reply(atOwner.msg, 180, 'Ringing');
+  await v.response(180, 'INVITE');
+  const cancel = v.newRequest('CANCEL', inv.uri, { callId: header(inv, 'Call-ID')!, cseq: 1 });
+  cancel.headers[0] = { name: 'Via', value: headerValues(inv, 'Via')[0] };
+  v.sendMsg(cancel);
+  await v.response(200, 'CANCEL');
+  const c = await o.request('CANCEL');
+  o.reply(c.msg, 200, 'OK');
+  o.reply(atOwner.msg, 487, 'Request Terminated');
+  const fin = await v.response(487, 'INVITE');
+  assert.equal(header(fin.msg, 'Call-ID'), header(inv, 'Call-ID'));
+  // The edge ACKs the owner's 487 hop by hop.
+  const ack = await o.request('ACK');
+  assert.equal(header(ack.msg, 'Call-ID'), header(inv, 'Call-ID'));
+  await Promise.all([o.close(), v.close()]);
+});
+
+test('owner declines: the visitor gets 603', async () => {
+  const o = await owner();
+  const v = await visitor();
+  v.invite('owner');
+  const atOwner = await o.request('INVITE');
+  o.reply(atOwner.msg, 603, 'Decline');
+  await v.response(603, 'INVITE');
+  await o.request('ACK');
+  await Promise.all([o.close(), v.close()]);
+});
+
+test('owner not registered: 480 with the HL_OWNER_OFFLINE warning', async () => {
+  const v = await visitor();
+  v.invite('owner');
+  const r = await v.response(480, 'INVITE');
+  assert.match(header(r.msg, 'Warning')!, /HL_OWNER_OFFLINE/);
+  await Promise.all([v.close()]);
+});
+
+test('owner already in a call: a second visitor gets 486', async () => {
+  const o = await owner();
+  const v1 = await visitor();
+  const { visitorSide } = await establish(o, v1);
+  v1.inDialog('ACK', visitorSide);
+  const v2 = await visitor();
+  v2.invite('owner');
+  const r = await v2.response(486, 'INVITE');
+  assert.match(header(r.msg, 'Warning')!, /HL_OWNER_BUSY/);
+  await Promise.all([o.close(), v1.close(), v2.close()]);
+});
+
+test('a visitor connection dropping mid-call ends the dialog for the owner with a BYE', async () => {
+  const o = await owner();
+  const v = await visitor();
+  const { visitorSide } = await establish(o, v);
+  v.inDialog('ACK', visitorSide);
+  await o.request('ACK');
+  v.ws.terminate();
+  const bye = await o.request('BYE');
+  assert.equal(header(bye.msg, 'Call-ID'), visitorSide.callId);
+  assert.equal(tagOf(header(bye.msg, 'From')), tagOf(visitorSide.from));
+  await Promise.all([o.close()]);
+});
+
+test('two owner tabs: both ring, the first 200 wins and the other tab is CANCELled', async () => {
+  const o1 = await owner();
+  const o2 = await owner();
+  const v = await visitor();
+  v.invite('owner');
+  const a = await o1.request('INVITE');
+  const b = await o2.request('INVITE');
+  o1.reply(a.msg, 180, 'Ringing');
+  o2.reply(b.msg, 180, 'Ringing');
+  o2.reply(b.msg, 200, 'OK', { body: SDP });
+  await v.response(200, 'INVITE');
+  const cancel = await o1.request('CANCEL');
+  assert.match(header(cancel.msg, 'Reason')!, /completed elsewhere/);
+  o1.reply(cancel.msg, 200, 'OK');
+  o1.reply(a.msg, 487, 'Request Terminated');
+  await o1.request('ACK');
+  await Promise.all([o1.close(), o2.close(), v.close()]);
+});
