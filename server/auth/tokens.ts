@@ -84,6 +84,8 @@ export class TokenService {
         requiredClaims: ['iat', 'exp', 'jti', 'sub'],
         currentDate: new Date(this.now()),
         clockTolerance: 2,
+        // Also refuses an iat in the future: a token from a clock that jumped is not ours to trust.
+        maxTokenAge: 60,
       });
       if (!isConnectClaims(payload)) throw new TokenError('bad-claims', 'token claims are not a homeline connect token');
       if (payload.exp - payload.iat > 60) throw new TokenError('bad-claims', 'connect token lifetime exceeds 60 s');
