@@ -68,7 +68,7 @@ export class HomelineCall extends HTMLElement {
   private get calleeName() { return this.info?.owner.name || ''; }
 
   /** Ask the edge before offering a call: ringing into nothing is worse than saying so. */
-  async check() {
+  async check(offerMessage = false) {
     this.callBtn.disabled = true;
     this.say(strings.checking);
     try {
@@ -84,7 +84,7 @@ export class HomelineCall extends HTMLElement {
     const { reachable, reason, name } = this.info.owner;
     if (kind !== 'owner' || reachable) {
       this.callBtn.disabled = false;
-      this.msgBtn.hidden = true;
+      this.msgBtn.hidden = !offerMessage;
       this.say(kind === 'owner' ? strings.available(name) : '');
       this.dataset.state = 'ready';
     } else {
@@ -143,12 +143,12 @@ export class HomelineCall extends HTMLElement {
     // After a call that never reached the owner, offer to leave word instead.
     const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy'].includes(reason.kind);
     this.msgBtn.hidden = !missed;
-    if (reason.kind !== 'rateLimited' && !reason.kind.startsWith('mic')) void this.refresh();
+    if (reason.kind !== 'rateLimited' && !reason.kind.startsWith('mic')) void this.refresh(missed);
   }
 
-  private async refresh() {
+  private async refresh(offerMessage: boolean) {
     const said = this.status.textContent;
-    await this.check();
+    await this.check(offerMessage);
     if (this.dataset.state === 'ready') this.say(said ?? '');
     this.dataset.state = 'ended';
   }
