@@ -70,6 +70,9 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
   const known = state.knownCallIds.has(callId);
   const dialogRequest = req.method === 'CANCEL' || IN_DIALOG_ONLY.has(req.method) || (inDialog && req.method !== 'REGISTER');
 
+  // The AOR check comes first: a REGISTER for another extension is that, not a From problem.
+  if (req.method === 'REGISTER') return decideRegister(req, who);
+
   // From names the sender of out-of-dialog requests. Inside a dialog it is the dialog's local
   // URI, which for the owner answering a visitor is the visitor's target (`sip:owner@…`), not
   // the owner's extension; a visitor is the caller in each of its dialogs, so it keeps its own.
@@ -90,8 +93,6 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
 
   // A preloaded Route would send the request past the edge's own choice of next hop.
   if (req.headers.some((h) => h.name === 'Route')) return refuse('HL_ROUTE_FORBIDDEN');
-
-  if (req.method === 'REGISTER') return decideRegister(req, who);
 
   const target = checkTarget(req.uri, who, req.method === 'OPTIONS');
   if (target.refusal) return target.refusal;

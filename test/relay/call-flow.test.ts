@@ -8,7 +8,7 @@ import { header, headerValues } from '../../server/sip/message.ts';
 import { tagOf, parseNameAddr } from '../../server/sip/uri.ts';
 
 let edge: TestEdge;
-before(async () => { edge = await startEdge({ limits: { wsPerIp: 50 } }); });
+before(async () => { edge = await startEdge({ limits: { wsPerIp: 50, tokenPerIpPerMinute: 1000 } }); });
 after(async () => { await edge.close(); });
 
 async function owner(): Promise<RawUa> {
