@@ -33,7 +33,35 @@ function setPath(obj: Record<string, any>, path: string, value: unknown): void {
   node[parts.at(-1)!] = value;
 }
 
-/** `HOMELINE__limits__wsPerIp=8` sets any key; values are parsed as JSON when they parse. */
+/** The schema node a dotted path names, or undefined for a key the schema does not have. */
+function schemaAt(path: string): Record<string, any> | undefined {
+  let node: Record<string, any> | undefined = ConfigSchema;
+  for (const part of path.split('.')) node = node?.type === 'object' && Object.hasOwn(node.properties, part) ? node.properties[part] : undefined;
+  return node;
+}
+
+/**
+ * Environment values are text; the schema says what the key wants. Guessing from the text
+ * instead would turn `HOMELINE__owner__extension=6001` or a digits-only password into numbers.
+ */
+function fromEnvText(raw: string, schema: Record<string, any> | undefined): unknown {
+  const json = () => { try { return JSON.parse(raw); } catch { return raw; /* validation names the key */ } };
+  switch (schema?.type) {
+    case 'integer':
+    case 'number':
+      return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+    case 'boolean':
+      return raw === 'true' ? true : raw === 'false' ? false : raw;
+    case 'array':
+      return raw.trimStart().startsWith('[') ? json() : raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'object':
+      return json();
+    default:
+      return raw;
+  }
+}
+
+/** `HOMELINE__limits__wsPerIp=8` sets any key, read as the type the schema gives it. */
 function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(env)) {
@@ -41,12 +69,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
     let path = ENV_KEYS[name];
     if (!path && name.startsWith('HOMELINE__')) path = name.slice('HOMELINE__'.length).split('__').join('.');
     if (!path) continue;
-    let value: unknown = raw;
-    if (path === 'allowedOrigins') value = raw.split(',').map((s) => s.trim()).filter(Boolean);
-    else if (/^[\[{]|^-?\d+(\.\d+)?$|^(true|false)$/.test(raw)) {
-      try { value = JSON.parse(raw); } catch { /* keep the string; validation names it */ }
-    }
-    setPath(out, path, value);
+    setPath(out, path, fromEnvText(raw, schemaAt(path)));
   }
   return out;
 }
@@ -54,9 +77,11 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
 function merge(base: any, over: any): any {
   if (Array.isArray(over) || typeof over !== 'object' || over === null) return over;
   const out = { ...(typeof base === 'object' && base && !Array.isArray(base) ? base : {}) };
-  for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+  for (const [k, v] of Object.entries(over)) if (k !== '__proto__') out[k] = merge(out[k], v);
   return out;
 }
+
+const SECRET_KEY = /password|secret|credential|token|key$/i;
 
 export interface LoadOptions {
   file?: string;
@@ -70,7 +95,11 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   let fromFile: unknown = {};
   if (file) {
     try {
-      fromFile = JSON.parse(readFileSync(resolve(file), 'utf8'));
+      fromFile = JSON.parse(readFileSync(resolve(file), 'utf8'), (key, value) => {
+        // Copies of a parsed `__proto__` key become prototypes, out of the schema's sight.
+        if (key === '__proto__') throw new Error('"__proto__" is not a config key');
+        return value;
+      });
     } catch (err) {
       throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
     }
@@ -85,7 +114,9 @@ export function validateConfig(raw: unknown): Config {
   if (errors.length) {
     const lines = errors.slice(0, 5).map((e) => {
       const key = e.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
-      return `  ${key}: ${e.message} (got ${JSON.stringify(e.value)?.slice(0, 60)})`;
+      // Start-up errors end up in logs and terminals: never echo what may be a secret.
+      const got = SECRET_KEY.test(key) ? '(hidden)' : JSON.stringify(e.value)?.slice(0, 60);
+      return `  ${key}: ${e.message} (got ${got})`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
