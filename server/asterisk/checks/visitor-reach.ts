@@ -83,11 +83,12 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
         if (local) { queue.push(local[1]); continue; }
         const pj = /^PJSIP\/(.+)$/i.exec(target);
         if (!pj) { v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} is not a PJSIP home endpoint`); continue; }
+        if (pj[1].includes('/')) { v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} dials a raw URI`); continue; }
         const [user, via] = pj[1].split('@');
         const barred = plan.barred.find((b) => user.startsWith(b));
         if (barred && !home.has(user)) v('HL_VISITOR_BARRED', step, name, `Dial target ${target} is a barred number (${barred})`);
         else if (via !== undefined || trunks.has(user)) v('HL_VISITOR_TRUNK', step, name, `Dial target ${target} goes through a trunk`);
-        else if (user.includes('/') || !home.has(user)) v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} is not a home extension`);
+        else if (!home.has(user)) v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} is not a home extension`);
       }
     }
   }
