@@ -26,10 +26,14 @@ import statusRoutes from './routes/status.ts';
 import tokenRoutes from './routes/tokens.ts';
 import ownerRoutes, { ownerAuth } from './routes/owner.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
+import webRoutes from './routes/web.ts';
+import { fileURLToPath } from 'node:url';
 
 export interface BuildOptions {
   /** Extra plugins registered after the core (web pages, IVR), each with its options. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** The Vite build to serve (default: <repo>/dist/web). */
+  webRoot?: string;
   /** Replace pino's destination (tests collect logs to check no secret leaks). */
   logStream?: NodeJS.WritableStream;
 }
@@ -110,6 +114,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(tokenRoutes);
   await app.register(ownerRoutes);
   await app.register(sipWebSocketRoute);
+  await app.register(webRoutes, { root: opts.webRoot ?? fileURLToPath(new URL('../dist/web', import.meta.url)) });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
   app.addHook('preClose', async () => {
