@@ -1,7 +1,7 @@
 // First-run secrets: the token signing key pair, the edge↔Asterisk shared secret, the ARI
 // password and the owner's password hash. Kept in <dataDir>/secrets.json (mode 0600, git-ignored),
 // never logged. The owner's generated password is shown once on the terminal and never stored.
-import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, chmodSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, chmodSync, linkSync, unlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateKeyPair, exportJWK, type JWK } from 'jose';
@@ -34,15 +34,25 @@ export function writeSecrets(dataDir: string, secrets: Secrets): void {
   chmodSync(path, 0o600);
 }
 
+function readSecrets(path: string): Secrets {
+  // Owner-only, even if someone copied the file around with a looser mode.
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  let secrets: Secrets;
+  try {
+    secrets = JSON.parse(readFileSync(path, 'utf8')) as Secrets;
+  } catch {
+    // JSON.parse's message quotes the text around the error: that text is a secret.
+    throw new Error(`${path} is not valid JSON; move it away to generate fresh secrets`);
+  }
+  if (secrets?.version !== 1 || !secrets.signingKey?.privateJwk || !secrets.signingKey?.publicJwk || !secrets.edgeSecret || !secrets.ariPassword || !secrets.ownerPasswordHash) {
+    throw new Error(`${path} is incomplete; move it away to generate fresh secrets`);
+  }
+  return secrets;
+}
+
 export async function loadOrCreateSecrets(dataDir: string): Promise<LoadedSecrets> {
   const path = secretsPath(dataDir);
-  if (existsSync(path)) {
-    const secrets = JSON.parse(readFileSync(path, 'utf8')) as Secrets;
-    if (secrets.version !== 1 || !secrets.signingKey?.privateJwk || !secrets.edgeSecret || !secrets.ownerPasswordHash) {
-      throw new Error(`${path} is incomplete; move it away to generate fresh secrets`);
-    }
-    return { secrets };
-  }
+  if (existsSync(path)) return { secrets: readSecrets(path) };
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { extractable: true });
   const ownerPassword = generatePassword();
   const secrets: Secrets = {
@@ -57,6 +67,18 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LoadedSecret
     ariPassword: randomBytes(18).toString('base64url'),
     ownerPasswordHash: await hashPassword(ownerPassword),
   };
-  writeSecrets(dataDir, secrets);
+  // Created with link(), which fails if the file appeared meanwhile: two first runs at once must
+  // not each print a password while only the last one written works.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  try {
+    linkSync(tmp, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return { secrets: readSecrets(path) };
+  } finally {
+    unlinkSync(tmp);
+  }
   return { secrets, firstRunOwnerPassword: ownerPassword };
 }
