@@ -1,0 +1,54 @@
+// The real command, run as the owner would: writes the files, keeps the owner's phone secrets
+// on the second run, and refuses (exit 1, codes printed) when a hand edit breaks an invariant.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, statSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = new URL('../../server/cli/asterisk-config.ts', import.meta.url).pathname;
+// The command runs in a scratch directory, so tsx is named by its resolved location.
+const TSX = import.meta.resolve('tsx');
+
+function run(cwd: string, args: string[]) {
+  return spawnSync(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, HOMELINE_DATA_DIR: join(cwd, 'data'), HOMELINE_CONFIG: '' },
+  });
+}
+
+test('asterisk:config writes the files, keeps phone secrets, and re-checks the owner\'s include files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-astcli-'));
+  try {
+    const first = run(dir, ['--out', 'out']);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /invariants hold/);
+    const secretsFile = join(dir, 'out', 'pjsip_phone_secrets.conf');
+    assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
+    const edgeSecret = JSON.parse(readFileSync(join(dir, 'data', 'secrets.json'), 'utf8')).edgeSecret;
+    assert.ok(readFileSync(join(dir, 'out', 'pjsip.conf'), 'utf8').includes(`visitor-${edgeSecret}`));
+    const phones = readFileSync(secretsFile, 'utf8');
+    const second = run(dir, ['--out', 'out']);
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(readFileSync(secretsFile, 'utf8'), phones, 'the owner\'s phone passwords survive regeneration');
+    // An owner's trunk file that lets anyone in is caught on the next run.
+    writeFileSync(join(dir, 'out', 'pjsip_trunks.conf'), '[provider](trunk-tpl)\n');
+    const third = run(dir, ['--out', 'out']);
+    assert.equal(third.status, 1);
+    assert.match(third.stderr, /HL_UNAUTHENTICATED pjsip_trunks\.conf:1/);
+    assert.ok(!existsSync(join(dir, 'out', 'sip.conf')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('asterisk:config without --out explains itself', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-astcli-'));
+  try {
+    const r = run(dir, []);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /usage: npm run asterisk:config -- --out DIR/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

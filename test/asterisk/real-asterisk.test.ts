@@ -1,0 +1,113 @@
+// Loads the generated configuration into a real Asterisk (asterisk -C <tmp>/asterisk.conf) and
+// checks what the static checks can only predict: it starts, chan_sip is absent, the endpoints
+// exist, the HTTP server is on loopback, the visitor is identified only with the edge secret
+// (SIP OPTIONS over the WebSocket), and ARI takes the edge's password.
+// Enable: HOMELINE_TEST_ASTERISK=/usr/sbin/asterisk (optionally HOMELINE_TEST_ASTERISK_MODDIR).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+import { fixture, SECRETS } from './helpers.ts';
+
+const BINARY = process.env.HOMELINE_TEST_ASTERISK ?? '';
+const skip = !BINARY
+  ? 'set HOMELINE_TEST_ASTERISK=/path/to/asterisk to load the generated files into a real Asterisk (not packaged for Debian 12; see asterisk/README.md)'
+  : !existsSync(BINARY) ? `HOMELINE_TEST_ASTERISK=${BINARY} is not an Asterisk binary on this machine` : false;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+function moduleDir(): string {
+  if (process.env.HOMELINE_TEST_ASTERISK_MODDIR) return process.env.HOMELINE_TEST_ASTERISK_MODDIR;
+  const prefix = dirname(dirname(BINARY));
+  return [join(prefix, 'lib/asterisk/modules'), join(prefix, 'lib64/asterisk/modules'), '/usr/lib/asterisk/modules'].find(existsSync) ?? '/usr/lib/asterisk/modules';
+}
+
+/** One SIP request over a fresh WebSocket; resolves with the status line of the final answer. */
+function sipOptions(url: string, user: string, edgeHeader?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, 'sip');
+    const id = randomBytes(6).toString('hex');
+    ws.on('open', () => {
+      ws.send([
+        `OPTIONS sip:${user}@home.arpa SIP/2.0`,
+        `Via: SIP/2.0/WS ${id}.invalid;branch=z9hG4bK${id}`,
+        'Max-Forwards: 70',
+        `To: <sip:${user}@home.arpa>`,
+        `From: <sip:v-test${id}@home.arpa>;tag=${id}`,
+        `Call-ID: ${id}`,
+        'CSeq: 1 OPTIONS',
+        ...(edgeHeader ? [`X-Homeline-Edge: ${edgeHeader}`] : []),
+        'Content-Length: 0', '', '',
+      ].join('\r\n'));
+    });
+    ws.on('message', (data) => {
+      const first = String(data).split('\r\n')[0];
+      if (/^SIP\/2\.0 1\d\d/.test(first)) return;
+      ws.close();
+      resolve(first);
+    });
+    ws.on('error', reject);
+  });
+}
+
+test('the generated configuration runs in a real Asterisk', { skip }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'hl-asterisk-'));
+  const port = await freePort();
+  const f = fixture({ upstream: { asteriskWsUrl: `ws://127.0.0.1:${port}/ws` } });
+  const etc = join(root, 'etc');
+  for (const d of ['etc', 'lib', 'spool', 'run', 'log']) mkdirSync(join(root, d), { recursive: true });
+  for (const [name, text] of Object.entries(f.texts)) writeFileSync(join(etc, name), text);
+  const conf = join(etc, 'asterisk.conf');
+  writeFileSync(conf, `[directories]
+astetcdir => ${etc}
+astmoddir => ${moduleDir()}
+astvarlibdir => ${join(root, 'lib')}
+astdbdir => ${join(root, 'lib')}
+astkeydir => ${join(root, 'lib')}
+astdatadir => ${join(root, 'lib')}
+astspooldir => ${join(root, 'spool')}
+astrundir => ${join(root, 'run')}
+astlogdir => ${join(root, 'log')}
+[options]
+`);
+  const cli = (cmd: string) => execFileSync(BINARY, ['-C', conf, '-rx', cmd], { encoding: 'utf8' });
+  const daemon = spawn(BINARY, ['-C', conf, '-f', '-n'], { stdio: 'ignore' });
+  try {
+    let booted = false;
+    for (let i = 0; i < 60 && !booted; i++) {
+      try { cli('core waitfullybooted'); booted = true; } catch { await new Promise((r) => setTimeout(r, 500)); }
+    }
+    assert.ok(booted, `Asterisk did not boot; see ${join(root, 'log')}`);
+    assert.match(cli('module show like chan_sip'), /\b0 modules loaded/);
+    const endpoints = cli('pjsip show endpoints');
+    for (const ep of ['visitor', '6000', '6001', '6010']) assert.match(endpoints, new RegExp(`Endpoint:\\s+${ep}\\b`));
+    assert.match(cli('dialplan show 100@from-web'), /Stasis|operator-menu/);
+    assert.match(cli('http show status'), new RegExp(`127\\.0\\.0\\.1:${port}`));
+
+    const url = `ws://127.0.0.1:${port}/ws`;
+    assert.match(await sipOptions(url, '100', `visitor-${SECRETS.edgeSecret}`), /^SIP\/2\.0 200/);
+    assert.match(await sipOptions(url, '6001', `visitor-${SECRETS.edgeSecret}`), /^SIP\/2\.0 404/, 'a visitor cannot name a home phone directly');
+    assert.match(await sipOptions(url, '100'), /^SIP\/2\.0 401/, 'no edge header: challenged like any stranger');
+    assert.match(await sipOptions(url, '100', 'visitor-wrong-secret-0123456789'), /^SIP\/2\.0 401/);
+
+    const ari = (password: string) => fetch(`http://127.0.0.1:${port}/ari/asterisk/info`, { headers: { authorization: `Basic ${Buffer.from(`homeline:${password}`).toString('base64')}` } });
+    assert.equal((await ari(SECRETS.ariPassword)).status, 200);
+    assert.equal((await ari('not-the-password')).status, 401);
+  } finally {
+    try { cli('core stop now'); } catch { daemon.kill('SIGTERM'); }
+    await new Promise((r) => (daemon.exitCode !== null ? r(null) : daemon.once('exit', r)));
+    rmSync(root, { recursive: true, force: true });
+  }
+});
