@@ -5,6 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A fresh Debian machine lacks the browser and the SIP server the tests drive; as root, fetch them.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v kamailio >/dev/null 2>&1 || missing+=(kamailio kamailio-websocket-modules)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian packages the tests need: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "the tests need Debian packages: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
 echo "== typecheck"
 npx tsc --noEmit
 
@@ -17,9 +32,5 @@ node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
 
 if ls test/e2e/*.spec.ts >/dev/null 2>&1; then
   echo "== browser tests (loopback-only network namespace)"
-  if [ ! -x /usr/bin/chromium ]; then
-    echo "browser tests need Debian's chromium: apt-get install -y chromium" >&2
-    exit 1
-  fi
   unshare -rn sh -c 'ip link set lo up && npx playwright test'
 fi
