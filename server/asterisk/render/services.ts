@@ -76,7 +76,7 @@ const MODULES: Record<string, string[]> = {
     'res_ari', 'res_ari_model', 'res_ari_applications', 'res_ari_asterisk', 'res_ari_bridges', 'res_ari_channels',
     'res_ari_device_states', 'res_ari_endpoints', 'res_ari_events', 'res_ari_playbacks', 'res_ari_recordings',
     'res_ari_sounds', 'res_stasis', 'res_stasis_answer', 'res_stasis_device_state', 'res_stasis_playback',
-    'res_stasis_recording', 'res_stasis_snoop', 'app_stasis', 'res_websocket_client', 'res_curl', 'res_http_media_cache',
+    'res_stasis_recording', 'res_stasis_snoop', 'app_stasis', 'chan_bridge_media', 'res_websocket_client', 'res_curl', 'res_http_media_cache',
   ],
   'media: bridges, codecs (no opus needed), formats, timing': [
     'bridge_simple', 'bridge_native_rtp', 'bridge_softmix', 'bridge_holding',
