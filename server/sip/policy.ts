@@ -70,18 +70,14 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
   const known = state.knownCallIds.has(callId);
   const dialogRequest = req.method === 'CANCEL' || IN_DIALOG_ONLY.has(req.method) || (inDialog && req.method !== 'REGISTER');
 
-  // The AOR check comes first: a REGISTER for another extension is that, not a From problem.
   if (req.method === 'REGISTER') return decideRegister(req, who);
 
   // From names the sender of out-of-dialog requests. Inside a dialog it is the dialog's local
   // URI, which for the owner answering a visitor is the visitor's target (`sip:owner@…`), not
   // the owner's extension; a visitor is the caller in each of its dialogs, so it keeps its own.
   if (who.role === 'visitor' || !dialogRequest) {
-    const from = parseNameAddr(header(req, 'From')!);
-    const fromUri = from && parseSipUri(from.uri);
-    if (!fromUri || fromUri.user !== who.user || fromUri.host !== who.domain) {
-      return refuse('HL_FROM_FORBIDDEN', { detail: `From must be sip:${who.user}@${who.domain}` });
-    }
+    const fromRefusal = checkFrom(req, who);
+    if (fromRefusal) return fromRefusal;
   }
 
   if (dialogRequest) {
@@ -91,8 +87,7 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
     return { action: 'forward', request: stamp(req, who), initialInvite: false };
   }
 
-  // A preloaded Route would send the request past the edge's own choice of next hop.
-  if (req.headers.some((h) => h.name === 'Route')) return refuse('HL_ROUTE_FORBIDDEN');
+  if (hasRoute(req)) return refuse('HL_ROUTE_FORBIDDEN');
 
   const target = checkTarget(req.uri, who, req.method === 'OPTIONS');
   if (target.refusal) return target.refusal;
@@ -135,14 +130,30 @@ export function checkTarget(uriText: string, who: PolicyIdentity, domainOnlyOk: 
   return { user: uri.user };
 }
 
+/** The AOR comes first: a REGISTER for another extension is that, not a From problem. */
 function decideRegister(req: SipRequest, who: PolicyIdentity): Verdict {
   const to = parseNameAddr(header(req, 'To')!);
   const aor = to && parseSipUri(to.uri);
   if (!aor || aor.user !== who.user || aor.host !== who.domain) return refuse('HL_AOR_FORBIDDEN');
   const ruri = parseSipUri(req.uri);
   if (!ruri || ruri.host !== who.domain || (ruri.user !== undefined && ruri.user !== who.user)) return refuse('HL_AOR_FORBIDDEN');
+  const fromRefusal = checkFrom(req, who);
+  if (fromRefusal) return fromRefusal;
+  if (hasRoute(req)) return refuse('HL_ROUTE_FORBIDDEN');
   return { action: 'forward', request: stamp(req, who), initialInvite: false };
 }
+
+function checkFrom(req: SipRequest, who: PolicyIdentity): Verdict | undefined {
+  const from = parseNameAddr(header(req, 'From')!);
+  const fromUri = from && parseSipUri(from.uri);
+  if (!fromUri || fromUri.user !== who.user || fromUri.host !== who.domain) {
+    return refuse('HL_FROM_FORBIDDEN', { detail: `From must be sip:${who.user}@${who.domain}` });
+  }
+  return undefined;
+}
+
+/** A preloaded Route would send the request past the edge's own choice of next hop. */
+const hasRoute = (req: SipRequest) => req.headers.some((h) => h.name === 'Route');
 
 export interface StampSecrets {
   edgeSecret: string;

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSip, serializeSip, header, headerValues, splitList, setHeader, removeHeaders, parseCSeq, type SipRequest, type SipResponse } from '../../server/sip/message.ts';
+import { parseSip, serializeSip, header, headerValues, splitList, setHeader, removeHeaders, parseCSeq, canonicalName, cloneMessage, type SipRequest, type SipResponse } from '../../server/sip/message.ts';
 import { SipParseError } from '../../server/errors.ts';
 import { fixture, sip } from './helpers/fixtures.ts';
 
@@ -354,5 +354,28 @@ describe('editing helpers', () => {
     msg.body = 'ünï';
     const again = parseSip(serializeSip(msg));
     assert.equal(header(again, 'Content-Length'), '5');
+  });
+});
+
+describe('names, CSeq and clones', () => {
+  test('canonicalName: compact, any case, unknown names kept as written', () => {
+    assert.equal(canonicalName('v'), 'Via');
+    assert.equal(canonicalName('V'), 'Via');
+    assert.equal(canonicalName('cAlL-iD'), 'Call-ID');
+    assert.equal(canonicalName('x-homeline-role'), 'x-homeline-role');
+  });
+  test('parseCSeq bounds', () => {
+    assert.deepEqual(parseCSeq('0 INVITE'), { seq: 0, method: 'INVITE' });
+    assert.deepEqual(parseCSeq('2147483647 BYE'), { seq: 2147483647, method: 'BYE' });
+    assert.equal(parseCSeq('2147483648 BYE'), undefined);
+    assert.deepEqual(parseCSeq('1\tACK'), { seq: 1, method: 'ACK' });
+  });
+  test('cloneMessage: editing the clone leaves the original alone', () => {
+    const msg = parseSip(fixture('invite'));
+    const copy = cloneMessage(msg);
+    setHeader(copy, 'Max-Forwards', '68');
+    copy.headers[0].value = 'changed';
+    assert.equal(header(msg, 'Max-Forwards'), '69');
+    assert.notEqual(msg.headers[0].value, 'changed');
   });
 });

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { decide, stamp, VISITOR_METHODS, type CallSnapshot, type PolicyIdentity, type Verdict } from '../../server/sip/policy.ts';
-import { parseSip, header, headerValues, type SipRequest } from '../../server/sip/message.ts';
+import { parseSip, serializeSip, header, headerValues, type SipRequest } from '../../server/sip/message.ts';
 import { fixture, sip } from './helpers/fixtures.ts';
 
 const VISITOR: PolicyIdentity = { role: 'visitor', user: 'v-Ab3dE_fG9hIk', targets: ['owner', '100'], domain: 'home.arpa', callerName: 'Ada%20Lovelace' };
@@ -124,6 +124,10 @@ describe('visitor: Request-URI tricks get 403', () => {
   test('Route header pointing elsewhere', () => {
     assertRefused(visitorSays({ extra: ['Route: <sip:trunk.evil.example;lr>'] }), 'HL_ROUTE_FORBIDDEN');
   });
+  test('Route header in any case or spelling', () => {
+    assertRefused(visitorSays({ extra: ['ROUTE: <sip:trunk.evil.example;lr>'] }), 'HL_ROUTE_FORBIDDEN');
+    assertRefused(visitorSays({ extra: ['route :<sip:trunk.evil.example;lr>'] }), 'HL_ROUTE_FORBIDDEN');
+  });
   test('Route header pointing at our own domain is still refused on an initial request', () => {
     assertRefused(visitorSays({ extra: ['Route: <sip:home.arpa;lr>'] }), 'HL_ROUTE_FORBIDDEN');
   });
@@ -183,6 +187,14 @@ describe('owner', () => {
   });
   test('REGISTER with a To tag is still checked as a registration', () => {
     assertRefused(decide(reg('<sip:6001@home.arpa>;tag=x'), OWNER, snapshot({ knownCallIds: new Set(['jsjoiupspgqeqk8djg33']) })), 'HL_AOR_FORBIDDEN');
+  });
+  test('REGISTER for another AOR answers with the AOR code even when From matches it', () => {
+    const v = decide(request({ method: 'REGISTER', uri: 'sip:home.arpa', to: '<sip:6001@home.arpa>', from: '<sip:6001@home.arpa>;tag=1' }), OWNER, snapshot());
+    assertRefused(v, 'HL_AOR_FORBIDDEN');
+  });
+  test('REGISTER of its own AOR with someone else\'s From', () => {
+    const v = decide(request({ method: 'REGISTER', uri: 'sip:home.arpa', to: '<sip:6000@home.arpa>', from: '<sip:6001@home.arpa>;tag=1' }), OWNER, snapshot());
+    assertRefused(v, 'HL_FROM_FORBIDDEN');
   });
   test('REGISTER with a Route elsewhere', () => {
     assertRefused(decide(reg('<sip:6000@home.arpa>', 'sip:home.arpa', ['Route: <sip:evil.example;lr>']), OWNER, snapshot()), 'HL_ROUTE_FORBIDDEN');
@@ -274,6 +286,12 @@ describe('stamping identity headers', () => {
       { name: 'X-Homeline-Caller', value: 'Ada%20Lovelace' },
     ]);
     assert.equal(out.headers.at(-1)!.name, 'Content-Length');
+  });
+  test('the stamped request serializes to a message the parser reads back the same', () => {
+    const out = assertForwarded(decide(parseSip(fixture('invite')) as SipRequest, VISITOR, snapshot()));
+    const again = parseSip(serializeSip(out));
+    assert.deepEqual(again, out);
+    assert.equal(again.body, (parseSip(fixture('invite')) as SipRequest).body);
   });
   test('the original request is left untouched', () => {
     const req = request({ extra: spoofs });

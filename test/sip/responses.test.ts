@@ -176,6 +176,23 @@ describe('a real JsSIP user agent accepts the edge\'s refusals', () => {
     assert.equal(e.cause, 'Unavailable');
   });
 
+  test('owner REGISTERing another extension: JsSIP reports 403 registrationFailed', async () => {
+    const agent = await startAgent('sip:6001@home.arpa', 'Owner');
+    agents.push(agent);
+    const OWNER: PolicyIdentity = { role: 'owner', user: '6000', targets: [], domain: 'home.arpa' };
+    agent.socket.onsend = (text) => {
+      const req = parseSip(text) as SipRequest;
+      const v = decide(req, OWNER, { knownCallIds: new Set(), activeCalls: 0, visitorCallsTotal: 0, visitorCallsCap: 2, busyRetryAfterSeconds: 60, pausedTargets: new Set() });
+      assert.equal(v.action, 'refuse');
+      if (v.action === 'refuse') setImmediate(() => agent.socket.deliver(serializeSip(buildRefusal(req, v.code, v))));
+    };
+    const failed = new Promise<{ response: { status_code: number; getHeader(n: string): string } }>((res) => agent.ua.once('registrationFailed', res));
+    agent.ua.register();
+    const e = await failed;
+    assert.equal(e.response.status_code, 403);
+    assert.match(e.response.getHeader('Warning'), /HL_AOR_FORBIDDEN/);
+  });
+
   test('an allowed INVITE is forwarded, not answered', async () => {
     const { agent, verdicts } = await visitor();
     const sent = nextSent(agent.socket);
