@@ -16,7 +16,7 @@ input,textarea,select{border:1px solid var(--bd);padding:.35em .5em;background:v
 label{display:flex;flex-direction:column;gap:.2em;font-size:.92em}
 .status{margin:0;min-height:1.3em}
 .panel:empty{display:none}
-.panel{border:1px solid var(--bd);border-radius:var(--r);padding:.75em;background:var(--bg);display:flex;flex-direction:column;gap:.6em}
+.panel{border:1px solid var(--bd);border-radius:var(--homeline-panel-radius,10px);padding:.75em;background:var(--bg);display:flex;flex-direction:column;gap:.6em}
 .row{display:flex;gap:.5em;flex-wrap:wrap;align-items:center}
 .keys{display:grid;grid-template-columns:repeat(3,3em);gap:.3em}
 .keys button{padding:.3em 0}

@@ -141,6 +141,9 @@ export function startCall(host: SoftphoneHost): CallHandle {
 
   void (async () => {
     set('mic', S.askingMic);
+    // The token request runs while the browser asks for the microphone: ~100 ms less to ringing.
+    // A refused microphone then wastes one token, which is cheap.
+    const token = host.fetchToken().then((info) => ({ info }), (error: unknown) => ({ error }));
     try {
       mic = await openMicrophone();
     } catch (e) {
@@ -149,11 +152,9 @@ export function startCall(host: SoftphoneHost): CallHandle {
     }
     if (finished) return;
     set('connecting', S.connecting);
-    let info: ConnectInfo;
-    try {
-      info = await host.fetchToken();
-    } catch (e) {
-      const f = e as { status?: number; retryAfterSeconds?: number };
+    const got = await token;
+    if ('error' in got) {
+      const f = got.error as { status?: number; retryAfterSeconds?: number };
       return finish(
         f.status === 429 ? { kind: 'rateLimited', retryAfterSeconds: f.retryAfterSeconds }
           : f.status === 0 ? { kind: 'networkLost' }
@@ -161,7 +162,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
           : { kind: 'serviceDown' },
       );
     }
-    if (!finished) place(info);
+    if (!finished) place(got.info);
   })();
 
   return { hangUp };

@@ -38,6 +38,9 @@ export async function launchParty(opts: PartyOptions): Promise<Party> {
     ],
   });
   const context = await browser.newContext({ permissions: mic ? ['microphone'] : [] });
+  // Functions sent to the page keep esbuild's `__name(...)` wrappers when run through tsx (the
+  // bench); give the page that helper so the same functions work under both runners.
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   await context.addInitScript(instrument);
   const page = await context.newPage();
   return { browser, context, page, close: () => browser.close() };
