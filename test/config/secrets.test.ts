@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadOrCreateSecrets, secretsPath, type LoadedSecrets } from '../../server/config/secrets.ts';
+import { loadOrCreateSecrets, secretsPath, writeSecrets, type LoadedSecrets } from '../../server/config/secrets.ts';
 import { verifyPassword } from '../../server/auth/password.ts';
 import { TokenService } from '../../server/auth/tokens.ts';
 
@@ -100,6 +100,16 @@ describe('existing secrets file', () => {
     chmodSync(secretsPath(dir), 0o644);
     await loadOrCreateSecrets(dir);
     assert.equal(statSync(secretsPath(dir)).mode & 0o777, 0o600);
+  });
+
+  test('writeSecrets (a new owner password) replaces the file atomically, still 0600', async () => {
+    const dir = freshDir();
+    const { secrets } = await loadOrCreateSecrets(dir);
+    chmodSync(secretsPath(dir), 0o644);
+    writeSecrets(dir, { ...secrets, ownerPasswordHash: 'scrypt$changed' });
+    assert.equal(statSync(secretsPath(dir)).mode & 0o777, 0o600);
+    assert.equal((await loadOrCreateSecrets(dir)).secrets.ownerPasswordHash, 'scrypt$changed');
+    assert.deepEqual(readdirSync(dir), ['secrets.json']);
   });
 
   test('a corrupt file stops start-up without quoting its content', async () => {
