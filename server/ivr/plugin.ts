@@ -1,0 +1,135 @@
+// The IVR as a Fastify plugin: loads and validates the menu at start (a bad menu stops start-up
+// naming node and path), serves the visitor's view of it and the prompt audio, takes the
+// visitor form's messages, lists messages/callbacks for the owner, and runs the ARI (Stasis)
+// application only when `config.ari.url` is set.
+//
+// Depends on the lead's owner session check: `fastify.requireOwner` (a preHandler). Without it
+// the owner route answers 401 HL_NOT_OWNER rather than leaking messages.
+import fp from 'fastify-plugin';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Config } from '../config/schema.ts';
+import { IvrHttpErrors } from './errors.ts';
+import { loadMenuFile, type LoadedMenu } from './menu-load.ts';
+import { reachFromConfig } from './menu-validate.ts';
+import { visitorMenuView, type VisitorMenuView } from './menu-view.ts';
+import { PromptCache, PROMPT_ID } from './prompts/cache.ts';
+import { IvrStore } from './store.ts';
+import { AriClient } from './ari/client.ts';
+import { IvrAriApp } from './ari/app.ts';
+import { RateWindow } from './rate-window.ts';
+
+export interface IvrPluginOptions {
+  config: Config;
+  /** ARI password when `config.ari.password` is empty (the generated one from secrets.json). */
+  ariPassword?: string;
+  /** Base URL Asterisk fetches prompts from (res_http_media_cache); default http://127.0.0.1:<port>. */
+  promptBaseUrl?: string;
+  /** Override of the ARI app's answer delay (ms). */
+  answerDelayMs?: number;
+}
+
+export interface IvrDecoration {
+  menu: LoadedMenu;
+  view: VisitorMenuView;
+  store: IvrStore;
+  prompts: PromptCache;
+  /** Present when ARI is configured; emits `nodeChanged` for the widget's side channel. */
+  ari: IvrAriApp | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ivr: IvrDecoration;
+  }
+}
+
+const MessageBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    number: Type.Optional(Type.String({ maxLength: 32, pattern: '^[0-9+ ()-]*$' })),
+    message: Type.String({ minLength: 1, maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+
+async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Promise<void> {
+  const { config } = opts;
+  const reach = reachFromConfig(config);
+  const menu = loadMenuFile(config.ivr.menuFile, reach); // throws MenuInvalidError: start-up stops
+  const store = new IvrStore(join(config.dataDir, 'homeline.db'));
+  const prompts = new PromptCache({ dir: join(config.dataDir, 'prompts'), voice: menu.menu.voice, recordingsDir: menu.baseDir });
+  const view = visitorMenuView(menu.menu);
+  let ari: IvrAriApp | null = null;
+
+  if (config.ari.url) {
+    const t0 = performance.now();
+    const { rendered, cached } = prompts.renderMenu(menu.menu);
+    fastify.log.info({ rendered, cached, ms: Math.round(performance.now() - t0) }, 'IVR prompts ready');
+    const base = (opts.promptBaseUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
+    const client = new AriClient({ url: config.ari.url, user: config.ari.user, password: config.ari.password || opts.ariPassword || '', app: config.ari.app });
+    ari = new IvrAriApp({
+      client,
+      menu: menu.menu,
+      allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
+      ownerGroup: reach.ownerGroup,
+      store,
+      mediaUri: (p) => `sound:${base}/ivr/prompts/${prompts.idFor(p)}.wav`,
+      answerDelayMs: opts.answerDelayMs,
+      recordingsDir: join(config.dataDir, 'recordings'),
+      log: fastify.log,
+    });
+    client.on('connected', () => fastify.log.info({ app: config.ari.app }, 'ARI connected; Stasis app registered'));
+    client.on('disconnected', (reason) => fastify.log.warn({ reason }, 'ARI events socket lost; reconnecting'));
+    fastify.addHook('onReady', async () => ari!.start());
+  }
+
+  fastify.decorate('ivr', { menu, view, store, prompts, ari } satisfies IvrDecoration);
+  fastify.addHook('onClose', async () => {
+    await ari?.stop();
+    store.close();
+  });
+
+  fastify.get('/api/ivr/menu', async () => view);
+
+  // Prompt audio for Asterisk's `sound:http://…`. Content-addressed ids, so cache forever.
+  fastify.get<{ Params: { file: string } }>('/ivr/prompts/:file', async (req, reply) => {
+    const id = req.params.file.replace(/\.wav$/, '');
+    if (!PROMPT_ID.test(id) || !req.params.file.endsWith('.wav')) return reply.code(404).send({ statusCode: 404, code: 'HL_NOT_FOUND', error: 'Not Found', message: 'no such prompt' });
+    const path = prompts.path(id);
+    try {
+      await import('node:fs/promises').then((f) => f.access(path));
+    } catch {
+      return reply.code(404).send({ statusCode: 404, code: 'HL_NOT_FOUND', error: 'Not Found', message: 'no such prompt' });
+    }
+    reply.header('content-type', 'audio/wav').header('cache-control', 'public, max-age=31536000, immutable');
+    return reply.send(createReadStream(path));
+  });
+
+  // The embedded upstream's "leave word" form. Few per address: it is a free text box on the web.
+  const window = new RateWindow({ max: 3, windowMs: 10 * 60_000 });
+  fastify.post<{ Body: { name: string; number?: string; message: string } }>('/api/ivr/message', { schema: { body: MessageBody } }, async (req, reply) => {
+    const retry = window.take(req.ip, Date.now());
+    if (retry > 0) {
+      const seconds = Math.ceil(retry / 1000);
+      reply.header('retry-after', String(seconds));
+      const err = new IvrHttpErrors.MessageRateLimited(seconds) as Error & { retryAfterSeconds?: number };
+      return reply.code(429).send({ statusCode: 429, code: 'HL_RATE_LIMITED', error: 'Too Many Requests', message: err.message, retryAfterSeconds: seconds });
+    }
+    const { name, number, message } = req.body;
+    const id = store.addMessage({ source: 'form', kind: 'message', name: name.trim(), number: number?.trim() || null, text: message.trim(), caller: req.ip });
+    if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form' });
+    return reply.code(201).send({ id });
+  });
+
+  const ownerOnly: preHandlerHookHandler = fastify.hasDecorator('requireOwner')
+    ? (fastify.requireOwner as unknown as preHandlerHookHandler)
+    : (async (_req, reply) => {
+      await reply.code(401).send({ statusCode: 401, code: 'HL_NOT_OWNER', error: 'Unauthorized', message: 'Owner login required' });
+    });
+  fastify.get('/api/owner/messages', { preHandler: ownerOnly }, async () => ({ messages: store.listMessages(), callbacks: store.listCallbacks() }));
+}
+
+export default fp(ivrPlugin, { name: 'homeline-ivr', fastify: '5.x' });

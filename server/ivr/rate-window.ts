@@ -1,0 +1,18 @@
+// Sliding-window counter per key (e.g. client address): pure, the caller passes the time.
+export class RateWindow {
+  private readonly hits = new Map<string, number[]>();
+  constructor(private readonly opts: { max: number; windowMs: number }) {}
+
+  /** Records a hit and returns 0, or returns ms until the next hit is allowed (nothing recorded). */
+  take(key: string, now: number): number {
+    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.opts.windowMs);
+    if (recent.length >= this.opts.max) {
+      this.hits.set(key, recent);
+      return recent[0]! + this.opts.windowMs - now;
+    }
+    recent.push(now);
+    this.hits.set(key, recent);
+    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (now - v.at(-1)! >= this.opts.windowMs) this.hits.delete(k);
+    return 0;
+  }
+}
