@@ -8,6 +8,7 @@ import { validateConfig } from '../../server/config/load.ts';
 import { loadOrCreateSecrets } from '../../server/config/secrets.ts';
 import { buildApp } from '../../server/app.ts';
 import type { Config } from '../../server/config/schema.ts';
+import { RawUa } from './raw-ua.ts';
 
 export interface TestEdge {
   app: FastifyInstance;
@@ -63,4 +64,20 @@ export async function ownerLogin(edge: TestEdge): Promise<string> {
   });
   if (login.status !== 204) throw new Error(`owner login failed: ${login.status}`);
   return login.headers.get('set-cookie')!.split(';')[0];
+}
+
+/** An owner tab connected through the edge and registered as the owner's extension. */
+export async function registeredOwner(edge: TestEdge): Promise<RawUa> {
+  const { body } = await ownerToken(edge);
+  const ua = await RawUa.connect(body.wsUrl, edge.config.owner.extension);
+  ua.register();
+  await ua.response(200, 'REGISTER');
+  return ua;
+}
+
+/** A visitor connected through the edge with a fresh token. */
+export async function connectedVisitor(edge: TestEdge, body: Record<string, unknown> = {}): Promise<RawUa> {
+  const tok = await visitorToken(edge, body);
+  if (tok.status !== 200) throw new Error(`visitor token refused: ${tok.status} ${JSON.stringify(tok.body)}`);
+  return RawUa.connect(tok.body.wsUrl, tok.body.sip.uri.slice(4).split('@')[0]);
 }

@@ -2,7 +2,7 @@
 // registers, a visitor calls, and every step is checked on the wire.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEdge, visitorToken, ownerToken, type TestEdge } from '../helpers/edge.ts';
+import { startEdge, visitorToken, ownerToken, registeredOwner, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { RawUa, SDP } from '../helpers/raw-ua.ts';
 import { header, headerValues } from '../../server/sip/message.ts';
 import { tagOf, parseNameAddr } from '../../server/sip/uri.ts';
@@ -10,20 +10,6 @@ import { tagOf, parseNameAddr } from '../../server/sip/uri.ts';
 let edge: TestEdge;
 before(async () => { edge = await startEdge({ limits: { wsPerIp: 50, tokenPerIpPerMinute: 1000 } }); });
 after(async () => { await edge.close(); });
-
-async function owner(): Promise<RawUa> {
-  const { body } = await ownerToken(edge);
-  const ua = await RawUa.connect(body.wsUrl, '6000');
-  ua.register();
-  await ua.response(200, 'REGISTER');
-  return ua;
-}
-
-async function visitor(body: Record<string, unknown> = {}): Promise<RawUa> {
-  const tok = await visitorToken(edge, body);
-  assert.equal(tok.status, 200);
-  return RawUa.connect(tok.body.wsUrl, tok.body.sip.uri.slice(4).split('@')[0]);
-}
 
 /** Visitor INVITEs owner, owner rings then answers; returns both sides' dialog views. */
 async function establish(o: RawUa, v: RawUa) {
@@ -49,8 +35,8 @@ async function establish(o: RawUa, v: RawUa) {
 }
 
 test('visitor calls the registered owner: INVITE, 180, 200, ACK and BYE flow both ways', async () => {
-  const o = await owner();
-  const v = await visitor({ name: 'Ada Lovelace' });
+  const o = await registeredOwner(edge);
+  const v = await connectedVisitor(edge, { name: 'Ada Lovelace' });
   const { atOwner, ok, visitorSide, ownerSide } = await establish(o, v);
 
   // The owner sees who is calling, stamped by the edge, and never the edge secret.
@@ -89,8 +75,8 @@ test('visitor calls the registered owner: INVITE, 180, 200, ACK and BYE flow bot
 });
 
 test('visitor hangs up: the owner gets the BYE', async () => {
-  const o = await owner();
-  const v = await visitor();
+  const o = await registeredOwner(edge);
+  const v = await connectedVisitor(edge);
   const { visitorSide } = await establish(o, v);
   v.inDialog('ACK', visitorSide);
   await o.request('ACK');
@@ -102,8 +88,8 @@ test('visitor hangs up: the owner gets the BYE', async () => {
 });
 
 test('CANCEL while ringing: owner gets CANCEL, visitor gets 200 for the CANCEL and 487', async () => {
-  const o = await owner();
-  const v = await visitor();
+  const o = await registeredOwner(edge);
+  const v = await connectedVisitor(edge);
   const inv = v.invite('owner');
   const atOwner = await o.request('INVITE');
   o.reply(atOwner.msg, 180, 'Ringing');
@@ -124,8 +110,8 @@ test('CANCEL while ringing: owner gets CANCEL, visitor gets 200 for the CANCEL a
 });
 
 test('owner declines: the visitor gets 603', async () => {
-  const o = await owner();
-  const v = await visitor();
+  const o = await registeredOwner(edge);
+  const v = await connectedVisitor(edge);
   v.invite('owner');
   const atOwner = await o.request('INVITE');
   o.reply(atOwner.msg, 603, 'Decline');
@@ -135,7 +121,7 @@ test('owner declines: the visitor gets 603', async () => {
 });
 
 test('owner not registered: 480 with the HL_OWNER_OFFLINE warning', async () => {
-  const v = await visitor();
+  const v = await connectedVisitor(edge);
   v.invite('owner');
   const r = await v.response(480, 'INVITE');
   assert.match(header(r.msg, 'Warning')!, /HL_OWNER_OFFLINE/);
@@ -143,11 +129,11 @@ test('owner not registered: 480 with the HL_OWNER_OFFLINE warning', async () => 
 });
 
 test('owner already in a call: a second visitor gets 486', async () => {
-  const o = await owner();
-  const v1 = await visitor();
+  const o = await registeredOwner(edge);
+  const v1 = await connectedVisitor(edge);
   const { visitorSide } = await establish(o, v1);
   v1.inDialog('ACK', visitorSide);
-  const v2 = await visitor();
+  const v2 = await connectedVisitor(edge);
   v2.invite('owner');
   const r = await v2.response(486, 'INVITE');
   assert.match(header(r.msg, 'Warning')!, /HL_OWNER_BUSY/);
@@ -155,8 +141,8 @@ test('owner already in a call: a second visitor gets 486', async () => {
 });
 
 test('a visitor connection dropping mid-call ends the dialog for the owner with a BYE', async () => {
-  const o = await owner();
-  const v = await visitor();
+  const o = await registeredOwner(edge);
+  const v = await connectedVisitor(edge);
   const { visitorSide } = await establish(o, v);
   v.inDialog('ACK', visitorSide);
   await o.request('ACK');
@@ -168,9 +154,9 @@ test('a visitor connection dropping mid-call ends the dialog for the owner with 
 });
 
 test('two owner tabs: both ring, the first 200 wins and the other tab is CANCELled', async () => {
-  const o1 = await owner();
-  const o2 = await owner();
-  const v = await visitor();
+  const o1 = await registeredOwner(edge);
+  const o2 = await registeredOwner(edge);
+  const v = await connectedVisitor(edge);
   v.invite('owner');
   const a = await o1.request('INVITE');
   const b = await o2.request('INVITE');

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, importJWK } from 'jose';
-import { startEdge, visitorToken, ownerToken, type TestEdge } from '../helpers/edge.ts';
+import { startEdge, visitorToken, ownerToken, registeredOwner, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { RawUa, SDP, rid } from '../helpers/raw-ua.ts';
 import { header } from '../../server/sip/message.ts';
 
@@ -10,17 +10,6 @@ let edge: TestEdge;
 before(async () => { edge = await startEdge({ limits: { wsPerIp: 50, tokenPerIpPerMinute: 1000, visitorCallsTotal: 1, busyRetryAfterSeconds: 42 } }); });
 after(async () => { await edge.close(); });
 
-async function visitor(): Promise<RawUa> {
-  const tok = await visitorToken(edge);
-  return RawUa.connect(tok.body.wsUrl, tok.body.sip.uri.slice(4).split('@')[0]);
-}
-async function owner(): Promise<RawUa> {
-  const { body } = await ownerToken(edge);
-  const ua = await RawUa.connect(body.wsUrl, '6000');
-  ua.register();
-  await ua.response(200, 'REGISTER');
-  return ua;
-}
 async function upgradeStatus(url: string, opts: { origin?: string; protocol?: string } = {}): Promise<number> {
   try {
     const ua = await RawUa.connect(url, 'x', 'home.arpa', opts);
@@ -72,7 +61,7 @@ test('without the sip subprotocol the upgrade is refused with 400', async () => 
 });
 
 test('visitor REGISTER, REFER, MESSAGE, SUBSCRIBE, PUBLISH, NOTIFY get 405 with Allow', async () => {
-  const v = await visitor();
+  const v = await connectedVisitor(edge);
   for (const method of ['REGISTER', 'REFER', 'MESSAGE', 'SUBSCRIBE', 'PUBLISH', 'NOTIFY']) {
     v.sendMsg(v.newRequest(method, 'sip:owner@home.arpa'));
     const r = await v.response(405, method);
@@ -84,7 +73,7 @@ test('visitor REGISTER, REFER, MESSAGE, SUBSCRIBE, PUBLISH, NOTIFY get 405 with 
 });
 
 test('forbidden targets get 403: a home phone, a trunk number, another domain, maddr, escaped digits', async () => {
-  const v = await visitor();
+  const v = await connectedVisitor(edge);
   for (const uri of ['sip:6001@home.arpa', 'sip:+441234567890@home.arpa', 'sip:owner@evil.example', 'sip:owner@home.arpa;maddr=10.0.0.1', 'sip:%6fwner@home.arpa', 'tel:+441234567890']) {
     v.sendMsg(v.newRequest('INVITE', uri, { body: SDP }));
     const r = await v.response(403, 'INVITE');
@@ -103,7 +92,7 @@ test('the owner may REGISTER only its own extension', async () => {
 });
 
 test('malformed SIP gets 400 when a response can be built, else the socket closes 1007', async () => {
-  const v = await visitor();
+  const v = await connectedVisitor(edge);
   const req = v.newRequest('OPTIONS', 'sip:owner@home.arpa');
   v.send(`OPTIONS sip:owner@home.arpa SIP/2.0\r\n${req.headers.map((h) => `${h.name}: ${h.value}`).join('\r\n')}\r\nContent-Length: 99\r\n\r\n`);
   const r = await v.response(400, 'OPTIONS');
@@ -114,14 +103,14 @@ test('malformed SIP gets 400 when a response can be built, else the socket close
 });
 
 test('an oversized frame closes the socket with 1009', async () => {
-  const v = await visitor();
+  const v = await connectedVisitor(edge);
   v.send('X'.repeat(edge.config.sip.maxMessageBytes + 1));
   assert.equal((await v.waitClose()).code, 1009);
 });
 
 test('a visitor flood is cut off with 1008 while the owner stays registered and answering', async () => {
-  const o = await owner();
-  const v = await visitor();
+  const o = await registeredOwner(edge);
+  const v = await connectedVisitor(edge);
   for (let i = 0; i < 200 && !v.closed; i++) v.sendMsg(v.newRequest('OPTIONS', 'sip:home.arpa'));
   assert.equal((await v.waitClose()).code, 1008);
   o.sendMsg(o.newRequest('OPTIONS', 'sip:home.arpa'));
@@ -131,14 +120,14 @@ test('a visitor flood is cut off with 1008 while the owner stays registered and 
 });
 
 test('one call at a time per visitor (486) and the visitor-call cap (503 with Retry-After)', async () => {
-  const o = await owner();
-  const v1 = await visitor();
+  const o = await registeredOwner(edge);
+  const v1 = await connectedVisitor(edge);
   v1.invite('owner');
   await o.request('INVITE');
   v1.invite('owner');
   const one = await v1.response(486, 'INVITE');
   assert.match(header(one.msg, 'Warning')!, /HL_ONE_CALL/);
-  const v2 = await visitor();
+  const v2 = await connectedVisitor(edge);
   v2.invite('owner');
   const busy = await v2.response(503, 'INVITE');
   assert.equal(header(busy.msg, 'Retry-After'), '42');
@@ -147,8 +136,8 @@ test('one call at a time per visitor (486) and the visitor-call cap (503 with Re
 });
 
 test('in-dialog requests into somebody else\'s call get 481; client-sent identity headers are stripped', async () => {
-  const o = await owner();
-  const v = await visitor();
+  const o = await registeredOwner(edge);
+  const v = await connectedVisitor(edge);
   v.sendMsg(v.newRequest('BYE', 'sip:owner@home.arpa', { to: `<sip:owner@home.arpa>;tag=abc`, callId: 'someone-elses-call' }));
   await v.response(481, 'BYE');
   v.invite('owner', [['X-Homeline-Role', 'owner'], ['x-homeline-visitor', 'v-forged'], ['X-HOMELINE-EDGE', 'owner-guess']]);
@@ -161,12 +150,12 @@ test('in-dialog requests into somebody else\'s call get 481; client-sent identit
 });
 
 test('do-not-disturb: visitors get 480 HL_OWNER_DND and /api/status says so', async () => {
-  const o = await owner();
+  const o = await registeredOwner(edge);
   edge.app.presence.set(false);
   try {
     const status = await (await fetch(`${edge.url}/api/status`)).json() as any;
     assert.deepEqual(status.owner.reason, 'dnd');
-    const v = await visitor();
+    const v = await connectedVisitor(edge);
     v.invite('owner');
     const r = await v.response(480, 'INVITE');
     assert.match(header(r.msg, 'Warning')!, /HL_OWNER_DND/);

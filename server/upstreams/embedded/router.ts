@@ -329,19 +329,8 @@ export class EmbeddedRouter implements Upstream {
   private cancelBranches(fork: Fork): void {
     for (const b of fork.branches.values()) {
       if (b.final !== undefined || b === fork.answered) continue;
-      const cancel: SipRequest = {
-        kind: 'request', method: 'CANCEL', uri: b.request.uri, body: '',
-        headers: [
-          { name: 'Via', value: headerValues(b.request, 'Via')[0] },
-          { name: 'Max-Forwards', value: '70' },
-          { name: 'From', value: header(b.request, 'From')! },
-          { name: 'To', value: header(b.request, 'To')! },
-          { name: 'Call-ID', value: header(b.request, 'Call-ID')! },
-          { name: 'CSeq', value: `${parseCSeq(header(b.request, 'CSeq')!)!.seq} CANCEL` },
-          { name: 'Reason', value: fork.answered ? 'SIP;cause=200;text="Call completed elsewhere"' : 'SIP;cause=487;text="Request Terminated"' },
-          { name: 'Content-Length', value: '0' },
-        ],
-      };
+      const reason = fork.answered ? 'SIP;cause=200;text="Call completed elsewhere"' : 'SIP;cause=487;text="Request Terminated"';
+      const cancel = sameTransaction(b.request, 'CANCEL', header(b.request, 'To')!, [{ name: 'Reason', value: reason }]);
       this.track(viaBranch(headerValues(b.request, 'Via')[0])!, undefined, b.connId, true);
       this.deliver(b.connId, cancel);
     }
@@ -349,18 +338,7 @@ export class EmbeddedRouter implements Upstream {
 
   /** Hop-by-hop ACK for a branch's non-2xx final response (RFC 3261 §17.1.1.3). */
   private ackBranch(branch: Branch, res: SipResponse): void {
-    const ack: SipRequest = {
-      kind: 'request', method: 'ACK', uri: branch.request.uri, body: '',
-      headers: [
-        { name: 'Via', value: headerValues(branch.request, 'Via')[0] },
-        { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: header(branch.request, 'From')! },
-        { name: 'To', value: header(res, 'To')! },
-        { name: 'Call-ID', value: header(branch.request, 'Call-ID')! },
-        { name: 'CSeq', value: `${parseCSeq(header(branch.request, 'CSeq')!)!.seq} ACK` },
-        { name: 'Content-Length', value: '0' },
-      ],
-    };
+    const ack = sameTransaction(branch.request, 'ACK', header(res, 'To')!);
     this.deliver(branch.connId, ack);
   }
 
@@ -468,6 +446,23 @@ export class EmbeddedRouter implements Upstream {
   receiveText(connId: string, text: string): void {
     this.receive(connId, parseSip(text));
   }
+}
+
+/** CANCEL or non-2xx ACK for a forwarded INVITE: same Via branch, Call-ID and CSeq number (RFC 3261 §9.1, §17.1.1.3). */
+function sameTransaction(invite: SipRequest, method: 'CANCEL' | 'ACK', to: string, extra: SipHeader[] = []): SipRequest {
+  return {
+    kind: 'request', method, uri: invite.uri, body: '',
+    headers: [
+      { name: 'Via', value: headerValues(invite, 'Via')[0] },
+      { name: 'Max-Forwards', value: '70' },
+      { name: 'From', value: header(invite, 'From')! },
+      { name: 'To', value: to },
+      { name: 'Call-ID', value: header(invite, 'Call-ID')! },
+      { name: 'CSeq', value: `${parseCSeq(header(invite, 'CSeq')!)!.seq} ${method}` },
+      ...extra,
+      { name: 'Content-Length', value: '0' },
+    ],
+  };
 }
 
 function forkKey(req: SipRequest): string {
