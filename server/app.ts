@@ -1,6 +1,7 @@
 // Builds the edge: decorations first (config, secrets, tokens, upstream, stores), then one plugin
 // per capability. main.ts listens; tests call buildApp() and listen on port 0.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import websocket from '@fastify/websocket';
 import rateLimit from '@fastify/rate-limit';
 import cookie from '@fastify/cookie';
@@ -27,6 +28,7 @@ import tokenRoutes from './routes/tokens.ts';
 import ownerRoutes, { ownerAuth } from './routes/owner.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
 import webRoutes from './routes/web.ts';
+import ivrPlugin from './ivr/plugin.ts';
 import { fileURLToPath } from 'node:url';
 
 export interface BuildOptions {
@@ -89,7 +91,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
     const body: Record<string, unknown> = {
       statusCode,
       code: err.validation ? 'HL_BAD_REQUEST' : err.code ?? 'HL_INTERNAL',
-      error: statusCode === 429 ? 'Too Many Requests' : statusCode >= 500 ? 'Internal Server Error' : 'Bad Request',
+      error: STATUS_CODES[statusCode] ?? 'Error',
       message: statusCode >= 500 && !err.code?.startsWith('HL_') ? 'internal error' : err.message,
     };
     if (err.retryAfterSeconds !== undefined) {
@@ -114,6 +116,8 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(tokenRoutes);
   await app.register(ownerRoutes);
   await app.register(sipWebSocketRoute);
+  // After the owner routes: the IVR's owner-only routes use app.requireOwner.
+  await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
   await app.register(webRoutes, { root: opts.webRoot ?? fileURLToPath(new URL('../dist/web', import.meta.url)) });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 

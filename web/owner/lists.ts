@@ -17,6 +17,8 @@ export interface CallRecord {
 export interface MessageRecord {
   id?: string | number;
   createdAt?: string | number;
+  /** The edge's store calls the message body `text`. */
+  text?: string;
   at?: string | number;
   name?: string;
   number?: string;
@@ -42,5 +44,5 @@ export function callsTable(calls: CallRecord[]): HTMLElement {
 
 export function messagesTable(messages: MessageRecord[]): HTMLElement {
   return table([S.col.time, S.col.who, S.col.number, S.col.message],
-    messages.map((m) => [when(m.createdAt ?? m.at), m.name || '', m.number || '', m.message || '']));
+    messages.map((m) => [when(m.createdAt ?? m.at), m.name || '', m.number || '', m.message || m.text || '']));
 }

@@ -103,6 +103,18 @@ exten => did,1,Stasis(${plan.ari.app},did)
 ${visitorExtens}exten => owner,1,Goto(ring-owner,s,1)
 exten => voicemail,1,Goto(leave-word,s,1)
 
+; Where the IVR's "ring" action continues a channel (server/ivr/README.md): the edge sets
+; HL_RING_DIAL from menu-validated extensions; the REGEX is a second fence, so even a wrong value
+; can only ring home extensions (_6XXX), never a trunk. Nobody answered: back into the menu.
+[ivr-ring]
+exten => ring,1,GotoIf($[\${REGEX("^PJSIP/6[0-9]{3}(&PJSIP/6[0-9]{3})*$" \${HL_RING_DIAL})}]?dial)
+ same => n,Hangup()
+ same => n(dial),Dial(\${HL_RING_DIAL},\${IF($[\${HL_RING_TIMEOUT} > 0]?\${HL_RING_TIMEOUT}:${EXTENSION_RING_SECONDS})},i)
+ same => n,GotoIf($["\${DIALSTATUS}" = "ANSWER"]?done)
+ same => n,Stasis(${plan.ari.app},ring-result,\${DIALSTATUS})
+ same => n(done),Hangup()
+exten => dialout,1,Hangup()
+
 ; The owner's ring group: every phone and the browser tab at once, then voicemail.
 [ring-owner]
 exten => s,1,${ringOwnerDial(plan)}
