@@ -21,6 +21,9 @@ import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
 import { VisitorDirectory } from './routes/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
 import { WsClose } from './errors.ts';
+
+/** Body type of the edge's IVR side-channel MESSAGEs (docs/edge-api.md). */
+export const IVR_NODE_CONTENT_TYPE = 'application/vnd.homeline.ivr+json';
 import originPlugin from './routes/origin.ts';
 import healthRoutes from './routes/health.ts';
 import statusRoutes from './routes/status.ts';
@@ -118,6 +121,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(sipWebSocketRoute);
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
+  followIvr(app);
   await app.register(webRoutes, { root: opts.webRoot ?? fileURLToPath(new URL('../dist/web', import.meta.url)) });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
@@ -129,6 +133,22 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
     db.close();
   });
   return app;
+}
+
+/** Tells a visitor's widget which menu node its call is in, over the visitor's own /sip socket. */
+function followIvr(app: FastifyInstance): void {
+  app.ivr.ari?.on('nodeChanged', (change) => {
+    if (!change.visitor) return;
+    const node = app.ivr.view.nodes[change.node];
+    if (!node) return;
+    for (const session of app.relaySessions) {
+      if (session.user !== change.visitor) continue;
+      session.notify(IVR_NODE_CONTENT_TYPE, JSON.stringify({
+        type: 'ivr-node', node: change.node, mode: change.mode, title: node.title, text: node.text,
+        options: node.options.map((o) => ({ key: o.key, label: o.label })),
+      }));
+    }
+  });
 }
 
 function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): Upstream {

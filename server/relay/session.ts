@@ -51,6 +51,7 @@ export class RelaySession {
   /** Branches of requests the edge itself made: their responses stop here. */
   private readonly ownBranches = new Set<string>();
   private closed = false;
+  private notifySeq = 0;
   readonly openedAt = Date.now();
 
   constructor(private readonly d: SessionDeps) {
@@ -86,6 +87,11 @@ export class RelaySession {
       this.endCalls('capped');
       this.close(WsClose.SessionCap, 'session cap reached');
     });
+  }
+
+  /** The SIP user this connection speaks as. */
+  get user(): string {
+    return this.d.who.user;
   }
 
   /** Closes the client; the upstream channel follows in teardown. */
@@ -165,6 +171,30 @@ export class RelaySession {
     }
     this.tracker.toClient(msg);
     this.send(text);
+  }
+
+  /**
+   * An out-of-dialog MESSAGE from the edge itself to this client (the IVR widget's side channel).
+   * It rides on the connection the client's token opened, so it needs no authorisation of its
+   * own; the client's 200 stops here.
+   */
+  notify(contentType: string, body: string): void {
+    const branch = `z9hG4bK-hlm${randomBytes(8).toString('hex')}`;
+    this.ownBranches.add(branch);
+    const uri = `sip:${this.d.who.user}@${this.d.who.domain}`;
+    const msg: SipRequest = {
+      kind: 'request', method: 'MESSAGE', uri, body,
+      headers: [
+        { name: 'Via', value: `SIP/2.0/WSS ${EDGE_VIA_HOST};branch=${branch}` },
+        { name: 'Max-Forwards', value: '70' },
+        { name: 'From', value: `<sip:edge@${this.d.who.domain}>;tag=${randomBytes(5).toString('hex')}` },
+        { name: 'To', value: `<${uri}>` },
+        { name: 'Call-ID', value: `hl-${randomBytes(10).toString('hex')}` },
+        { name: 'CSeq', value: `${++this.notifySeq} MESSAGE` },
+        { name: 'Content-Type', value: contentType },
+      ],
+    };
+    this.send(serializeSip(msg));
   }
 
   private send(text: string): void {

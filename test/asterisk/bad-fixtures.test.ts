@@ -40,7 +40,7 @@ const CASES: Case[] = [
   { name: 'Goto into a computed context', file: 'extensions.conf', edit: addTo('from-web', 'exten => 8,1,Goto(${CTX},s,1)'), code: 'HL_VISITOR_DYNAMIC_JUMP' },
   { name: 'GotoIf into the phones\' context', file: 'extensions.conf', edit: addTo('from-web', 'exten => 8,1,GotoIf($[1]?from-phones,0123,1)'), code: 'HL_VISITOR_PATTERN' },
   { name: 'jump to an undefined context', file: 'extensions.conf', edit: addTo('from-web', 'exten => 8,1,Goto(nowhere,s,1)'), code: 'HL_VISITOR_UNKNOWN_CONTEXT' },
-  { name: 'Stasis with an app the edge does not run', file: 'extensions.conf', edit: replace('Stasis(homeline,visitor)', 'Stasis(other,visitor)'), code: 'HL_EDGE_MISMATCH' },
+  { name: 'Stasis with an app the edge does not run', file: 'extensions.conf', edit: replace('Stasis(homeline,visitor,', 'Stasis(other,visitor,'), code: 'HL_EDGE_MISMATCH' },
   { name: 'visitor endpoint in the phones\' context', file: 'pjsip.conf', edit: replace('context=from-web', 'context=from-phones'), code: 'HL_VISITOR_DYNAMIC_DIAL' },
   // listeners
   { name: 'HTTP server on all addresses', file: 'http.conf', edit: replace('bindaddr=127.0.0.1', 'bindaddr=0.0.0.0'), code: 'HL_LISTENER_PUBLIC' },

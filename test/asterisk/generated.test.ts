@@ -44,7 +44,7 @@ test('the owner\'s usual variations still pass: TLS for phones, NAT, STUN/TURN, 
   const rtp = section(set.get('rtp.conf')!, 'general')!;
   assert.deepEqual([get(rtp, 'rtpstart'), get(rtp, 'rtpend'), get(rtp, 'stunaddr'), get(rtp, 'turnaddr')], ['20000', '20999', 'stun.example.org:3478', 'turn.example.org:3478']);
   assert.match(f.texts['extensions.conf'], /exten => desk,1,NoOp[^\n]*\n same => n,Dial\(PJSIP\/6003&PJSIP\/6004,30,i\)/);
-  assert.match(f.texts['extensions.conf'], /Stasis\(hl-ivr,visitor\)/);
+  assert.match(f.texts['extensions.conf'], /Stasis\(hl-ivr,visitor,\$\{PJSIP_HEADER\(read,X-Homeline-Visitor\)\}\)/);
   assert.match(f.texts['extensions.conf'], /_0X\.,1,Dial\(PJSIP\/\$\{EXTEN\}@provider,120\)/);
   const tls = objects(set.get('pjsip.conf')!, 'transport').find((t) => t.name === 'transport-tls')!;
   assert.equal(get(tls, 'bind'), '0.0.0.0:5061');

@@ -99,7 +99,7 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
   }
 
   /** A call arriving at `Stasis(app)`; null when the app is not registered (Stasis fails). */
-  startCall(app: string, caller = { name: 'Visitor', number: 'v-test' }, state = 'Ring'): string | null {
+  startCall(app: string, caller = { name: 'Visitor', number: 'v-test' }, state = 'Ring', args: string[] = []): string | null {
     if (!this.appConnected(app)) return null;
     const id = `sim-${Date.now()}.${++this.seq}`;
     const ch: SimChannel = {
@@ -116,7 +116,7 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
       vars: {},
     };
     this.channels.set(id, ch);
-    this.send(app, { type: 'StasisStart', args: [], channel: this.view(ch) });
+    this.send(app, { type: 'StasisStart', args, channel: this.view(ch) });
     return id;
   }
 

@@ -83,10 +83,11 @@ clearglobalvars=yes
 ; else gets "404 Not Found" from chan_pjsip before any dialplan runs.
 [${VISITOR_CONTEXT}]
 ${targets}${extensionTargets(plan)}
-; The operator menu is the edge's ARI application. Stasis() fails at once when the edge is not
+; The operator menu is the edge's ARI application; it gets the visitor id the edge stamped (a
+; header the edge strips from clients), so the widget can follow the menu. Stasis() fails at once when the edge is not
 ; connected (STASISSTATUS=FAILED): then ring the owner, then voicemail, so nobody rings into nothing.
 [operator-menu]
-exten => s,1,Stasis(${plan.ari.app},visitor)
+exten => s,1,Stasis(${plan.ari.app},visitor,\${PJSIP_HEADER(read,X-Homeline-Visitor)})
  same => n,GotoIf($["\${STASISSTATUS}" = "FAILED"]?fallback)
  same => n,Hangup()
  same => n(fallback),NoOp(operator menu offline: ring the owner instead)

@@ -41,6 +41,8 @@ export interface IvrAriAppOptions {
 
 export interface NodeChange {
   channelId: string;
+  /** The edge's visitor id (`v-…`) when the dialplan passed it: the widget's side channel. */
+  visitor?: string;
   node: string;
   mode: IvrMode;
   entered?: string;
@@ -55,6 +57,7 @@ export interface IvrAriAppEvents {
 
 interface CallSession {
   channelId: string;
+  visitor?: string;
   caller: string;
   walk: MenuWalk;
   /** Serialises REST calls so `play` then `stopPlay` reach Asterisk in that order. */
@@ -163,6 +166,8 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
     const s: CallSession = {
       channelId: channel.id,
       caller,
+      // Stasis(app,visitor,<X-Homeline-Visitor>): stamped by the edge, never by the browser.
+      visitor: args[0] === 'visitor' && /^v-[A-Za-z0-9_-]{1,32}$/.test(args[1] ?? '') ? args[1] : undefined,
       walk: new MenuWalk({ menu: this.opts.menu, allowedExtensions: this.opts.allowedExtensions, ownerGroup: this.opts.ownerGroup }),
       chain: Promise.resolve(),
       collectTimer: null,
@@ -227,7 +232,7 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
     const ch = `/channels/${enc(s.channelId)}`;
     switch (c.type) {
       case 'nodeChanged':
-        this.emit('nodeChanged', { channelId: s.channelId, node: c.node, mode: c.mode, ...(c.entered ? { entered: c.entered } : {}) });
+        this.emit('nodeChanged', { channelId: s.channelId, ...(s.visitor ? { visitor: s.visitor } : {}), node: c.node, mode: c.mode, ...(c.entered ? { entered: c.entered } : {}) });
         return;
       case 'collect':
         if (s.collectTimer) clearTimeout(s.collectTimer);
