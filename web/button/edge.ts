@@ -2,6 +2,7 @@
 // (not web/shared/api.ts, which the owner console also uses) so the loader stays one file with
 // no shared chunk to fetch before the button can show.
 import type { ConnectInfo, EdgeStatus } from '../shared/api.ts';
+import type { VisitorMenu } from '../ivr/menu-model.ts';
 
 export interface EdgeFailure {
   status: number;
@@ -38,6 +39,7 @@ async function call<T>(base: string, path: string, body?: unknown): Promise<T> {
 }
 
 export const getStatus = (base: string) => call<EdgeStatus>(base, 'api/status');
+export const getMenu = (base: string) => call<VisitorMenu>(base, 'api/ivr/menu');
 export const getToken = (base: string, target: string, name?: string) =>
   call<ConnectInfo>(base, 'api/visitor/token', name ? { target, name } : { target });
 export const leaveMessage = (base: string, m: { name: string; number: string; message: string }) =>

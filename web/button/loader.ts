@@ -6,15 +6,21 @@
 //   checking ──status──▶ ready ──click──▶ softphone (its own states) ──ended──▶ ready
 //       │                  │                                                   ▲
 //       └─unreachable──▶ fallback (leave a message / callback) ────────────────┘
+//
+// A target of kind `ivr` (the operator menu, `target="100"`) on the embedded upstream opens the
+// menu on screen first (ready ──click──▶ menu ──ring──▶ softphone to `owner`, or ──▶ form); on
+// the Asterisk upstream it is a call, and the softphone shows the nodes the edge reports.
 import { strings } from './strings.ts';
 import { css } from './styles.ts';
-import { edgeBase, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
+import { edgeBase, getMenu, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
 import type { EdgeStatus } from '../shared/api.ts';
 import type { CallHandle } from '../softphone/host.ts';
 import type { EndReason } from '../softphone/end-reason.ts';
 
 const TAG = 'homeline-call';
+// The softphone first: bench/bundle.ts measures the loader's first lazy import as the softphone.
 const loadSoftphone = () => import('../softphone/softphone.ts');
+const loadMenu = () => import('../ivr/visual-walk.ts');
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
@@ -41,7 +47,7 @@ export class HomelineCall extends HTMLElement {
     this.status.part.add('status');
     this.callBtn.part.add('button');
     this.panel.part.add('panel');
-    this.callBtn.onclick = () => this.startCall();
+    this.callBtn.onclick = () => (this.walksMenu ? this.openMenu() : this.startCall());
     this.msgBtn.onclick = () => this.showMessageForm();
     this.root.append(el('style', { textContent: css }),
       el('div', { className: 'hl' }, this.nameLabel, el('div', { className: 'row' }, this.callBtn, this.msgBtn), this.status, this.panel));
@@ -65,7 +71,13 @@ export class HomelineCall extends HTMLElement {
   }
 
   private say(text: string) { this.status.textContent = text; }
-  private get calleeName() { return this.info?.owner.name || ''; }
+  private targetInfo(user = this.target) { return this.info?.targets.find((t) => t.user === user); }
+  private calleeName(user = this.target) {
+    const t = this.targetInfo(user);
+    return t?.kind === 'ivr' ? t.label || strings.ivr.menuLabel : this.info?.owner.name || '';
+  }
+  /** The embedded upstream has no voice menu: the page walks it before any call. */
+  private get walksMenu() { return this.targetInfo()?.kind === 'ivr' && this.info?.upstream === 'embedded'; }
 
   /** Ask the edge before offering a call: ringing into nothing is worse than saying so. */
   async check(offerMessage = false) {
@@ -80,7 +92,7 @@ export class HomelineCall extends HTMLElement {
       this.msgBtn.hidden = false;
       return;
     }
-    const kind = this.info.targets.find((t) => t.user === this.target)?.kind ?? 'owner';
+    const kind = this.targetInfo()?.kind ?? 'owner';
     const { reachable, reason, name } = this.info.owner;
     if (kind !== 'owner' || reachable) {
       this.callBtn.disabled = false;
@@ -95,8 +107,40 @@ export class HomelineCall extends HTMLElement {
     }
   }
 
-  private async startCall() {
+  private async openMenu() {
+    this.callBtn.hidden = this.msgBtn.hidden = this.nameLabel.hidden = true;
+    this.say(strings.ivr.loading);
+    this.dataset.state = 'loading';
+    try {
+      const [walk, menu] = await Promise.all([loadMenu(), getMenu(this.edge)]);
+      this.say('');
+      this.dataset.state = 'menu';
+      walk.walkMenu({
+        panel: this.panel, strings, menu,
+        owner: this.info!.owner,
+        onNode: (id) => { this.dataset.node = id; },
+        call: () => void this.startCall('owner'),
+        form: (intro, needNumber) => this.showMessageForm(intro, needNumber),
+        close: () => this.closeMenu(),
+      });
+    } catch {
+      this.say(strings.ivr.loadFailed);
+      this.closeMenu(false);
+    }
+  }
+
+  private closeMenu(clear = true) {
+    if (clear) { this.panel.replaceChildren(); this.say(''); }
+    this.callBtn.hidden = false;
+    this.nameLabel.hidden = !this.hasAttribute('ask-name');
+    this.dataset.state = 'ready';
+    delete this.dataset.node;
+    this.callBtn.focus();
+  }
+
+  private async startCall(target = this.target) {
     if (this.call) return;
+    delete this.dataset.node;
     // Both made inside the click so autoplay rules let the ringback and the remote voice play.
     const AC = window.AudioContext ?? (window as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
     const ctx = new AC();
@@ -123,12 +167,12 @@ export class HomelineCall extends HTMLElement {
       panel: this.panel,
       status: this.status,
       strings,
-      calleeName: this.calleeName,
-      target: this.target,
+      calleeName: this.calleeName(target),
+      target,
       dtmfTransport: this.info?.upstream === 'asterisk' ? 'RFC2833' : 'INFO',
       audio,
       ctx,
-      fetchToken: () => getToken(this.edge, this.target, name),
+      fetchToken: () => getToken(this.edge, target, name),
       onEnded: (r) => this.ended(r, ctx),
       // 'ended' is set by ended() below, after data-reason, so readers see both together.
       onState: (state) => { if (state !== 'ended') this.dataset.state = state; },
@@ -161,20 +205,22 @@ export class HomelineCall extends HTMLElement {
     this.callBtn.textContent = strings.callAgain;
   }
 
-  showMessageForm() {
+  /** `intro` says why the form is offered (from the menu); `needNumber` for a callback request. */
+  showMessageForm(intro?: string, needNumber = false) {
     const name = el('input', { type: 'text', required: true, autocomplete: 'name', maxLength: 80, value: this.nameInput.value });
-    const number = el('input', { type: 'tel', autocomplete: 'tel', maxLength: 32 });
-    const message = el('textarea', { rows: 3, maxLength: 1000 });
+    const number = el('input', { type: 'tel', autocomplete: 'tel', maxLength: 32, required: needNumber });
+    const message = el('textarea', { rows: 3, maxLength: 1000, required: true });
     const send = el('button', { type: 'submit', className: 'primary', textContent: strings.send });
     const cancel = el('button', { type: 'button', textContent: strings.cancel });
     const form = el('form', { className: 'panel' },
       el('strong', {}, strings.messageTitle),
+      intro ? el('p', {}, intro) : '',
       el('label', {}, strings.nameLabel, name),
-      el('label', {}, strings.numberLabel, number),
+      el('label', {}, needNumber ? strings.callbackNumberLabel : strings.numberLabel, number),
       el('label', {}, strings.messageLabel, message),
       el('div', { className: 'row' }, send, cancel));
     form.setAttribute('aria-label', strings.messageTitle);
-    cancel.onclick = () => { this.panel.replaceChildren(); this.msgBtn.focus(); };
+    cancel.onclick = () => (intro ? this.closeMenu() : (this.panel.replaceChildren(), this.msgBtn.focus()));
     form.onsubmit = async (ev) => {
       ev.preventDefault();
       send.disabled = true;
@@ -183,6 +229,7 @@ export class HomelineCall extends HTMLElement {
         await leaveMessage(this.edge, { name: name.value.trim(), number: number.value.trim(), message: message.value.trim() });
         this.panel.replaceChildren();
         this.msgBtn.hidden = true;
+        this.callBtn.hidden = false;
         this.say(strings.messageSent);
         this.dataset.state = 'message-sent';
       } catch (e) {

@@ -11,6 +11,7 @@ export const strings = {
   statusUnknown: "Can't check whether a call is possible right now.",
   leaveMessage: 'Leave a message',
   messageTitle: 'Leave a message or ask for a callback',
+  callbackNumberLabel: 'Phone number to call you back on',
   nameLabel: 'Your name',
   numberLabel: 'Phone number for a callback (optional)',
   messageLabel: 'Message',
@@ -46,6 +47,35 @@ export const strings = {
   output: 'Speaker',
   input: 'Microphone',
   defaultDevice: 'Default',
+
+  // The operator menu (target kind `ivr`): walked on screen, or followed during the call
+  ivr: {
+    menuLabel: 'Operator menu',
+    loading: 'Loading the menu…',
+    loadFailed: "The menu couldn't be loaded. Please try again later.",
+    choices: 'Choices',
+    option: (key: string, label: string) => `${key}: ${label}`,
+    back: 'Back',
+    repeat: 'Repeat',
+    close: 'Close the menu',
+    keysHint: 'Press a number key to choose, * to go back, # to repeat.',
+    formFor: {
+      message: 'Leave your name and a short message, so he knows you called.',
+      callback: 'Leave your name and the number to call you back on.',
+      extension: 'Direct extensions can only be dialled through the home phone system. Leave a message instead, and it will be passed on.',
+    },
+    noText: 'There is nothing more to show for this choice.',
+    ownerOffline: (name: string) => `${name} can't be reached right now. Leave a message instead.`,
+    // In the call: what the voice menu is doing (the edge's interpreter modes)
+    mode: {
+      collect: 'Enter the extension on the keypad, then #.',
+      callback: 'Enter your number on the keypad, then #.',
+      ringing: 'Ringing, please hold…',
+      recording: 'Recording: speak after the tone, then press #.',
+      finishing: '',
+      ended: '',
+    } as Record<string, string>,
+  },
 
   // Why a call ended, in plain words
   reasons: {

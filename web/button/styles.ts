@@ -21,5 +21,9 @@ label{display:flex;flex-direction:column;gap:.2em;font-size:.92em}
 .keys{display:grid;grid-template-columns:repeat(3,3em);gap:.3em}
 .keys button{padding:.3em 0}
 .timer{font-variant-numeric:tabular-nums;font-weight:600}
+.ivr,.ivr-options{display:flex;flex-direction:column;gap:.4em}
+.ivr-options button{text-align:start}
+.ivr p{margin:0}
+.ivr-hint{font-size:.88em;opacity:.85}
 [hidden]{display:none!important}
 `;

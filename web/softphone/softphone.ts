@@ -14,6 +14,7 @@ import { capIceGathering } from './ice.ts';
 import { MicError, openMicrophone } from './media.ts';
 import { ringback, type Tone } from './tones.ts';
 import { createUa, pcConfig, responseFacts, type RTCSession } from './ua.ts';
+import { followIvr, type IncomingMessage } from '../ivr/in-call.ts';
 
 export function reasonText(host: SoftphoneHost, r: EndReason): string {
   const R = host.strings.reasons;
@@ -39,6 +40,8 @@ export function startCall(host: SoftphoneHost): CallHandle {
   let controls: ReturnType<typeof callControls> | undefined;
   let finished = false;
   let finishLater: EndReason | undefined;
+  // The operator menu's nodes, when the edge reports them (Asterisk upstream, target 100).
+  const ivr = followIvr(S.ivr);
 
   const set = (s: CallState, words: string) => {
     state = s;
@@ -83,6 +86,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
     const target = info.targets.find((t) => t.user === host.target) ?? info.targets[0];
     if (!target) return finish({ kind: 'refused' });
     ua = createUa(info, false);
+    ua.on('newMessage', (e: unknown) => ivr.onMessage(e as IncomingMessage));
     let calling = false;
     ua.on('connected', () => {
       if (calling) return;
@@ -111,14 +115,15 @@ export function startCall(host: SoftphoneHost): CallHandle {
         tone?.stop();
         tone = undefined;
         set('in-call', S.inCall(host.calleeName));
+        const sendDigit = (d: string) => s.sendDTMF(d, { transportType: host.dtmfTransport as never, duration: 120 });
         controls = callControls(S, host.audio, {
           mic: mic!,
           setMuted: (m) => (m ? s.mute({ audio: true }) : s.unmute({ audio: true })),
-          sendDigit: (d) => s.sendDTMF(d, { transportType: host.dtmfTransport as never, duration: 120 }),
+          sendDigit,
           hangUp,
           peer: () => s.connection,
         });
-        host.panel.replaceChildren(host.audio, controls.el);
+        host.panel.replaceChildren(host.audio, ivr.attach(sendDigit), controls.el);
         controls.start();
         if (info.callSeconds > 0) capTimer = setTimeout(() => { finishLater = { kind: 'sessionCap' }; s.terminate(); }, info.callSeconds * 1000);
       });
