@@ -13,6 +13,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     sipClaims?: ConnectClaims;
     sipChannel?: UpstreamChannel;
+    sipPending?: { channel: UpstreamChannel | undefined };
     connId?: string;
   }
 }
@@ -53,14 +54,23 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       throw new HttpErrors.UpstreamDown();
     }
     req.sipClaims = claims;
+    // If the upgrade never completes (the client vanished mid-handshake), the handler never runs:
+    // close the upstream channel with the TCP socket. The closure keeps only this small holder.
+    const pending = { channel: req.sipChannel as UpstreamChannel | undefined };
+    req.sipPending = pending;
+    req.raw.socket.once('close', () => pending.channel?.close());
   };
 
   app.get('/sip', { websocket: true, preValidation: admit }, (socket, req) => {
     const claims = req.sipClaims!;
     const channel = req.sipChannel!;
     const connId = req.connId!;
-    const log = req.log.child({ conn: connId, role: claims.role, user: claims.sub });
-    app.wsByIp.add(req.ip);
+    // Nothing below keeps `req`: thousands of idle connections must not each hold a request.
+    const ip = req.ip;
+    const log = app.log.child({ conn: connId, role: claims.role, user: claims.sub });
+    req.sipChannel = undefined;
+    req.sipPending!.channel = undefined; // the session owns it now
+    app.wsByIp.add(ip);
     const note = claims.role === 'visitor' ? app.visitors.get(claims.sub) : undefined;
     const session = new RelaySession({
       connId,
@@ -93,10 +103,10 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       log,
     });
     app.relaySessions.add(session);
-    log.info({ ip: req.ip }, 'connection opened');
+    log.info({ ip }, 'connection opened');
     socket.once('close', () => {
       app.relaySessions.delete(session);
-      app.wsByIp.remove(req.ip);
+      app.wsByIp.remove(ip);
     });
   });
 }
