@@ -14,9 +14,8 @@ import {
   cloneMessage, header, headerValues, parseCSeq, parseSip, removeHeaders, serializeSip, setHeader,
   type SipHeader, type SipMessage, type SipRequest, type SipResponse,
 } from '../../sip/message.ts';
-import { buildRefusal, buildResponse, newTag } from '../../sip/responses.ts';
+import { buildRefusal, buildResponse } from '../../sip/responses.ts';
 import { parseNameAddr, parseSipUri, tagOf } from '../../sip/uri.ts';
-import { WsClose } from '../../errors.ts';
 import type { ClientInfo, Readiness, Upstream, UpstreamChannel } from '../types.ts';
 import { Registrar } from './registrar.ts';
 
@@ -275,7 +274,7 @@ export class EmbeddedRouter implements Upstream {
     if (res.status >= 600 && fork.finalSent === undefined && !fork.answered) {
       fork.finalSent = res.status;
       this.cancelBranches(fork);
-      this.deliver(fork.callerConn, this.toCaller(fork, res));
+      this.deliver(fork.callerConn, res);
       this.finishFork(fork);
       return;
     }
@@ -288,13 +287,9 @@ export class EmbeddedRouter implements Upstream {
     if (branches.some((b) => b.final === undefined)) return;
     const best = fork.cancelled ? 487 : pickBest(branches.map((b) => b.final!));
     fork.finalSent = best;
-    const res = last && last.status === best ? this.toCaller(fork, last) : buildResponse(fork.request, best, reasonFor(best));
+    const res = last && last.status === best ? last : buildResponse(fork.request, best, reasonFor(best));
     this.deliver(fork.callerConn, res);
     this.finishFork(fork);
-  }
-
-  private toCaller(_fork: Fork, res: SipResponse): SipResponse {
-    return res;
   }
 
   private finishFork(fork: Fork): void {
@@ -331,7 +326,7 @@ export class EmbeddedRouter implements Upstream {
       if (b.final !== undefined || b === fork.answered) continue;
       const reason = fork.answered ? 'SIP;cause=200;text="Call completed elsewhere"' : 'SIP;cause=487;text="Request Terminated"';
       const cancel = sameTransaction(b.request, 'CANCEL', header(b.request, 'To')!, [{ name: 'Reason', value: reason }]);
-      this.track(viaBranch(headerValues(b.request, 'Via')[0])!, undefined, b.connId, true);
+      this.track(viaBranch(headerValues(b.request, 'Via')[0])!, undefined, b.connId);
       this.deliver(b.connId, cancel);
     }
   }
@@ -422,7 +417,7 @@ export class EmbeddedRouter implements Upstream {
     return out;
   }
 
-  private track(branch: string, fromConn: string | undefined, toConn: string, _internal = false): void {
+  private track(branch: string, fromConn: string | undefined, toConn: string): void {
     const timer = setTimeout(() => this.relayed.delete(branch), 32_000);
     timer.unref();
     this.relayed.set(branch, { fromConn, toConn, timer });
@@ -508,4 +503,3 @@ function reasonFor(code: number): string {
   return ({ 480: 'Temporarily Unavailable', 486: 'Busy Here', 487: 'Request Terminated', 603: 'Decline', 408: 'Request Timeout' } as Record<number, string>)[code] ?? 'Failed';
 }
 
-export { newTag, WsClose };
