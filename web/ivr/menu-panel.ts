@@ -28,8 +28,8 @@ export function menuPanel(S: Strings['ivr'], onKey: (key: string) => void) {
   const live = h('div', { attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } }, title, text, hint);
   const options = h('div', { className: 'ivr-options', attrs: { role: 'group', 'aria-label': S.choices } });
   const row = h('div', { className: 'row' });
-  const el = h('section', { className: 'ivr', attrs: { 'aria-label': S.menuLabel } }, live, options, row,
-    h('p', { className: 'ivr-hint', textContent: S.keysHint }));
+  const keysHint = h('p', { className: 'ivr-hint', textContent: S.keysHint });
+  const el = h('section', { className: 'ivr', attrs: { 'aria-label': S.menuLabel } }, live, options, row, keysHint);
   let keys = new Set<string>();
 
   const button = (label: string, run: () => void, attrs: Record<string, string> = {}) => {
@@ -69,6 +69,7 @@ export function menuPanel(S: Strings['ivr'], onKey: (key: string) => void) {
           button(S.repeat, () => onKey('#'), { 'aria-keyshortcuts': '#', 'data-key': '#' }));
       }
       row.replaceChildren(...extra);
+      keysHint.hidden = keys.size === 0;
       el.dataset.node = n.id;
       if (hadFocus) el.querySelector<HTMLButtonElement>('button')?.focus();
     },
