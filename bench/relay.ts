@@ -21,7 +21,7 @@ function pct(sorted: number[], p: number): number {
 async function startEdge(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'homeline-bench-'));
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const proc = spawn(process.execPath, ['dist/server/main.js'], {
     env: {
       ...process.env, PORT: String(port), HOMELINE_DATA_DIR: dataDir, HOMELINE_LOG_LEVEL: 'warn',
       HOMELINE__limits__wsPerIp: '100000', HOMELINE__limits__tokenPerIpPerMinute: '1000000',

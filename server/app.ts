@@ -32,7 +32,8 @@ import ownerRoutes, { ownerAuth } from './routes/owner.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
 import webRoutes from './routes/web.ts';
 import ivrPlugin from './ivr/plugin.ts';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './paths.ts';
 
 export interface BuildOptions {
   /** Extra plugins registered after the core (web pages, IVR), each with its options. */
@@ -122,7 +123,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
   followIvr(app);
-  await app.register(webRoutes, { root: opts.webRoot ?? fileURLToPath(new URL('../dist/web', import.meta.url)) });
+  await app.register(webRoutes, { root: opts.webRoot ?? join(PACKAGE_ROOT, 'dist/web') });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
   app.addHook('preClose', async () => {

@@ -2,13 +2,13 @@
 // parser would silently drop (`1:` twice means one option vanishes), then validates.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseDocument, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { MenuInvalidError, type MenuIssue } from './errors.ts';
 import type { Menu } from './menu-schema.ts';
 import { validateMenu, type MenuReach } from './menu-validate.ts';
+import { PACKAGE_ROOT } from '../paths.ts';
 
-export const DEFAULT_MENU_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../ivr/menus/operator.yaml');
+export const DEFAULT_MENU_FILE = join(PACKAGE_ROOT, 'ivr/menus/operator.yaml');
 
 export interface LoadedMenu {
   menu: Menu;
