@@ -218,3 +218,21 @@ function rawMessage(uri: string, seq: number, contentType: string, body: string)
     body,
   ].join('\r\n');
 }
+
+test('e. the owner unreachable: "ring the owner" in the menu offers the message form instead', async () => {
+  // The rate-limit edge has no owner tab until limits.spec signs one in.
+  const v = visitor.page;
+  await v.goto(`${process.env.HL_E2E_LIMITED}/demo/menu.html`);
+  await expect(widget(v)).toHaveAttribute('data-state', 'ready');
+  await callButton(v).click();
+  await option(v, '0', 'Contact the owner').click();
+  await option(v, '1', 'Ring the owner').click();
+  const form = widget(v).locator('form');
+  await expect(form).toContainText("can't be reached right now. Leave a message instead.");
+  await expect(form.getByLabel('Your name')).toBeFocused();
+  await v.screenshot({ path: artifact('ivr-owner-unreachable') });
+  // Cancel goes back to the button, not to a half-open menu.
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(widget(v)).toHaveAttribute('data-state', 'ready');
+  await expect(callButton(v)).toBeVisible();
+});
