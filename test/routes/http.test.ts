@@ -1,0 +1,104 @@
+// The HTTP side of the edge through fastify.inject: what a call button and the owner console
+// meet, including every refusal with its code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEdge, type TestEdge } from '../helpers/edge.ts';
+
+let edge: TestEdge;
+const SITE = 'https://www.example.org';
+before(async () => { edge = await startEdge({ allowedOrigins: [SITE], limits: { tokenPerIpPerMinute: 3, loginPerIpPerMinute: 3 } }); });
+after(async () => { await edge.close(); });
+
+const inject = (opts: Parameters<TestEdge['app']['inject']>[0]) => edge.app.inject(opts);
+
+test('visitor token: a short-lived single connection with everything the widget needs', async () => {
+  const res = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', name: 'Ada' }, headers: { origin: SITE } });
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['access-control-allow-origin'], SITE);
+  const body = res.json();
+  assert.match(body.wsUrl, /^ws:\/\/.+\/sip\?token=eyJ/);
+  assert.match(body.sip.uri, /^sip:v-[A-Za-z0-9_-]+@home\.arpa$/);
+  assert.deepEqual(body.targets.map((t: { user: string }) => t.user), ['owner', '100']);
+  const payload = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString());
+  assert.equal(payload.role, 'visitor');
+  assert.ok(payload.exp - payload.iat <= 60);
+  assert.ok(body.expiresAt > Date.now() && body.expiresAt <= Date.now() + 60_000);
+  assert.equal(body.iceGatheringTimeoutMs, 2000);
+});
+
+test('unknown target 400, foreign origin 403 without CORS, bad body 400', async () => {
+  const unknown = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: '6001' } });
+  assert.equal(unknown.statusCode, 400);
+  assert.equal(unknown.json().code, 'HL_UNKNOWN_TARGET');
+  const foreign = await inject({ method: 'POST', url: '/api/visitor/token', payload: {}, headers: { origin: 'https://evil.example' } });
+  assert.equal(foreign.statusCode, 403);
+  assert.equal(foreign.json().code, 'HL_ORIGIN_FORBIDDEN');
+  assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+  const long = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', name: 'x'.repeat(61) } });
+  assert.equal(long.statusCode, 400);
+  assert.equal(long.json().code, 'HL_BAD_REQUEST');
+  // Unknown fields are dropped (Fastify's removeAdditional), never trusted: no role escalation.
+  const extra = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', role: 'owner' } });
+  assert.equal(JSON.parse(Buffer.from(extra.json().token.split('.')[1], 'base64url').toString()).role, 'visitor');
+});
+
+test('token route over its per-address limit: 429 with Retry-After and retryAfterSeconds', async () => {
+  const fresh = await startEdge({ limits: { tokenPerIpPerMinute: 2 } });
+  try {
+    for (let i = 0; i < 2; i++) assert.equal((await fresh.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {} })).statusCode, 200);
+    const limited = await fresh.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {} });
+    assert.equal(limited.statusCode, 429);
+    assert.equal(limited.json().code, 'HL_RATE_LIMITED');
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.ok(limited.json().retryAfterSeconds > 0);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('the edge-wide token budget answers 429 too, whoever asks', async () => {
+  const fresh = await startEdge({ limits: { tokenGlobalPerMinute: 1, tokenPerIpPerMinute: 100 } });
+  try {
+    assert.equal((await fresh.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {}, remoteAddress: '127.0.0.2' })).statusCode, 200);
+    const second = await fresh.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {}, remoteAddress: '127.0.0.3' });
+    assert.equal(second.statusCode, 429);
+    assert.ok(Number(second.headers['retry-after']) > 0);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('owner: wrong password 401, right one an HttpOnly SameSite=Strict session; owner routes need it', async () => {
+  assert.equal((await inject({ method: 'POST', url: '/api/owner/token' })).json().code, 'HL_NOT_OWNER');
+  const wrong = await inject({ method: 'POST', url: '/api/owner/login', payload: { password: 'nope' } });
+  assert.equal(wrong.statusCode, 401);
+  assert.equal(wrong.json().code, 'HL_BAD_PASSWORD');
+  const ok = await inject({ method: 'POST', url: '/api/owner/login', payload: { password: edge.ownerPassword } });
+  assert.equal(ok.statusCode, 204);
+  const setCookie = String(ok.headers['set-cookie']);
+  assert.match(setCookie, /hl_owner=[^;]+; .*HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  const cookie = setCookie.split(';')[0];
+  const token = await inject({ method: 'POST', url: '/api/owner/token', headers: { cookie } });
+  assert.equal(token.statusCode, 200);
+  assert.equal(token.json().sip.uri, 'sip:6000@home.arpa');
+  // An allowed third-party site may embed the button, but never act as the owner.
+  const fromSite = await inject({ method: 'POST', url: '/api/owner/token', headers: { cookie, origin: SITE } });
+  assert.equal(fromSite.statusCode, 403);
+
+  assert.deepEqual((await inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: false }, headers: { cookie } })).json(), { available: false });
+  assert.equal((await inject({ url: '/api/status' })).json().owner.reason, 'dnd');
+  await inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: true }, headers: { cookie } });
+  assert.equal((await inject({ url: '/api/status' })).json().owner.reason, 'offline', 'no owner tab is registered');
+  assert.ok(Array.isArray((await inject({ url: '/api/owner/calls', headers: { cookie } })).json().calls));
+
+  await inject({ method: 'POST', url: '/api/owner/logout', headers: { cookie } });
+  assert.equal((await inject({ method: 'POST', url: '/api/owner/token', headers: { cookie } })).statusCode, 401);
+});
+
+test('health and readiness', async () => {
+  assert.deepEqual((await inject({ url: '/healthz' })).json(), { ok: true });
+  const ready = await inject({ url: '/readyz' });
+  assert.equal(ready.statusCode, 200);
+  assert.equal(ready.json().upstream, 'embedded');
+});
