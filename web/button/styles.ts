@@ -23,7 +23,8 @@ label{display:flex;flex-direction:column;gap:.2em;font-size:.92em}
 .timer{font-variant-numeric:tabular-nums;font-weight:600}
 .ivr,.ivr-options{display:flex;flex-direction:column;gap:.4em}
 .ivr-options button{text-align:start}
-.ivr p{margin:0}
+.ivr p,form p{margin:0}
+.panel>.panel{border:0;padding:0}
 .ivr-hint{font-size:.88em;opacity:.85}
 [hidden]{display:none!important}
 `;
