@@ -109,6 +109,15 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(originPlugin);
   await app.register(ownerAuth);
   await app.register(websocket, {
+    // Our own goodbye: 1001 with a reason (the plugin's default closes without a code), then
+    // each session closes its upstream channel.
+    preClose: async function closeSessions() {
+      for (const s of app.relaySessions) s.close(WsClose.GoingAway, 'edge shutting down');
+      // Give clients a moment to answer the close handshake, then cut whatever is left.
+      const deadline = Date.now() + 2000;
+      while (app.relaySessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const s of app.relaySessions) s.terminate();
+    },
     options: {
       maxPayload: config.sip.maxMessageBytes,
       perMessageDeflate: false,
@@ -126,9 +135,6 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(webRoutes, { root: opts.webRoot ?? join(PACKAGE_ROOT, 'dist/web') });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
-  app.addHook('preClose', async () => {
-    for (const s of app.relaySessions) s.close(WsClose.GoingAway, 'edge shutting down');
-  });
   app.addHook('onClose', async () => {
     await app.upstream.close();
     db.close();

@@ -100,6 +100,12 @@ export class RelaySession {
     else this.teardown(code, reason);
   }
 
+  /** Drops the TCP connection without a close handshake (shutdown deadline passed). */
+  terminate(): void {
+    this.d.socket.terminate();
+    this.teardown(WsClose.GoingAway, 'terminated at shutdown');
+  }
+
   private fromClient(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
     if (!this.bucket.take()) {

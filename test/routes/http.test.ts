@@ -2,6 +2,7 @@
 // meet, including every refusal with its code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import type { InjectOptions } from 'fastify';
 import { startEdge, type TestEdge } from '../helpers/edge.ts';
 
 let edge: TestEdge;
@@ -9,7 +10,7 @@ const SITE = 'https://www.example.org';
 before(async () => { edge = await startEdge({ allowedOrigins: [SITE], limits: { tokenPerIpPerMinute: 100 } }); });
 after(async () => { await edge.close(); });
 
-const inject = (opts: Parameters<TestEdge['app']['inject']>[0]) => edge.app.inject(opts);
+const inject = (opts: InjectOptions) => edge.app.inject(opts);
 
 test('visitor token: a short-lived single connection with everything the widget needs', async () => {
   const res = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', name: 'Ada' }, headers: { origin: SITE } });
