@@ -2,11 +2,22 @@
 // and what kind of step each is. Never extension numbers, ring groups or dial strings.
 import { actionKind, promptText, type Menu } from './menu-schema.ts';
 
+export interface ViewOption {
+  key: string;
+  label: string;
+  kind: string;
+  goto?: string;
+  /** What a `say` or `hangup` step tells the caller (the safety instructions of the emergency menu). */
+  text?: string;
+  /** What a `ring` reaches, without numbers: the owner's ring group, or other home extensions. */
+  rings?: 'owner' | 'extension';
+}
+
 export interface VisitorMenuView {
   title: string;
   start: string;
   keys: { back: '*'; repeat: '#' };
-  nodes: Record<string, { title: string; text: string; options: { key: string; label: string; kind: string; goto?: string }[] }>;
+  nodes: Record<string, { title: string; text: string; options: ViewOption[] }>;
 }
 
 export function visitorMenuView(menu: Menu): VisitorMenuView {
@@ -19,7 +30,12 @@ export function visitorMenuView(menu: Menu): VisitorMenuView {
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([key, o]) => {
           const kind = actionKind(o);
-          return { key, label: o.label, kind, ...(kind === 'goto' ? { goto: o.goto } : {}) };
+          const view: ViewOption = { key, label: o.label, kind };
+          if (kind === 'goto') view.goto = o.goto;
+          if (o.say) view.text = promptText(o.say.prompt);
+          if (o.hangup?.prompt) view.text = promptText(o.hangup.prompt);
+          if (o.ring) view.rings = o.ring.group === 'owner' ? 'owner' : 'extension';
+          return view;
         }),
     };
   }

@@ -4,7 +4,7 @@
 // Visual walk on the embedded upstream (no audio IVR there, so the page walks the tree itself):
 //
 //   node ──goto──▶ node        * ▶ previous node (or start)     # ▶ same node, announced again
-//     ├─ring────────▶ call the owner (the only ring a visitor's tree has on an embedded edge)
+//     ├─ring owner──▶ call the owner     ring extension ▶ "needs the home phone system" + form
 //     ├─record/callback ▶ message form (name, number, message)
 //     ├─collect──────▶ "needs the home phone system" + message form
 //     └─say/hangup───▶ text, then back (say) or done (hangup)
@@ -16,6 +16,8 @@ export interface MenuOptionView {
   kind: string;
   goto?: string;
   text?: string;
+  /** What a ring reaches (no numbers): the owner's ring group, or other home extensions. */
+  rings?: 'owner' | 'extension';
 }
 
 export interface MenuNodeView {
@@ -39,16 +41,15 @@ export type MenuStep =
   | { do: 'say'; text?: string; end: boolean };
 
 /**
- * The menu view does not say which extensions a `ring` reaches (it never shows extension
- * numbers), and on the embedded upstream the only phone a visitor can ring is the owner's
- * browser tab: every ring is "call the owner".
+ * On the embedded upstream the only phone a visitor can ring is the owner's browser tab: a ring
+ * of the owner's group is "call the owner"; a ring of other home extensions needs Asterisk.
  */
 export function stepFor(o: MenuOptionView, menu: VisitorMenu): MenuStep {
   switch (o.kind) {
     case 'goto':
       return o.goto && menu.nodes[o.goto] ? { do: 'node', node: o.goto } : { do: 'say', end: false };
     case 'ring':
-      return { do: 'call' };
+      return o.rings === 'extension' ? { do: 'form', why: 'extension' } : { do: 'call' };
     case 'record': case 'voicemail': // "tell him you called" and voicemail alike: written word
       return { do: 'form', why: 'message' };
     case 'callback':
