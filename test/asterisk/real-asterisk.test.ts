@@ -5,19 +5,16 @@
 // Enable: HOMELINE_TEST_ASTERISK=/usr/sbin/asterisk (optionally HOMELINE_TEST_ASTERISK_MODDIR).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { fixture, SECRETS } from './helpers.ts';
+import { asteriskSkip, runAsterisk } from './support/run-asterisk.ts';
 
-const BINARY = process.env.HOMELINE_TEST_ASTERISK ?? '';
-const skip = !BINARY
-  ? 'set HOMELINE_TEST_ASTERISK=/path/to/asterisk to load the generated files into a real Asterisk (not packaged for Debian 12; see asterisk/README.md)'
-  : !existsSync(BINARY) ? `HOMELINE_TEST_ASTERISK=${BINARY} is not an Asterisk binary on this machine` : false;
+const skip = asteriskSkip;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,12 +23,6 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     }).on('error', reject);
   });
-}
-
-function moduleDir(): string {
-  if (process.env.HOMELINE_TEST_ASTERISK_MODDIR) return process.env.HOMELINE_TEST_ASTERISK_MODDIR;
-  const prefix = dirname(dirname(BINARY));
-  return [join(prefix, 'lib/asterisk/modules'), join(prefix, 'lib64/asterisk/modules'), '/usr/lib/asterisk/modules'].find(existsSync) ?? '/usr/lib/asterisk/modules';
 }
 
 /** One SIP request over a fresh WebSocket; resolves with the status line of the final answer. */
@@ -66,30 +57,12 @@ test('the generated configuration runs in a real Asterisk', { skip }, async () =
   const root = mkdtempSync(join(tmpdir(), 'hl-asterisk-'));
   const port = await freePort();
   const f = fixture({ upstream: { asteriskWsUrl: `ws://127.0.0.1:${port}/ws` } });
-  const etc = join(root, 'etc');
-  for (const d of ['etc', 'lib', 'spool', 'run', 'log']) mkdirSync(join(root, d), { recursive: true });
-  for (const [name, text] of Object.entries(f.texts)) writeFileSync(join(etc, name), text);
-  const conf = join(etc, 'asterisk.conf');
-  writeFileSync(conf, `[directories]
-astetcdir => ${etc}
-astmoddir => ${moduleDir()}
-astvarlibdir => ${join(root, 'lib')}
-astdbdir => ${join(root, 'lib')}
-astkeydir => ${join(root, 'lib')}
-astdatadir => ${join(root, 'lib')}
-astspooldir => ${join(root, 'spool')}
-astrundir => ${join(root, 'run')}
-astlogdir => ${join(root, 'log')}
-[options]
-`);
-  const cli = (cmd: string) => execFileSync(BINARY, ['-C', conf, '-rx', cmd], { encoding: 'utf8' });
-  const daemon = spawn(BINARY, ['-C', conf, '-f', '-n'], { stdio: 'ignore' });
+  const confDir = join(root, 'generated');
+  mkdirSync(confDir, { recursive: true });
+  for (const [name, text] of Object.entries(f.texts)) writeFileSync(join(confDir, name), text);
+  const ast = await runAsterisk(root, confDir);
+  const cli = ast.cli;
   try {
-    let booted = false;
-    for (let i = 0; i < 60 && !booted; i++) {
-      try { cli('core waitfullybooted'); booted = true; } catch { await new Promise((r) => setTimeout(r, 500)); }
-    }
-    assert.ok(booted, `Asterisk did not boot; see ${join(root, 'log')}`);
     assert.match(cli('module show like chan_sip'), /\b0 modules loaded/);
     const endpoints = cli('pjsip show endpoints');
     for (const ep of ['visitor', '6000', '6001', '6010']) assert.match(endpoints, new RegExp(`Endpoint:\\s+${ep}\\b`));
@@ -106,8 +79,7 @@ astlogdir => ${join(root, 'log')}
     assert.equal((await ari(SECRETS.ariPassword)).status, 200);
     assert.equal((await ari('not-the-password')).status, 401);
   } finally {
-    try { cli('core stop now'); } catch { daemon.kill('SIGTERM'); }
-    await new Promise((r) => (daemon.exitCode !== null ? r(null) : daemon.once('exit', r)));
+    await ast.stop();
     rmSync(root, { recursive: true, force: true });
   }
 });
