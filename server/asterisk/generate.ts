@@ -6,7 +6,7 @@ import type { Site } from './site.ts';
 import { type AsteriskPlan, buildPlan } from './plan.ts';
 import { renderPjsip, PHONE_SECRETS_FILE } from './render/pjsip.ts';
 import { renderExtensions } from './render/extensions.ts';
-import { renderHttp, renderAri, renderRtp, renderModules, renderVoicemail, renderLogger, renderStub } from './render/services.ts';
+import { renderHttp, renderAri, renderRtp, renderModules, renderVoicemail, renderLogger, renderStub, renderDefaults, renderIndications } from './render/services.ts';
 
 export interface Generated {
   plan: AsteriskPlan;
@@ -29,6 +29,13 @@ export function generate(config: Config, secrets: { edgeSecret: string; ariPassw
       'logger.conf': renderLogger(),
       'cdr.conf': renderStub('Call detail recording'),
       'cel.conf': renderStub('Channel event logging'),
+      'indications.conf': renderIndications(),
+      ...Object.fromEntries(([
+        ['features.conf', 'Call features (transfer, parking)'], ['acl.conf', 'Named access lists'],
+        ['udptl.conf', 'T.38 fax transport'], ['pjproject.conf', 'PJSIP library logging'],
+        ['websocket_client.conf', 'Outbound WebSocket clients'], ['res_http_media_cache.conf', 'The HTTP media cache (prompts from the edge)'],
+        ['ccss.conf', 'Call completion'],
+      ] as const).map(([file, what]) => [file, renderDefaults(what)])),
     },
   };
 }

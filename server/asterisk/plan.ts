@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // One derivation of everything Asterisk must agree on with the edge: where its HTTP server
 // listens (from the edge's WebSocket and ARI URLs), the secret headers, the ARI user, the RTP range
 // and the STUN/TURN servers the browsers get. The renderers and the invariant checks both read
@@ -21,7 +22,11 @@ export interface AsteriskPlan {
   edgeSecret: string;
   http: HostPort & { prefix: string };
   ari: { user: string; password: string; app: string };
-  owner: { extension: string; name: string; phones: string[]; ringSeconds: number; mailbox: string };
+  owner: {
+    extension: string; name: string; phones: string[]; ringSeconds: number; mailbox: string;
+    /** The endpoint the owner tab's own requests are identified as (see ownerTabEndpoint). */
+    tabEndpoint: string;
+  };
   phones: { extension: string; name: string }[];
   /** Home extensions a visitor may ring (IVR "dial an extension", extension targets). */
   visitorExtensions: string[];
@@ -96,6 +101,17 @@ function assertConfSafe(label: string, value: string): void {
   }
 }
 
+/**
+ * Asterisk's registrar looks up the AOR of a REGISTER only through an endpoint that allows
+ * `username` identification (res_pjsip_registrar.c, find_registrar_aor): a header-only endpoint
+ * can never register. The owner tab's requests are therefore identified (by the edge secret
+ * header) as an endpoint that also allows `username`, and whose name is derived from the edge
+ * secret, so the username identifier can never pick it for a From that anyone could guess.
+ */
+export function ownerTabEndpoint(edgeSecret: string): string {
+  return `owner-tab-${createHash('sha256').update(`${edgeSecret}:owner-tab`).digest('hex').slice(0, 20)}`;
+}
+
 export function buildPlan(config: Config, secrets: { edgeSecret: string; ariPassword: string }, site: Site): AsteriskPlan {
   const wsUrl = config.upstream.asteriskWsUrl || DEFAULT_WS_URL;
   const ws = parseUrl(wsUrl, 'upstream.asteriskWsUrl');
@@ -137,6 +153,7 @@ export function buildPlan(config: Config, secrets: { edgeSecret: string; ariPass
       phones: config.owner.phones,
       ringSeconds: config.owner.ringSeconds,
       mailbox: `${config.owner.extension}@default`,
+      tabEndpoint: ownerTabEndpoint(secrets.edgeSecret),
     },
     phones: site.phones,
     visitorExtensions,

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { validateConfig } from '../../server/config/load.ts';
 import { loadOrCreateSecrets } from '../../server/config/secrets.ts';
+import { hashPassword } from '../../server/auth/password.ts';
 import { buildApp } from '../../server/app.ts';
 import type { Config } from '../../server/config/schema.ts';
 import { RawUa } from './raw-ua.ts';
@@ -23,7 +24,13 @@ export interface TestEdge {
 export async function startEdge(overrides: Record<string, unknown> = {}): Promise<TestEdge> {
   const dataDir = mkdtempSync(join(tmpdir(), 'homeline-test-'));
   const config = validateConfig({ port: 0, logLevel: 'debug', dataDir, ...overrides });
-  const { secrets, firstRunOwnerPassword } = await loadOrCreateSecrets(dataDir);
+  const { secrets, firstRunOwnerPassword } = await loadOrCreateSecrets(config.dataDir);
+  // A data dir made earlier (e.g. by the Asterisk generator) has no password to show: set one.
+  let ownerPassword = firstRunOwnerPassword;
+  if (!ownerPassword) {
+    ownerPassword = 'test owner password';
+    secrets.ownerPasswordHash = await hashPassword(ownerPassword);
+  }
   const logs: string[] = [];
   const logStream = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
   const app = await buildApp(config, secrets, { logStream });
@@ -33,7 +40,7 @@ export async function startEdge(overrides: Record<string, unknown> = {}): Promis
     app, config, logs,
     url: `http://127.0.0.1:${port}`,
     wsBase: `ws://127.0.0.1:${port}/sip`,
-    ownerPassword: firstRunOwnerPassword!,
+    ownerPassword,
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ export function checkAuthentication(set: ConfSet, plan: AsteriskPlan): Violation
   if (!pjsip) return out;
   const auths = new Map(objects(pjsip, 'auth').map((a) => [a.name, a] as const));
   const identifies = objects(pjsip, 'identify');
-  const edgeEndpoints = new Set([VISITOR_ENDPOINT, plan.owner.extension]);
+  const edgeEndpoints = new Set([VISITOR_ENDPOINT, plan.owner.extension, plan.owner.tabEndpoint]);
   const bad = (s: ConfSection, code: string, message: string) => out.push({ code, file: s.file, line: s.line, message });
   for (const ep of objects(pjsip, 'endpoint')) {
     if (ep.name === 'anonymous') bad(ep, 'HL_ANONYMOUS', 'an endpoint named "anonymous" takes every unidentified caller');

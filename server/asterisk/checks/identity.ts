@@ -19,23 +19,25 @@ export function checkEdgeIdentity(set: ConfSet, plan: AsteriskPlan): Violation[]
   const pjsip = set.get('pjsip.conf');
   if (!pjsip) return [{ code: 'HL_MISSING_FILE', file: 'pjsip.conf', message: 'no pjsip.conf' }];
   const roles = [
-    { role: 'visitor', endpoint: VISITOR_ENDPOINT },
-    { role: 'owner', endpoint: plan.owner.extension },
+    { role: 'visitor', endpoint: VISITOR_ENDPOINT, methods: 'header' },
+    // The owner tab must also allow `username` or Asterisk's registrar cannot find its AOR; its
+    // secret-derived name is what keeps the username identifier from ever choosing it.
+    { role: 'owner', endpoint: plan.owner.tabEndpoint, methods: 'header,username' },
   ];
   const identifies = objects(pjsip, 'identify');
-  for (const { role, endpoint } of roles) {
+  for (const { role, endpoint, methods: allowed } of roles) {
     const expected = `${role}-${plan.edgeSecret}`;
     const ep = objects(pjsip, 'endpoint').find((s) => s.name === endpoint);
     if (!ep) { out.push({ code: 'HL_IDENTITY_MISSING', file: 'pjsip.conf', message: `no ${role} endpoint ${endpoint}` }); continue; }
     const methods = (get(ep, 'identify_by') ?? 'username,ip').split(',').map((m) => m.trim());
-    if (methods.join(',') !== 'header') {
-      out.push({ code: 'HL_IDENTITY_METHOD', file: ep.file, line: ep.line, message: `${role} endpoint ${endpoint} has identify_by=${methods.join(',')}; only "header" keeps it behind the edge secret` });
+    if (methods.join(',') !== allowed) {
+      out.push({ code: 'HL_IDENTITY_METHOD', file: ep.file, line: ep.line, message: `${role} endpoint ${endpoint} has identify_by=${methods.join(',')}; only "${allowed}" keeps it behind the edge secret` });
     }
     if (get(ep, 'auth') === undefined && role === 'visitor' && get(ep, 'aors')) {
       out.push({ code: 'HL_IDENTITY_AOR', file: ep.file, line: ep.line, message: 'the visitor endpoint has aors: visitors never register' });
     }
-    if (role === 'owner' && (get(ep, 'aors') ?? '') !== endpoint) {
-      out.push({ code: 'HL_IDENTITY_AOR', file: ep.file, line: ep.line, message: `the owner endpoint must register only as ${endpoint}` });
+    if (role === 'owner' && (get(ep, 'aors') ?? '') !== plan.owner.extension) {
+      out.push({ code: 'HL_IDENTITY_AOR', file: ep.file, line: ep.line, message: `the owner tab must register only as ${plan.owner.extension}` });
     }
     const mine = identifies.filter((s) => get(s, 'endpoint') === endpoint);
     if (!mine.length) out.push({ code: 'HL_IDENTITY_MISSING', file: ep.file, line: ep.line, message: `no identify section for the ${role} endpoint` });
@@ -52,6 +54,14 @@ export function checkEdgeIdentity(set: ConfSet, plan: AsteriskPlan): Violation[]
         else if (value !== expected) out.push({ code: 'HL_IDENTITY_SECRET', file: s.file, line: s.line, message: `identify ${s.name} does not carry the edge's current ${role} secret` });
       }
     }
+  }
+  // The endpoint Asterisk dials for the owner's tab must never be identified inbound: with
+  // username allowed, a From of ${plan.owner.extension} would be the owner.
+  const dialed = objects(pjsip, 'endpoint').find((s) => s.name === plan.owner.extension);
+  if (dialed) {
+    const m = (get(dialed, 'identify_by') ?? 'username,ip').split(',').map((x) => x.trim()).join(',');
+    if (m !== 'header') out.push({ code: 'HL_IDENTITY_METHOD', file: dialed.file, line: dialed.line, message: `endpoint ${plan.owner.extension} has identify_by=${m}; a From of ${plan.owner.extension} could then be the owner` });
+    if (identifies.some((s) => get(s, 'endpoint') === plan.owner.extension)) out.push({ code: 'HL_IDENTITY_WEAK', file: dialed.file, line: dialed.line, message: `an identify section points at ${plan.owner.extension}; only the owner tab endpoint is identified` });
   }
   // The edge header must identify nobody else (a phone or trunk reachable with a visitor's header).
   for (const s of identifies) {

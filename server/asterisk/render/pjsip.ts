@@ -95,10 +95,21 @@ type=identify
 endpoint=${VISITOR_ENDPOINT}
 match_header=${EDGE_HEADER}: visitor-${plan.edgeSecret}
 
-; The owner's browser tab, logged in at the edge; registers as ${o.extension} and only as ${o.extension}.
+; The owner's browser tab as Asterisk calls it: Dial(PJSIP/${o.extension}) rings every tab registered
+; to AOR ${o.extension}. No identify section points here: no inbound request is ever this endpoint.
 [${o.extension}](webrtc-tpl)
 context=from-owner-web
 identify_by=header
+aors=${o.extension}
+callerid="${callerName(o.name)}" <${o.extension}>
+mailboxes=${o.mailbox}
+
+; What the tab's own requests (REGISTER, its calls) are identified as, by the edge secret header.
+; Asterisk's registrar finds the AOR only through an endpoint that allows username identification,
+; so this one does, under a name derived from the edge secret that no From can guess.
+[${o.tabEndpoint}](webrtc-tpl)
+context=from-owner-web
+identify_by=header,username
 aors=${o.extension}
 callerid="${callerName(o.name)}" <${o.extension}>
 mailboxes=${o.mailbox}
@@ -113,7 +124,7 @@ qualify_frequency=0
 
 [owner-identify]
 type=identify
-endpoint=${o.extension}
+endpoint=${o.tabEndpoint}
 match_header=${EDGE_HEADER}: owner-${plan.edgeSecret}
 
 ; ---------------------------------------------------------------- home phones (TLS + digest)

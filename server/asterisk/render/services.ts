@@ -63,6 +63,8 @@ ${hostCandidates}`;
 /** Modules by role; autoload=no keeps everything else (chan_sip, IAX2, manager bits…) out. */
 const MODULES: Record<string, string[]> = {
   'dialplan and core apps': ['pbx_config', 'app_dial', 'app_playback', 'app_voicemail', 'app_verbose'],
+  // REGEX fences [ivr-ring]; IF picks its ring time (a missing function fails the call silently).
+  'dialplan functions': ['func_strings', 'func_logic'],
   'PJSIP and WebRTC': [
     'res_pjproject', 'res_sorcery_astdb', 'res_sorcery_config', 'res_sorcery_memory',
     'res_pjsip', 'res_pjsip_session', 'res_pjsip_pubsub', 'chan_pjsip', 'res_pjsip_authenticator_digest',
@@ -81,7 +83,7 @@ const MODULES: Record<string, string[]> = {
   'media: bridges, codecs (no opus needed), formats, timing': [
     'bridge_simple', 'bridge_native_rtp', 'bridge_softmix', 'bridge_holding',
     'codec_ulaw', 'codec_alaw', 'codec_g722', 'codec_gsm', 'codec_resample',
-    'format_wav', 'format_pcm', 'format_gsm', 'format_g722', 'format_sln', 'res_timing_timerfd',
+    'format_wav', 'format_pcm', 'format_gsm', 'format_sln', 'res_timing_timerfd',
   ],
 };
 
@@ -115,8 +117,6 @@ export function renderVoicemail(plan: AsteriskPlan): string {
 format=wav
 maxmsg=100
 maxsecs=180
-minsecs=2
-maxsilence=10
 silencethreshold=128
 maxlogins=3
 attach=no
@@ -147,5 +147,36 @@ export function renderStub(what: string): string {
 [general]
 enable=no
 ; ${what} is not used by homeline.
+`;
+}
+
+/** A file a loaded module reads at start: present, with its defaults, so Asterisk starts cleanly. */
+export function renderDefaults(what: string): string {
+  return `${HEADER}
+; ${what}: Asterisk's defaults are right for homeline; the file exists so the module starts quietly.
+`;
+}
+
+/**
+ * Call-progress tones. A visitor already answered by the operator menu hears ringback from
+ * Asterisk while the owner's phones ring: without a country's tones that wait is silence.
+ */
+export function renderIndications(): string {
+  return `${HEADER}
+[general]
+country=uk
+
+[uk]
+description=United Kingdom
+ringcadence=400,200,400,2000
+dial=350+440
+busy=400/375,0/375
+ring=400+450/400,0/200,400+450/400,0/2000
+congestion=400/400,0/350,400/225,0/525
+callwaiting=400/100,0/4000
+dialrecall=350+440
+record=1400/500,0/60000
+info=950/330,1400/330,1800/330,0/1000
+stutter=350+440/750,440/750
 `;
 }

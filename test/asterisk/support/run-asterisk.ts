@@ -17,6 +17,13 @@ function moduleDir(): string {
   return [join(prefix, 'lib/asterisk/modules'), join(prefix, 'lib64/asterisk/modules'), '/usr/lib/asterisk/modules'].find(existsSync) ?? '/usr/lib/asterisk/modules';
 }
 
+/** Asterisk's own data (XML docs, rest-api): modules refuse to load without them. */
+function dataDir(): string {
+  if (process.env.HOMELINE_TEST_ASTERISK_DATADIR) return process.env.HOMELINE_TEST_ASTERISK_DATADIR;
+  const prefix = dirname(dirname(ASTERISK_BINARY));
+  return [join(prefix, 'var/lib/asterisk'), '/var/lib/asterisk', '/usr/share/asterisk'].find((d) => existsSync(join(d, 'documentation'))) ?? '/var/lib/asterisk';
+}
+
 export interface RunningAsterisk {
   root: string;
   cli(cmd: string): string;
@@ -26,7 +33,7 @@ export interface RunningAsterisk {
 /** Starts Asterisk with the .conf files of `confDir` (copied under `root/etc`), waits until booted. */
 export async function runAsterisk(root: string, confDir: string): Promise<RunningAsterisk> {
   const etc = join(root, 'etc');
-  for (const d of ['etc', 'lib', 'spool', 'run', 'log']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['etc', 'lib', 'lib/keys', 'spool', 'run', 'log']) mkdirSync(join(root, d), { recursive: true });
   for (const f of readdirSync(confDir)) if (f.endsWith('.conf')) copyFileSync(join(confDir, f), join(etc, f));
   const conf = join(etc, 'asterisk.conf');
   writeFileSync(conf, `[directories]
@@ -35,7 +42,7 @@ astmoddir => ${moduleDir()}
 astvarlibdir => ${join(root, 'lib')}
 astdbdir => ${join(root, 'lib')}
 astkeydir => ${join(root, 'lib')}
-astdatadir => ${join(root, 'lib')}
+astdatadir => ${dataDir()}
 astspooldir => ${join(root, 'spool')}
 astrundir => ${join(root, 'run')}
 astlogdir => ${join(root, 'log')}
