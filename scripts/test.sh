@@ -20,6 +20,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 
+# A real Asterisk, when this machine has one (built by hand: see asterisk/README.md), joins the
+# run: the tests that need it skip, saying why, when HOMELINE_TEST_ASTERISK is empty.
+if [ -z "${HOMELINE_TEST_ASTERISK:-}" ] && [ -x /opt/asterisk/sbin/asterisk ]; then
+  export HOMELINE_TEST_ASTERISK=/opt/asterisk/sbin/asterisk
+fi
+
 echo "== typecheck"
 npx tsc --noEmit
 
@@ -29,6 +35,11 @@ npx vite build --logLevel warn
 echo "== node tests (unit + integration)"
 mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+
+if [ -n "${HOMELINE_TEST_ASTERISK:-}" ]; then
+  echo "== the IVR's ARI tests against a real Asterisk ($HOMELINE_TEST_ASTERISK)"
+  npx tsx test/asterisk/run-ari-suite.ts
+fi
 
 if ls test/e2e/*.spec.ts >/dev/null 2>&1; then
   echo "== browser tests (loopback-only network namespace)"
