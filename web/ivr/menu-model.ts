@@ -1,5 +1,6 @@
 // The operator menu as the widget sees it: the edge's visitor view (GET /api/ivr/menu) and the
 // node MESSAGEs of the in-call side channel (docs/edge-api.md). Pure: no DOM, no fetch.
+import type { ViewOption } from '../../server/ivr/menu-view.ts';
 //
 // Visual walk on the embedded upstream (no audio IVR there, so the page walks the tree itself):
 //
@@ -9,16 +10,8 @@
 //     ├─collect──────▶ "needs the home phone system" + message form
 //     └─say/hangup───▶ text, then back (say) or done (hangup)
 
-/** One option of a node, as GET /api/ivr/menu lists it. `text` is read when the edge sends it. */
-export interface MenuOptionView {
-  key: string;
-  label: string;
-  kind: string;
-  goto?: string;
-  text?: string;
-  /** What a ring reaches (no numbers): the owner's ring group, or other home extensions. */
-  rings?: 'owner' | 'extension';
-}
+/** One option of a node, as GET /api/ivr/menu lists it (the edge's own type: one contract). */
+export type MenuOptionView = ViewOption;
 
 export interface MenuNodeView {
   title: string;
