@@ -57,11 +57,14 @@ export class CallTracker {
     return n;
   }
 
-  /** Call-IDs a request from this client may refer to. */
-  knownCallIds(): Set<string> {
+  /** Whether a request from this client may refer to this Call-ID (one of its calls or registrations). */
+  knows(callId: string): boolean {
     this.sweep();
-    return new Set([...this.calls.keys(), ...this.registrations]);
+    return this.calls.has(callId) || this.registrations.has(callId);
   }
+
+  /** The same, as the set-like view the policy takes. */
+  readonly knownCallIds = { has: (callId: string) => this.knows(callId) };
 
   get(callId: string): TrackedCall | undefined {
     return this.calls.get(callId);

@@ -126,7 +126,7 @@ export class RelaySession {
       return this.d.channel.send(msg, serializeSip(msg));
     }
     const verdict = decide(msg, this.d.who, {
-      knownCallIds: this.tracker.knownCallIds(),
+      knownCallIds: this.tracker.knownCallIds,
       activeCalls: this.tracker.active,
       visitorCallsTotal: this.d.visitorCalls.total,
       visitorCallsCap: this.d.limits.visitorCallsCap,

@@ -30,7 +30,7 @@ export interface PolicyIdentity {
 
 export interface CallSnapshot {
   /** Call-IDs of this connection's calls and registrations still alive (dialogs or pending INVITEs). */
-  knownCallIds: ReadonlySet<string>;
+  knownCallIds: { has(callId: string): boolean };
   /** Calls this connection has in progress. */
   activeCalls: number;
   /** Visitor calls in progress across the whole edge. */
