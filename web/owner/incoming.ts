@@ -32,6 +32,8 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
   let mic: MediaStream | undefined;
   let controls: ReturnType<typeof callControls> | undefined;
   const received = h('output', { id: 'dtmf-received', attrs: { 'aria-live': 'polite' } });
+  // Shown once the caller presses a key: an empty "keys pressed" line only raises a question.
+  const keysLine = () => h('p', { hidden: !received.textContent }, S.received, ' ', received);
   const stopRinging = () => { tone?.stop(); tone = undefined; };
 
   const note = typeof Notification !== 'undefined' && Notification.permission === 'granted'
@@ -57,7 +59,9 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
   else session.on('peerconnection', (e: { peerconnection: RTCPeerConnection }) => attach(e.peerconnection));
 
   session.on('newDTMF', (e: { originator: string; dtmf: { tone: string } }) => {
-    if (e.originator === 'remote') received.textContent = (received.textContent ?? '') + e.dtmf.tone;
+    if (e.originator !== 'remote') return;
+    received.textContent = (received.textContent ?? '') + e.dtmf.tone;
+    if (received.parentElement) received.parentElement.hidden = false;
   });
 
   answer.onclick = async () => {
@@ -88,7 +92,7 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
       hangUp: () => session.terminate(),
       peer: () => session.connection,
     });
-    ui.panel.replaceChildren(h('h2', {}, S.inCall(who)), controls.el, h('p', {}, S.received, ' ', received));
+    ui.panel.replaceChildren(h('h2', {}, S.inCall(who)), controls.el, keysLine());
     controls.start();
   });
   const end = () => {
@@ -99,7 +103,7 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
     ui.audio.srcObject = null;
     ui.status.textContent = S.ended;
     ui.panel.dataset.state = 'ended';
-    ui.panel.replaceChildren(h('p', {}, S.ended), h('p', {}, S.received, ' ', received));
+    ui.panel.replaceChildren(h('p', {}, S.ended), keysLine());
     ui.done();
   };
   session.on('ended', end);

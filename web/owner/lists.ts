@@ -38,7 +38,7 @@ export function callsTable(calls: CallRecord[]): HTMLElement {
   return table([S.col.time, S.col.who, S.col.duration, S.col.outcome, S.col.message], calls.map((c) => {
     const answered = !!c.answeredAt;
     const dur = answered && c.endedAt ? formatDuration(new Date(c.endedAt).getTime() - new Date(c.answeredAt!).getTime()) : '';
-    return [when(c.startedAt), c.name || c.visitor || '', dur, S.outcome(c.outcome, answered), c.message || ''];
+    return [when(c.startedAt), c.name || c.visitor || '', dur, S.outcome(c.outcome, answered, Boolean(c.endedAt)), c.message || ''];
   }));
 }
 

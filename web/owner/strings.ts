@@ -30,7 +30,8 @@ export const ownerStrings = {
   recentCalls: 'Recent calls',
   messages: 'Messages and callback requests',
   none: 'None yet.',
-  outcome: (o: string | null | undefined, answered: boolean) => (answered ? 'answered' : o || 'missed'),
+  outcome: (o: string | null | undefined, answered: boolean, ended: boolean) =>
+    (!ended ? (answered ? 'in call' : 'ringing') : answered ? 'answered' : o || 'missed'),
   col: { time: 'Time', who: 'Who', duration: 'Duration', outcome: 'Outcome', number: 'Number', message: 'Message' },
   // Call control labels (see web/softphone/call-controls.ts)
   controls: {

@@ -40,7 +40,7 @@ export function callControls(labels: ControlLabels, audio: HTMLAudioElement, act
       b.onclick = () => { act.sendDigit(d); sent.textContent = `${labels.sentDigits} ${(sent.textContent?.replace(labels.sentDigits, '').trim() ?? '') + d}`; };
       return b;
     }));
-  const devices = h('div', { className: 'row' });
+  const devices = h('div', { className: 'row devices' });
 
   let muted = false;
   mute.onclick = () => {
