@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { SipParseError, WsClose } from '../errors.ts';
-import { header, headerValues, parseSip, removeHeaders, serializeSip, type SipMessage, type SipRequest } from '../sip/message.ts';
+import { header, headerValues, parseSip, viaBranch, removeHeaders, serializeSip, type SipMessage, type SipRequest } from '../sip/message.ts';
 import { decide, IDENTITY_PREFIX, type PolicyIdentity } from '../sip/policy.ts';
 import { buildRefusal } from '../sip/responses.ts';
 import { TokenBucket } from '../limits/token-bucket.ts';
@@ -270,9 +270,6 @@ export class RelaySession {
   }
 }
 
-function viaBranch(via: string | undefined): string | undefined {
-  return via ? /;\s*branch=([^;,\s]+)/i.exec(via)?.[1] : undefined;
-}
 
 function secondsBetween(a?: number, b?: number): number | undefined {
   return a && b ? Math.round((b - a) / 1000) : undefined;

@@ -222,3 +222,8 @@ export function removeHeaders(msg: SipMessage, test: (name: string) => boolean):
 export function cloneMessage<T extends SipMessage>(msg: T): T {
   return { ...msg, headers: msg.headers.map((h) => ({ ...h })) };
 }
+
+/** The branch parameter of one Via value (RFC 3261 §8.1.1.7): the transaction it belongs to. */
+export function viaBranch(via: string | undefined): string | undefined {
+  return via ? /;\s*branch=([^;,\s]+)/i.exec(via)?.[1] : undefined;
+}

@@ -9,15 +9,15 @@
 // It is a transaction-stateful proxy in the spirit of RFC 3261 §16, trimmed to what browsers on
 // one edge need: it pushes its own Via (responses are routed back by it), Record-Routes itself,
 // ACKs non-2xx final responses hop by hop, and ends dialogs cleanly when a connection drops.
-import { randomBytes } from 'node:crypto';
 import {
-  cloneMessage, header, headerValues, parseCSeq, parseSip, removeHeaders, serializeSip, setHeader,
+  cloneMessage, header, headerValues, parseCSeq, parseSip, removeHeaders, serializeSip, setHeader, viaBranch,
   type SipHeader, type SipMessage, type SipRequest, type SipResponse,
 } from '../../sip/message.ts';
 import { buildRefusal, buildResponse } from '../../sip/responses.ts';
 import { parseNameAddr, parseSipUri, tagOf } from '../../sip/uri.ts';
 import type { ClientInfo, Readiness, Upstream, UpstreamChannel } from '../types.ts';
 import { Registrar } from './registrar.ts';
+import { VIA_HOST, branchId, forkKey, pickBest, popVia, pushVia, reasonFor, sameTransaction, withTag } from './proxy-messages.ts';
 
 export interface EmbeddedOptions {
   domain: string;
@@ -30,7 +30,6 @@ export interface EmbeddedOptions {
   log?: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 }
 
-const VIA_HOST = 'edge.invalid';
 const RECORD_ROUTE = `<sip:${VIA_HOST};transport=ws;lr>`;
 
 interface Client {
@@ -442,64 +441,3 @@ export class EmbeddedRouter implements Upstream {
     this.receive(connId, parseSip(text));
   }
 }
-
-/** CANCEL or non-2xx ACK for a forwarded INVITE: same Via branch, Call-ID and CSeq number (RFC 3261 §9.1, §17.1.1.3). */
-function sameTransaction(invite: SipRequest, method: 'CANCEL' | 'ACK', to: string, extra: SipHeader[] = []): SipRequest {
-  return {
-    kind: 'request', method, uri: invite.uri, body: '',
-    headers: [
-      { name: 'Via', value: headerValues(invite, 'Via')[0] },
-      { name: 'Max-Forwards', value: '70' },
-      { name: 'From', value: header(invite, 'From')! },
-      { name: 'To', value: to },
-      { name: 'Call-ID', value: header(invite, 'Call-ID')! },
-      { name: 'CSeq', value: `${parseCSeq(header(invite, 'CSeq')!)!.seq} ${method}` },
-      ...extra,
-      { name: 'Content-Length', value: '0' },
-    ],
-  };
-}
-
-function forkKey(req: SipRequest): string {
-  // An INVITE transaction and its CANCEL share Call-ID, CSeq number and the top Via branch.
-  const via = headerValues(req, 'Via')[0] ?? '';
-  return `${header(req, 'Call-ID')}|${parseCSeq(header(req, 'CSeq')!)!.seq}|${viaBranch(via) ?? via}`;
-}
-
-function branchId(): string {
-  return `z9hG4bK-hl${randomBytes(8).toString('hex')}`;
-}
-
-function pushVia(msg: SipMessage, branch: string): void {
-  msg.headers.unshift({ name: 'Via', value: `SIP/2.0/WSS ${VIA_HOST};branch=${branch};rport` });
-}
-
-/** Removes the topmost Via value, which may share a header line with others. */
-function popVia(msg: SipMessage): void {
-  const i = msg.headers.findIndex((h) => h.name === 'Via');
-  if (i < 0) return;
-  const rest = headerValues({ ...msg, headers: [msg.headers[i]] }, 'Via').slice(1);
-  if (rest.length) msg.headers[i] = { name: 'Via', value: rest.join(', ') };
-  else msg.headers.splice(i, 1);
-}
-
-function viaBranch(via: string): string | undefined {
-  return /;\s*branch=([^;,\s]+)/i.exec(via)?.[1];
-}
-
-function withTag(nameAddr: string, tag: string): string {
-  return tagOf(nameAddr) ? nameAddr : `${nameAddr};tag=${tag}`;
-}
-
-/** Best final response among branches (RFC 3261 §16.7.6, simplified): 6xx, else busy, else the lowest. */
-function pickBest(codes: number[]): number {
-  const six = codes.find((c) => c >= 600);
-  if (six) return six;
-  if (codes.includes(486)) return 486;
-  return Math.min(...codes);
-}
-
-function reasonFor(code: number): string {
-  return ({ 480: 'Temporarily Unavailable', 486: 'Busy Here', 487: 'Request Terminated', 603: 'Decline', 408: 'Request Timeout' } as Record<number, string>)[code] ?? 'Failed';
-}
-
