@@ -123,33 +123,34 @@ export class CallTracker {
   }
 
   private responseToClient(res: SipResponse): void {
-    const call = this.calls.get(header(res, 'Call-ID')!);
-    const cseq = parseCSeq(header(res, 'CSeq')!);
-    if (!call || call.direction !== 'out' || cseq?.method !== 'INVITE' || call.state === 'ended') return;
-    if (res.status >= 200 && res.status < 300 && call.state === 'calling') {
-      call.state = 'confirmed';
-      call.answeredAt = this.now();
+    this.finalResponse(res, 'out', (call) => {
+      // The answer tells the caller about the far end: its tag, target and route set, which is
+      // the Record-Route of the 2xx, reversed (RFC 3261 §12.1.2).
       call.remoteTag = tagOf(header(res, 'To'));
       call.remoteUri = header(res, 'To')!;
       call.remoteTarget = contactUri(res);
-      // UAC route set is the Record-Route of the 2xx, reversed (RFC 3261 §12.1.2).
       call.routeSet = headerValues(res, 'Record-Route').reverse();
-      this.events.answered?.(call);
-    } else if (res.status >= 300) {
-      this.end(call, outcomeOf(res.status, call.outcome));
-    }
+    });
   }
 
   private responseFromClient(res: SipResponse): void {
-    const call = this.calls.get(header(res, 'Call-ID')!);
-    const cseq = parseCSeq(header(res, 'CSeq')!);
-    if (!call || call.direction !== 'in' || cseq?.method !== 'INVITE' || call.state === 'ended') return;
-    if (res.status >= 200 && res.status < 300 && call.state === 'calling') {
-      call.state = 'confirmed';
-      call.answeredAt = this.now();
+    this.finalResponse(res, 'in', (call) => {
+      // The client's own answer: its tag and where it takes in-dialog requests.
       call.localTag = tagOf(header(res, 'To'));
       call.localUri = header(res, 'To')!;
       call.localTarget = contactUri(res);
+    });
+  }
+
+  /** A response to the INVITE of a call in `direction`: 2xx confirms (learning the dialog), ≥300 ends. */
+  private finalResponse(res: SipResponse, direction: TrackedCall['direction'], learnDialog: (call: TrackedCall) => void): void {
+    const call = this.calls.get(header(res, 'Call-ID')!);
+    const cseq = parseCSeq(header(res, 'CSeq')!);
+    if (!call || call.direction !== direction || cseq?.method !== 'INVITE' || call.state === 'ended') return;
+    if (res.status >= 200 && res.status < 300 && call.state === 'calling') {
+      call.state = 'confirmed';
+      call.answeredAt = this.now();
+      learnDialog(call);
       this.events.answered?.(call);
     } else if (res.status >= 300) {
       this.end(call, outcomeOf(res.status, call.outcome));
