@@ -14,22 +14,11 @@ const VisitorTokenBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** A fixed one-minute window over all callers: the edge's own budget, beside the per-IP one. */
-class GlobalWindow {
-  private windowStart = 0;
-  private count = 0;
-  constructor(private readonly perMinute: number) {}
-  take(now = Date.now()): number {
-    if (now - this.windowStart >= 60_000) { this.windowStart = now; this.count = 0; }
-    if (this.count >= this.perMinute) return Math.ceil((this.windowStart + 60_000 - now) / 1000);
-    this.count++;
-    return 0;
-  }
-}
-
 export default async function tokenRoutes(app: FastifyInstance) {
   const { limits, visitor, owner } = app.config;
-  const global = new GlobalWindow(limits.tokenGlobalPerMinute);
+  // The edge's own budget over every caller, beside the per-address limit in the route config.
+  // createRateLimit is the plugin's checker without its once-per-request guard, so both apply.
+  const edgeWide = app.createRateLimit({ max: limits.tokenGlobalPerMinute, timeWindow: 60_000, keyGenerator: () => 'visitor-tokens' });
 
   const originCheck = async (req: { headers: Record<string, unknown> }) => {
     const origin = req.headers.origin as string | undefined;
@@ -39,9 +28,10 @@ export default async function tokenRoutes(app: FastifyInstance) {
   app.post<{ Body: Static<typeof VisitorTokenBody> }>('/api/visitor/token', {
     schema: { body: VisitorTokenBody },
     config: { rateLimit: { max: limits.tokenPerIpPerMinute, timeWindow: 60_000 } },
-    preHandler: [originCheck, async (_req, reply) => {
-      const wait = global.take();
-      if (wait > 0) {
+    preHandler: [originCheck, async (req, reply) => {
+      const verdict = await edgeWide(req);
+      if (!verdict.isAllowed && verdict.isExceeded) {
+        const wait = Math.max(1, verdict.ttlInSeconds);
         reply.header('retry-after', String(wait));
         const err = new HttpErrors.RateLimited(wait) as Error & { retryAfterSeconds?: number };
         err.retryAfterSeconds = wait;
