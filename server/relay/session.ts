@@ -9,6 +9,7 @@ import { SipParseError, WsClose } from '../errors.ts';
 import { header, headerValues, parseSip, viaBranch, removeHeaders, serializeSip, type SipMessage, type SipRequest } from '../sip/message.ts';
 import { decide, IDENTITY_PREFIX, type PolicyIdentity } from '../sip/policy.ts';
 import { buildRefusal } from '../sip/responses.ts';
+import { edgeRequest, newBranch } from '../sip/edge-requests.ts';
 import { TokenBucket } from '../limits/token-bucket.ts';
 import type { VisitorCallCounter } from '../limits/counters.ts';
 import type { UpstreamChannel } from '../upstreams/types.ts';
@@ -42,7 +43,6 @@ export interface SessionDeps {
   log: FastifyBaseLogger;
 }
 
-const EDGE_VIA_HOST = 'edge.invalid';
 
 export class RelaySession {
   readonly tracker: CallTracker;
@@ -185,21 +185,15 @@ export class RelaySession {
    * own; the client's 200 stops here.
    */
   notify(contentType: string, body: string): void {
-    const branch = `z9hG4bK-hlm${randomBytes(8).toString('hex')}`;
+    const branch = newBranch();
     this.ownBranches.add(branch);
     const uri = `sip:${this.d.who.user}@${this.d.who.domain}`;
-    const msg: SipRequest = {
-      kind: 'request', method: 'MESSAGE', uri, body,
-      headers: [
-        { name: 'Via', value: `SIP/2.0/WSS ${EDGE_VIA_HOST};branch=${branch}` },
-        { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: `<sip:edge@${this.d.who.domain}>;tag=${randomBytes(5).toString('hex')}` },
-        { name: 'To', value: `<${uri}>` },
-        { name: 'Call-ID', value: `hl-${randomBytes(10).toString('hex')}` },
-        { name: 'CSeq', value: `${++this.notifySeq} MESSAGE` },
-        { name: 'Content-Type', value: contentType },
-      ],
-    };
+    const msg = edgeRequest({
+      method: 'MESSAGE', uri, branch, body, cseq: ++this.notifySeq, to: `<${uri}>`,
+      from: `<sip:edge@${this.d.who.domain}>;tag=${randomBytes(5).toString('hex')}`,
+      callId: `hl-${randomBytes(10).toString('hex')}`,
+      extra: [{ name: 'Content-Type', value: contentType }],
+    });
     this.send(serializeSip(msg));
   }
 
@@ -235,22 +229,9 @@ export class RelaySession {
   }
 
   private bye(target: string, from: string, to: string, callId: string, cseq: number, routes: string[], reason: string): SipRequest {
-    const branch = `z9hG4bK-hle${randomBytes(8).toString('hex')}`;
+    const branch = newBranch();
     this.ownBranches.add(branch);
-    return {
-      kind: 'request', method: 'BYE', uri: target, body: '',
-      headers: [
-        { name: 'Via', value: `SIP/2.0/WSS ${EDGE_VIA_HOST};branch=${branch}` },
-        { name: 'Max-Forwards', value: '70' },
-        ...routes.map((r) => ({ name: 'Route', value: r })),
-        { name: 'From', value: from },
-        { name: 'To', value: to },
-        { name: 'Call-ID', value: callId },
-        { name: 'CSeq', value: `${cseq} BYE` },
-        { name: 'Reason', value: reason },
-        { name: 'Content-Length', value: '0' },
-      ],
-    };
+    return edgeRequest({ method: 'BYE', uri: target, from, to, callId, cseq, routes, branch, extra: [{ name: 'Reason', value: reason }] });
   }
 
   private later(ms: number, fn: () => void): void {

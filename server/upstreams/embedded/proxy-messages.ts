@@ -1,10 +1,9 @@
 // Small pieces of RFC 3261 the embedded router builds its messages from: its own Via entries,
 // transaction keys, and the requests a proxy makes itself. Pure functions of their input.
-import { randomBytes } from 'node:crypto';
+import { EDGE_VIA_HOST } from '../../sip/edge-requests.ts';
 import { header, headerValues, parseCSeq, viaBranch, type SipHeader, type SipMessage, type SipRequest } from '../../sip/message.ts';
 import { tagOf } from '../../sip/uri.ts';
 
-export const VIA_HOST = 'edge.invalid';
 
 /** CANCEL or non-2xx ACK for a forwarded INVITE: same Via branch, Call-ID and CSeq number (RFC 3261 §9.1, §17.1.1.3). */
 export function sameTransaction(invite: SipRequest, method: 'CANCEL' | 'ACK', to: string, extra: SipHeader[] = []): SipRequest {
@@ -29,12 +28,9 @@ export function forkKey(req: SipRequest): string {
   return `${header(req, 'Call-ID')}|${parseCSeq(header(req, 'CSeq')!)!.seq}|${viaBranch(via) ?? via}`;
 }
 
-export function branchId(): string {
-  return `z9hG4bK-hl${randomBytes(8).toString('hex')}`;
-}
 
 export function pushVia(msg: SipMessage, branch: string): void {
-  msg.headers.unshift({ name: 'Via', value: `SIP/2.0/WSS ${VIA_HOST};branch=${branch};rport` });
+  msg.headers.unshift({ name: 'Via', value: `SIP/2.0/WSS ${EDGE_VIA_HOST};branch=${branch};rport` });
 }
 
 /** Removes the topmost Via value, which may share a header line with others. */

@@ -17,7 +17,8 @@ import { buildRefusal, buildResponse } from '../../sip/responses.ts';
 import { parseNameAddr, parseSipUri, tagOf } from '../../sip/uri.ts';
 import type { ClientInfo, Readiness, Upstream, UpstreamChannel } from '../types.ts';
 import { Registrar } from './registrar.ts';
-import { VIA_HOST, branchId, forkKey, pickBest, popVia, pushVia, reasonFor, sameTransaction, withTag } from './proxy-messages.ts';
+import { forkKey, pickBest, popVia, pushVia, reasonFor, sameTransaction, withTag } from './proxy-messages.ts';
+import { EDGE_VIA_HOST, edgeRequest, newBranch } from '../../sip/edge-requests.ts';
 
 export interface EmbeddedOptions {
   domain: string;
@@ -30,7 +31,7 @@ export interface EmbeddedOptions {
   log?: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 }
 
-const RECORD_ROUTE = `<sip:${VIA_HOST};transport=ws;lr>`;
+const RECORD_ROUTE = `<sip:${EDGE_VIA_HOST};transport=ws;lr>`;
 
 interface Client {
   info: ClientInfo;
@@ -158,7 +159,7 @@ export class EmbeddedRouter implements Upstream {
     const fork: Fork = { key, callerConn: connId, request: req, branches: new Map(), cancelled: false };
     this.forks.set(key, fork);
     for (const b of bindings) {
-      const id = branchId();
+      const id = newBranch();
       const out = this.forwardCopy(req, b.contact);
       setHeader(out, 'Record-Route', RECORD_ROUTE);
       const branch: Branch = { id, connId: b.connId, request: out };
@@ -204,15 +205,15 @@ export class EmbeddedRouter implements Upstream {
     if (req.method !== 'ACK' && req.method !== 'CANCEL') me.cseq = Math.max(me.cseq, cseq.seq);
     const out = this.forwardCopy(req, peer.target ?? req.uri);
     // Our own Record-Route entry is consumed here (loose routing, RFC 3261 §16.4).
-    const routes = headerValues(out, 'Route').filter((r) => !r.includes(VIA_HOST));
+    const routes = headerValues(out, 'Route').filter((r) => !r.includes(EDGE_VIA_HOST));
     removeHeaders(out, (n) => n === 'Route');
     for (const r of routes) out.headers.splice(1, 0, { name: 'Route', value: r });
     if (req.method === 'ACK') {
-      pushVia(out, branchId());
+      pushVia(out, newBranch());
       this.deliver(peer.conn, out);
       return;
     }
-    const id = branchId();
+    const id = newBranch();
     pushVia(out, id);
     this.track(id, connId, peer.conn);
     this.deliver(peer.conn, out);
@@ -222,7 +223,7 @@ export class EmbeddedRouter implements Upstream {
   private onResponse(connId: string, res: SipResponse): void {
     const vias = headerValues(res, 'Via');
     const top = vias[0] ? viaBranch(vias[0]) : undefined;
-    if (!top || !vias[0].includes(VIA_HOST)) return; // not ours: nothing to route it by
+    if (!top || !vias[0].includes(EDGE_VIA_HOST)) return; // not ours: nothing to route it by
     const out = cloneMessage(res);
     popVia(out);
     // A CANCEL shares its INVITE's branch; its 200 ends here.
@@ -340,17 +341,8 @@ export class EmbeddedRouter implements Upstream {
   private ackAndBye(branch: Branch, res: SipResponse): void {
     const contact = headerValues(res, 'Contact')[0];
     const target = (contact && parseNameAddr(contact)?.uri) || branch.request.uri;
-    const base = (method: string, seq: number): SipRequest => ({
-      kind: 'request', method, uri: target, body: '',
-      headers: [
-        { name: 'Via', value: `SIP/2.0/WSS ${VIA_HOST};branch=${branchId()}` },
-        { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: header(branch.request, 'From')! },
-        { name: 'To', value: header(res, 'To')! },
-        { name: 'Call-ID', value: header(branch.request, 'Call-ID')! },
-        { name: 'CSeq', value: `${seq} ${method}` },
-        { name: 'Content-Length', value: '0' },
-      ],
+    const base = (method: string, cseq: number) => edgeRequest({
+      method, uri: target, cseq, from: header(branch.request, 'From')!, to: header(res, 'To')!, callId: header(branch.request, 'Call-ID')!,
     });
     const seq = parseCSeq(header(branch.request, 'CSeq')!)!.seq;
     this.deliver(branch.connId, base('ACK', seq));
@@ -365,19 +357,11 @@ export class EmbeddedRouter implements Upstream {
     const to = gone === 'caller' ? dialog.callee : dialog.caller;
     if (!this.clients.has(to.conn)) return;
     from.cseq += 1;
-    const bye: SipRequest = {
-      kind: 'request', method: 'BYE', uri: to.target ?? `sip:${this.opts.domain}`, body: '',
-      headers: [
-        { name: 'Via', value: `SIP/2.0/WSS ${VIA_HOST};branch=${branchId()}` },
-        { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: withTag(from.uri, from.tag) },
-        { name: 'To', value: withTag(to.uri, to.tag) },
-        { name: 'Call-ID', value: dialog.callId },
-        { name: 'CSeq', value: `${from.cseq} BYE` },
-        { name: 'Reason', value: 'SIP;cause=480;text="Connection lost"' },
-        { name: 'Content-Length', value: '0' },
-      ],
-    };
+    const bye = edgeRequest({
+      method: 'BYE', uri: to.target ?? `sip:${this.opts.domain}`, cseq: from.cseq, callId: dialog.callId,
+      from: withTag(from.uri, from.tag), to: withTag(to.uri, to.tag),
+      extra: [{ name: 'Reason', value: 'SIP;cause=480;text="Connection lost"' }],
+    });
     this.track(viaBranch(headerValues(bye, 'Via')[0])!, undefined, to.conn);
     this.deliver(to.conn, bye);
   }
