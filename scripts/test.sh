@@ -5,10 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# A fresh Debian machine lacks the browser and the SIP server the tests drive; as root, fetch them.
+# A fresh Debian machine lacks the browser, the SIP peers (Kamailio, a baresip phone, SIPp as a
+# PSTN trunk) and the network tools the tests drive; as root, fetch them.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v kamailio >/dev/null 2>&1 || missing+=(kamailio kamailio-websocket-modules)
+command -v baresip >/dev/null 2>&1 || missing+=(baresip)
+command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing Debian packages the tests need: ${missing[*]}"
@@ -20,11 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 
-# A real Asterisk, when this machine has one (built by hand: see asterisk/README.md), joins the
-# run: the tests that need it skip, saying why, when HOMELINE_TEST_ASTERISK is empty.
-if [ -z "${HOMELINE_TEST_ASTERISK:-}" ] && [ -x /opt/asterisk/sbin/asterisk ]; then
-  export HOMELINE_TEST_ASTERISK=/opt/asterisk/sbin/asterisk
-fi
+# A real Asterisk in every run: the prebuilt 22.10.1 from ../shared/asterisk, unpacked once (or the
+# one HOMELINE_TEST_ASTERISK names). Without it the run stops here and says why.
+HOMELINE_TEST_ASTERISK=$(bash scripts/asterisk-for-tests.sh)
+export HOMELINE_TEST_ASTERISK
+echo "== real Asterisk: $HOMELINE_TEST_ASTERISK"
 
 echo "== typecheck"
 npx tsc --noEmit
@@ -36,10 +41,8 @@ echo "== node tests (unit + integration)"
 mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
 
-if [ -n "${HOMELINE_TEST_ASTERISK:-}" ]; then
-  echo "== the IVR's ARI tests against a real Asterisk ($HOMELINE_TEST_ASTERISK)"
-  npx tsx test/asterisk/run-ari-suite.ts
-fi
+echo "== the IVR's ARI tests against the real Asterisk"
+npx tsx test/asterisk/run-ari-suite.ts
 
 if ls test/e2e/*.spec.ts >/dev/null 2>&1; then
   echo "== browser tests (loopback-only network namespace)"

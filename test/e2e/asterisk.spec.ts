@@ -1,15 +1,15 @@
-// The whole chain with a real Asterisk, when HOMELINE_TEST_ASTERISK names its binary: the
+// The whole chain with a real Asterisk (scripts/asterisk-for-tests.sh or HOMELINE_TEST_ASTERISK): the
 // generated configuration (npm run asterisk:config) is loaded into it, the edge runs on its
 // `asterisk` upstream with ARI, the owner's tab registers through the edge, and a visitor's
 // browser calls (1) the owner's ring group and (2) the operator menu at 100, walks it by tapping
 // the options the edge reports, and reaches the owner. Audio is checked both ways, as in
-// calls.spec.ts. Without the variable every case skips and says why.
+// calls.spec.ts.
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asteriskSkip, runAsterisk, type RunningAsterisk } from '../asterisk/support/run-asterisk.ts';
+import { runAsterisk, type RunningAsterisk } from '../asterisk/support/run-asterisk.ts';
 import { freePort, repo, startEdge, type RunningEdge } from './support/edge.ts';
 import { launchParty, remotePeakHz, rtpCounts, type Party } from './support/party.ts';
 import { answer, artifact, bothEnded, callButton, callOwner, openButton, ownerSignIn } from './support/flows.ts';
@@ -25,7 +25,6 @@ let owner: Party;
 let visitor: Party;
 
 test.describe.configure({ mode: 'serial' });
-test.skip(asteriskSkip !== false, asteriskSkip || '');
 
 /**
  * Asterisk never offers a 127.x ICE candidate (shared/ASTERISK-NOTES.md), so the private network

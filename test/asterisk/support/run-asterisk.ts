@@ -1,15 +1,22 @@
-// Runs a real Asterisk on a directory of configuration files, for the tests that exist only
-// when HOMELINE_TEST_ASTERISK names a binary (Asterisk is not packaged for Debian 12).
+// Runs a real Asterisk on a directory of configuration files. Every test run has one: npm test
+// unpacks the prebuilt Asterisk 22.10.1 from ../shared/asterisk (scripts/asterisk-for-tests.sh);
+// HOMELINE_TEST_ASTERISK points elsewhere. A run without one fails and says how to get it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync, readdirSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 
-export const ASTERISK_BINARY = process.env.HOMELINE_TEST_ASTERISK ?? '';
+/** Where scripts/asterisk-for-tests.sh unpacks the shared build (a dot-free path). */
+const INSTALLED = join(process.env.HOMELINE_ASTERISK_CACHE ?? '/var/tmp/homeline-asterisk', 'asterisk-22.10.1/sbin/asterisk');
 
-/** Why the real-Asterisk tests skip, or false when they can run. */
-export const asteriskSkip: string | false = !ASTERISK_BINARY
-  ? 'set HOMELINE_TEST_ASTERISK=/path/to/asterisk to run against a real Asterisk (not packaged for Debian 12; see asterisk/README.md)'
-  : !existsSync(ASTERISK_BINARY) ? `HOMELINE_TEST_ASTERISK=${ASTERISK_BINARY} is not an Asterisk binary on this machine` : false;
+export const ASTERISK_BINARY = process.env.HOMELINE_TEST_ASTERISK || INSTALLED;
+
+/** Throws, saying how to get one, when this machine has no Asterisk for the tests. */
+export function requireAsterisk(): void {
+  if (existsSync(ASTERISK_BINARY)) return;
+  throw new Error(process.env.HOMELINE_TEST_ASTERISK
+    ? `HOMELINE_TEST_ASTERISK=${ASTERISK_BINARY} is not an Asterisk binary on this machine`
+    : `no Asterisk at ${ASTERISK_BINARY}: run scripts/asterisk-for-tests.sh (npm test does) or set HOMELINE_TEST_ASTERISK`);
+}
 
 function moduleDir(): string {
   if (process.env.HOMELINE_TEST_ASTERISK_MODDIR) return process.env.HOMELINE_TEST_ASTERISK_MODDIR;
@@ -32,8 +39,12 @@ export interface RunningAsterisk {
 
 /** Starts Asterisk with the .conf files of `confDir` (copied under `root/etc`), waits until booted. */
 export async function runAsterisk(root: string, confDir: string): Promise<RunningAsterisk> {
+  requireAsterisk();
+  // res_http_media_cache takes a dot anywhere in astcachedir for a file extension and every
+  // sound:http… playback then fails silently (shared/ASTERISK-NOTES.md).
+  if (root.includes('.')) throw new Error(`Asterisk's test root ${root} contains a dot: prompts fetched over HTTP would never play`);
   const etc = join(root, 'etc');
-  for (const d of ['etc', 'lib', 'lib/keys', 'spool', 'run', 'log']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['etc', 'lib', 'lib/keys', 'spool', 'run', 'log', 'cache']) mkdirSync(join(root, d), { recursive: true });
   for (const f of readdirSync(confDir)) if (f.endsWith('.conf')) copyFileSync(join(confDir, f), join(etc, f));
   const conf = join(etc, 'asterisk.conf');
   writeFileSync(conf, `[directories]
@@ -46,6 +57,7 @@ astdatadir => ${dataDir()}
 astspooldir => ${join(root, 'spool')}
 astrundir => ${join(root, 'run')}
 astlogdir => ${join(root, 'log')}
+astcachedir => ${join(root, 'cache')}
 [options]
 `);
   const cli = (cmd: string) => execFileSync(ASTERISK_BINARY, ['-C', conf, '-rx', cmd], { encoding: 'utf8' });
