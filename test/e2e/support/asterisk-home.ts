@@ -1,0 +1,90 @@
+// The owner's home for browser specs that go through a real Asterisk: the generated configuration
+// (npm run asterisk:config, with optional owner site options) loaded into Asterisk, and the real
+// edge on its `asterisk` upstream with ARI, sharing one data dir (so one edge secret and ARI
+// password). Every spec through Asterisk starts from here.
+import { expect } from '@playwright/test';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAsterisk, type RunningAsterisk } from '../../asterisk/support/run-asterisk.ts';
+import { freePort, repo, startEdge, type RunningEdge } from './edge.ts';
+
+/** The address the namespace's veth gets: Asterisk never offers a 127.x ICE candidate. */
+export const NAMESPACE_ADDRESS = '10.213.0.1';
+
+/**
+ * Asterisk never offers a 127.x ICE candidate (shared/ASTERISK-NOTES.md), so the private network
+ * namespace the browser suite runs in gets a veth pair of its own; nothing can leave through it.
+ */
+export function giveNamespaceAnAddress(): void {
+  const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
+  if (ip('link', 'show', 'hlv0').status === 0) return;
+  const steps = [
+    ['link', 'add', 'hlv0', 'type', 'veth', 'peer', 'name', 'hlv1'],
+    ['addr', 'add', `${NAMESPACE_ADDRESS}/24`, 'dev', 'hlv0'],
+    ['link', 'set', 'hlv0', 'up'],
+    ['link', 'set', 'hlv1', 'up'],
+  ];
+  for (const s of steps) {
+    const r = ip(...s);
+    if (r.status !== 0) throw new Error(`ip ${s.join(' ')}: ${r.stderr.trim()} (run the browser suite inside its namespace: npm run test:e2e)`);
+  }
+}
+
+export interface Home {
+  root: string;
+  /** The generated configuration directory (what Asterisk loaded). */
+  confDir: string;
+  asterisk: RunningAsterisk;
+  edge: RunningEdge;
+  /** The environment the generator and the edge share. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface HomeOptions {
+  /** The owner's Asterisk-only options (<dataDir>/asterisk.json): phones, TLS, trunk, barred… */
+  site?: object;
+  /** Extra environment for the generator and the edge. */
+  env?: Record<string, string>;
+  /** Files the owner adds beside the generated ones (e.g. pjsip_trunks.conf), written before Asterisk starts. */
+  extraConf?: Record<string, string>;
+}
+
+export async function startHome(opts: HomeOptions = {}): Promise<Home> {
+  giveNamespaceAnAddress();
+  // mkdtemp adds no dot: Asterisk's media cache must not see one in its path.
+  const root = mkdtempSync(join(tmpdir(), 'hl-home-'));
+  const port = await freePort();
+  const env = {
+    HOMELINE_DATA_DIR: join(root, 'data'),
+    HOMELINE_ASTERISK_WS_URL: `ws://127.0.0.1:${port}/ws`,
+    HOMELINE_ARI_URL: `http://127.0.0.1:${port}/ari`,
+    ...opts.env,
+  };
+  mkdirSync(env.HOMELINE_DATA_DIR, { recursive: true });
+  if (opts.site) writeFileSync(join(env.HOMELINE_DATA_DIR, 'asterisk.json'), JSON.stringify(opts.site));
+  const confDir = join(root, 'conf');
+  execFileSync(join(repo, 'node_modules/.bin/tsx'), ['server/cli/asterisk-config.ts', '--out', confDir], {
+    cwd: repo, env: { ...process.env, ...env }, stdio: 'pipe',
+  });
+  for (const [name, text] of Object.entries(opts.extraConf ?? {})) writeFileSync(join(confDir, name), text);
+  const asterisk = await runAsterisk(join(root, 'asterisk'), confDir);
+  let edge: RunningEdge;
+  try {
+    edge = await startEdge(env);
+  } catch (err) {
+    await asterisk.stop();
+    throw err;
+  }
+  await expect.poll(() => asterisk.cli('ari show apps'), { timeout: 20_000, message: 'the edge registers its Stasis app' }).toContain('homeline');
+  return {
+    root, confDir, asterisk, edge, env,
+    async stop() {
+      await edge.stop();
+      await asterisk.stop();
+      if (!process.env.HOMELINE_TEST_KEEP) rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
