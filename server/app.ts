@@ -20,7 +20,7 @@ import { CallLog } from './calls/log.ts';
 import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
 import { VisitorDirectory } from './routes/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
-import { WsClose } from './errors.ts';
+import { HttpErrors, WsClose } from './errors.ts';
 
 /** Body type of the edge's IVR side-channel MESSAGEs (docs/edge-api.md). */
 export const IVR_NODE_CONTENT_TYPE = 'application/vnd.homeline.ivr+json';
@@ -84,9 +84,10 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    // Thrown by the plugin, so it reaches the one error handler below like every HTTP error.
     errorResponseBuilder: (_req, ctx) => {
       const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000));
-      return { statusCode: 429, code: 'HL_RATE_LIMITED', error: 'Too Many Requests', message: `Too many requests; retry in ${seconds} s`, retryAfterSeconds: seconds };
+      return Object.assign(new HttpErrors.RateLimited(seconds), { retryAfterSeconds: seconds });
     },
   });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; retryAfterSeconds?: number; validation?: unknown }, req, reply) => {

@@ -1,9 +1,10 @@
 // GET /api/status: what the call button asks before it offers "Call".
 import type { FastifyInstance } from 'fastify';
+import { HttpErrors } from '../errors.ts';
 
 export default async function statusRoutes(app: FastifyInstance) {
   app.get('/api/status', async (req, reply) => {
-    if (!app.isAllowedOrigin(req.headers.origin)) return reply.code(403).send({ statusCode: 403, code: 'HL_ORIGIN_FORBIDDEN', error: 'Forbidden', message: `Origin ${req.headers.origin} is not allowed to use this edge` });
+    if (!app.isAllowedOrigin(req.headers.origin)) throw new HttpErrors.OriginForbidden(req.headers.origin);
     const available = app.presence.isAvailable();
     const online = app.upstream.ownerOnline();
     const reason = !available ? 'dnd' : online === false ? 'offline' : 'available';

@@ -22,7 +22,7 @@
 //
 // A tab's connection that drops while ringing counts as its 480.
 import { header, headerValues, parseCSeq, setHeader, viaBranch, type SipRequest, type SipResponse, type SipMessage } from '../../sip/message.ts';
-import { buildResponse } from '../../sip/responses.ts';
+import { buildRefusal, buildResponse } from '../../sip/responses.ts';
 import { parseNameAddr, tagOf } from '../../sip/uri.ts';
 import { EDGE_VIA_HOST, edgeRequest, newBranch } from '../../sip/edge-requests.ts';
 import { forwardCopy, pickBest, pushVia, reasonFor, sameTransaction } from './proxy-messages.ts';
@@ -206,7 +206,7 @@ export class Forks {
     if (fork.finalSent !== undefined) return;
     this.cancelBranches(fork);
     fork.finalSent = 480;
-    this.io.deliver(fork.callerConn, buildResponse(fork.request, 480, 'Temporarily Unavailable', [{ name: 'Warning', value: '399 homeline "HL_NO_ANSWER: the owner did not answer"' }]));
+    this.io.deliver(fork.callerConn, buildRefusal(fork.request, 'HL_NO_ANSWER'));
     this.finish(fork);
   }
 
