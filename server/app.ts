@@ -21,9 +21,6 @@ import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
 import { VisitorDirectory } from './routes/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
 import { HttpErrors, WsClose } from './errors.ts';
-
-/** Body type of the edge's IVR side-channel MESSAGEs (docs/edge-api.md). */
-export const IVR_NODE_CONTENT_TYPE = 'application/vnd.homeline.ivr+json';
 import originPlugin from './routes/origin.ts';
 import healthRoutes from './routes/health.ts';
 import statusRoutes from './routes/status.ts';
@@ -32,6 +29,7 @@ import ownerRoutes, { ownerAuth } from './routes/owner.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
 import webRoutes from './routes/web.ts';
 import ivrPlugin from './ivr/plugin.ts';
+import { followIvr } from './ivr/side-channel.ts';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 
@@ -141,22 +139,6 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
     db.close();
   });
   return app;
-}
-
-/** Tells a visitor's widget which menu node its call is in, over the visitor's own /sip socket. */
-function followIvr(app: FastifyInstance): void {
-  app.ivr.ari?.on('nodeChanged', (change) => {
-    if (!change.visitor) return;
-    const node = app.ivr.view.nodes[change.node];
-    if (!node) return;
-    for (const session of app.relaySessions) {
-      if (session.user !== change.visitor) continue;
-      session.notify(IVR_NODE_CONTENT_TYPE, JSON.stringify({
-        type: 'ivr-node', node: change.node, mode: change.mode, title: node.title, text: node.text,
-        options: node.options.map((o) => ({ key: o.key, label: o.label })),
-      }));
-    }
-  });
 }
 
 function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): Upstream {
