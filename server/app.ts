@@ -72,6 +72,9 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   app.decorate('ownerSessions', new OwnerSessions(config.owner.sessionHours * 3600_000));
   const db = openDb(config.dataDir);
   app.decorate('db', db);
+  // Added first so it runs last (onClose hooks run in reverse): every store sharing the
+  // connection, the IVR's included, is done with it by then.
+  app.addHook('onClose', async () => db.close());
   app.decorate('callLog', new CallLog(db));
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());
@@ -136,7 +139,6 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
 
   app.addHook('onClose', async () => {
     await app.upstream.close();
-    db.close();
   });
   return app;
 }
