@@ -18,7 +18,7 @@ import { OwnerSessions } from './owner/sessions.ts';
 import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
 import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
-import { VisitorDirectory } from './routes/visitor-directory.ts';
+import { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
 import { HttpErrors, WsClose } from './errors.ts';
 import originPlugin from './routes/origin.ts';

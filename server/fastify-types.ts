@@ -8,7 +8,7 @@ import type { OwnerSessions } from './owner/sessions.ts';
 import type { CallLog } from './calls/log.ts';
 import type { Db } from './store/db.ts';
 import type { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
-import type { VisitorDirectory } from './routes/visitor-directory.ts';
+import type { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
