@@ -24,8 +24,7 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
   const admit = async (req: FastifyRequest) => {
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!protocols.includes('sip')) throw new HttpErrors.Subprotocol();
-    const origin = req.headers.origin;
-    if (!app.isAllowedOrigin(origin)) throw new HttpErrors.OriginForbidden(origin);
+    app.checkOrigin(req);
     if (app.wsByIp.count(req.ip) >= limits.wsPerIp) throw new HttpErrors.TooManyConnections();
     const token = (req.query as { token?: string }).token;
     let claims: ConnectClaims;

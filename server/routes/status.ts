@@ -1,10 +1,9 @@
 // GET /api/status: what the call button asks before it offers "Call".
 import type { FastifyInstance } from 'fastify';
-import { HttpErrors } from '../errors.ts';
 
 export default async function statusRoutes(app: FastifyInstance) {
   app.get('/api/status', async (req, reply) => {
-    if (!app.isAllowedOrigin(req.headers.origin)) throw new HttpErrors.OriginForbidden(req.headers.origin);
+    app.checkOrigin(req);
     const available = app.presence.isAvailable();
     const online = app.upstream.ownerOnline();
     const reason = !available ? 'dnd' : online === false ? 'offline' : 'available';
