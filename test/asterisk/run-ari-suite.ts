@@ -27,10 +27,13 @@ mkdirSync(join(root, 'asterisk/spool/recording'), { recursive: true });
 const asterisk = await runAsterisk(join(root, 'asterisk'), join(root, 'conf'));
 let status = 1;
 try {
-  const { ariPassword } = JSON.parse(readFileSync(join(root, 'data/secrets.json'), 'utf8'));
-  status = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/ivr/ari-app.test.ts'], {
+  const { ariPassword, edgeSecret } = JSON.parse(readFileSync(join(root, 'data/secrets.json'), 'utf8'));
+  // Extra arguments (e.g. --test-name-pattern=…) go to the test runner.
+  status = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...process.argv.slice(2), 'test/ivr/ari-app.test.ts'], {
     cwd: repo, stdio: 'inherit',
-    env: { ...process.env, HOMELINE_TEST_ARI_URL: env.HOMELINE_ARI_URL, HOMELINE_TEST_ARI_USER: 'homeline', HOMELINE_TEST_ARI_PASSWORD: ariPassword, HOMELINE_TEST_ASTERISK_SPOOL: join(root, 'asterisk/spool') },
+    env: { ...process.env, HOMELINE_TEST_ARI_URL: env.HOMELINE_ARI_URL, HOMELINE_TEST_ARI_USER: 'homeline', HOMELINE_TEST_ARI_PASSWORD: ariPassword, HOMELINE_TEST_ASTERISK_SPOOL: join(root, 'asterisk/spool'),
+      // The owner's tab registers over Asterisk's WebSocket with the edge's secret header, to answer a ring.
+      HOMELINE_TEST_ASTERISK_WS_URL: env.HOMELINE_ASTERISK_WS_URL, HOMELINE_TEST_EDGE_SECRET: edgeSecret },
   }).status ?? 1;
 } finally {
   await asterisk.stop();

@@ -17,6 +17,10 @@ import type { AriEvent, Clock } from '../../server/ivr/ari/types.ts';
 import { AriAuthError, AriError } from '../../server/ivr/errors.ts';
 import { IvrStore } from '../../server/ivr/store.ts';
 import { promptText, type Menu } from '../../server/ivr/menu-schema.ts';
+import { parseSip, serializeSip, type SipRequest } from '../../server/sip/message.ts';
+import { buildResponse, newTag } from '../../server/sip/responses.ts';
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
 import { AriSimulator } from './ari-simulator.ts';
 import { menuOf, reach } from './walk-helpers.ts';
 
@@ -169,6 +173,82 @@ function readWav(buf: Buffer): { rate: number; channels: number; bits: number; s
   throw new Error('no data chunk');
 }
 
+/**
+ * The owner's browser tab as Asterisk sees it: a SIP-over-WebSocket client that registers AOR
+ * 6000 with the edge's secret header (what the edge stamps) and answers the next INVITE. No media
+ * flows (its DTLS fingerprint is made up), but Dial() counts the 200 OK as ANSWER, which is what
+ * the IVR must survive.
+ */
+class OwnerTab {
+  private readonly ws: WebSocket;
+  private readonly host = `${randomBytes(4).toString('hex')}.invalid`;
+  readonly answered: Promise<void>;
+  private seq = 1;
+  private constructor(url: string, private readonly secret: string) {
+    this.ws = new WebSocket(url, 'sip');
+    let answered!: () => void;
+    this.answered = new Promise((r) => (answered = r));
+    this.ws.on('message', (data) => {
+      const msg = parseSip(String(data));
+      if (msg.kind !== 'request') return;
+      if (msg.method === 'INVITE') {
+        this.send(serializeSip({ ...buildResponse(msg, 200, 'OK', [{ name: 'Contact', value: `<sip:6000@${this.host};transport=ws>` }, { name: 'Content-Type', value: 'application/sdp' }], newTag()), body: answerSdp(msg) }));
+      } else if (msg.method === 'ACK') {
+        answered();
+      } else if (msg.method !== 'CANCEL') {
+        this.send(serializeSip(buildResponse(msg, 200, 'OK')));
+      }
+    });
+  }
+  static async register(url: string, secret: string): Promise<OwnerTab> {
+    const tab = new OwnerTab(url, secret);
+    await once(tab.ws, 'open');
+    const reply = new Promise<string>((resolve) => tab.ws.once('message', (d) => resolve(String(d))));
+    tab.send([
+      `REGISTER sip:127.0.0.1 SIP/2.0`,
+      `Via: SIP/2.0/WS ${tab.host};branch=z9hG4bK${randomBytes(6).toString('hex')}`,
+      `Max-Forwards: 70`,
+      `From: <sip:6000@127.0.0.1>;tag=${newTag()}`,
+      `To: <sip:6000@127.0.0.1>`,
+      `Call-ID: ${randomBytes(8).toString('hex')}`,
+      `CSeq: ${tab.seq++} REGISTER`,
+      `Contact: <sip:6000@${tab.host};transport=ws>`,
+      `Expires: 300`,
+      `X-Homeline-Edge: owner-${tab.secret}`,
+      `Content-Length: 0`,
+      '', '',
+    ].join('\r\n'));
+    const text = await reply;
+    const res = parseSip(text);
+    assert.equal(res.kind === 'response' && res.status, 200, `REGISTER answered: ${text.split('\r\n')[0]}`);
+    return tab;
+  }
+  private send(text: string) {
+    this.ws.send(text);
+  }
+  async close() {
+    const closed = once(this.ws, 'close');
+    this.ws.close();
+    await closed;
+  }
+}
+
+/** A WebRTC answer to Asterisk's offer: same codec and mid, ICE and DTLS attributes present. */
+function answerSdp(invite: SipRequest): string {
+  const offer = invite.body.split(/\r?\n/);
+  const pts = (offer.find((l) => l.startsWith('m=audio')) ?? '').split(' ').slice(3);
+  const pt = pts.includes('0') ? '0' : pts[0]!;
+  const rtpmap = offer.find((l) => l.startsWith(`a=rtpmap:${pt} `)) ?? `a=rtpmap:0 PCMU/8000`;
+  const mid = offer.find((l) => l.startsWith('a=mid:'));
+  const fp = Array.from(randomBytes(32), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  return [
+    'v=0', `o=- ${Date.now()} 1 IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
+    `m=audio 9 UDP/TLS/RTP/SAVPF ${pt}`, rtpmap, ...(mid ? [mid] : []), 'a=sendrecv', 'a=rtcp-mux',
+    `a=ice-ufrag:${randomBytes(4).toString('hex')}`, `a=ice-pwd:${randomBytes(12).toString('hex')}`,
+    `a=fingerprint:sha-256 ${fp}`, 'a=setup:passive', '',
+  ].join('\r\n');
+}
+
 // ---------------------------------------------------------------- drivers
 
 /** How a test places and handles calls: the simulator's hands, or a second ARI app on Asterisk. */
@@ -196,6 +276,8 @@ interface Driver {
   strayRingResult(): Promise<string>;
   liveChannels(): Promise<string[]>;
   applications(): Promise<string[]>;
+  /** Someone in the owner's ring group will answer the next ring. */
+  ownerAnswers(): Promise<{ answered: Promise<void>; close(): Promise<void> }>;
 }
 
 class SimDriver implements Driver {
@@ -241,6 +323,12 @@ class SimDriver implements Driver {
   }
   async liveChannels() {
     return [...this.sim.channels.keys()];
+  }
+  async ownerAnswers() {
+    let answered!: () => void;
+    const done = new Promise<void>((r) => (answered = r));
+    this.sim.ringOutcome = () => (answered(), 'ANSWER');
+    return { answered: done, close: async () => void (this.sim.ringOutcome = () => 'NOANSWER') };
   }
   async applications() {
     return this.sim.connectedApps();
@@ -317,6 +405,12 @@ class AsteriskDriver implements Driver {
     // to Stasis(homeline,ring-result,CHANUNAVAIL) although the app never sent it there.
     const ch = await this.client.request<{ id: string }>('POST', '/channels', { endpoint: 'Local/ring@ivr-ring/n', app: this.name }, { variables: { HL_RING_DIAL: 'PJSIP/6001', HL_RING_TIMEOUT: '2' } });
     return ch.id;
+  }
+  async ownerAnswers() {
+    const ws = process.env.HOMELINE_TEST_ASTERISK_WS_URL;
+    const secret = process.env.HOMELINE_TEST_EDGE_SECRET;
+    assert.ok(ws && secret, 'run-ari-suite.ts passes HOMELINE_TEST_ASTERISK_WS_URL and HOMELINE_TEST_EDGE_SECRET');
+    return OwnerTab.register(ws, secret);
   }
   async liveChannels() {
     return (await this.client.request<{ id: string }[]>('GET', '/channels')).map((c) => c.id);
@@ -631,4 +725,34 @@ test('the client reconnects at once, then backs off exponentially up to the cap,
   }
   assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 100, 1000, 0)), [0, 75, 150, 300, 600, 750, 750], 'jitter: -25 %');
   assert.deepEqual([1, 5].map((n) => backoffDelay(n, 100, 1000, 1)), [125, 1250], 'jitter: +25 %');
+});
+
+test('an answered ring leaves the walk: no ring result, no prompt, and its hang-up ends the session', async () => {
+  const owner = await driver.ownerAnswers();
+  try {
+    const { channelId, handle } = await driver.call(app, '6003');
+    await driver.follow(channelId);
+    await reached(nodeIs(channelId, 'main'));
+    await driver.dtmf(handle, '66000'); // 6 = extension, 6000 = the owner's tab
+    await reached(nodeIs(channelId, 'main', 'ringing'));
+    await owner.answered;
+    assert.equal(app.activeCalls, 0, 'a call handed to the dialplan is not walking the menu');
+    const ringingAt = nodeLog.length;
+    const ended = endOf(channelId); // the park timer is 80 s away: only the followed hang-up can end it in time
+    await driver.hangup(handle);
+    await ended;
+    assert.deepEqual(nodeLog.slice(ringingAt).filter((e) => e.channelId === channelId), [], 'nothing walked after the answer');
+    assert.ok(driver.visited(channelId).includes('ivr-ring,ring'));
+    await driver.gone(handle);
+    await assertNoChannelsOf(channelId, handle);
+    if (sim) {
+      const reqs = sim.channelRequests(channelId).map((r) => `${r.method} ${r.path.replace(channelId, 'ID')}`);
+      const cont = reqs.indexOf('POST /channels/ID/continue');
+      assert.ok(cont > 0);
+      assert.deepEqual(reqs.slice(cont + 1), [], 'no prompt or hang-up from the app after handing the call to the dialplan');
+      assert.equal(sim.channelRequests(channelId).find((r) => r.query.variable === 'HL_RING_DIAL')?.query.value, 'PJSIP/6000');
+    }
+  } finally {
+    await owner.close();
+  }
 });
