@@ -35,7 +35,7 @@ const menuDoc = {
       title: 'Main', prompt: 'Main menu.',
       options: {
         '0': { label: 'Contact', goto: 'contact' },
-        '6': { label: 'Ext', collect: { digits: 4, pattern: '6XXX', prompt: 'Extension?' } },
+        '6': { label: 'Ext', collect: { digits: 4, pattern: '6XXX', prompt: 'Extension?', timeoutSeconds: 15 } },
         '9': { label: 'Gas', dialOut: { number: '08001119999' } },
       },
     },
@@ -67,17 +67,24 @@ function waitFor<T>(em: EventEmitter<any>, event: string, pred: (v: T) => boolea
   });
 }
 
-/** Timers the test fires by hand: delays are read, never waited for. */
+/**
+ * Timers the test fires by hand: delays are read, never waited for. Timers `hold` picks wait for
+ * `fire`; the others run on the system clock (so a whole call can run while one timer is held).
+ */
 class ManualClock extends EventEmitter<{ set: [Timer] }> implements Clock {
   readonly pending = new Set<Timer>();
-  setTimeout(fn: () => void, ms: number): Timer {
+  constructor(public hold: (ms: number) => boolean = () => true) {
+    super();
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    if (!this.hold(ms)) return setTimeout(fn, ms);
     const t = { fn, ms };
     this.pending.add(t);
     this.emit('set', t);
     return t;
   }
   clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as Timer);
+    if (!this.pending.delete(handle as Timer)) clearTimeout(handle as NodeJS.Timeout);
   }
   /** The next pending timer matching `pred` (one already set, or the next one set). */
   next(pred: (t: Timer) => boolean = () => true): Promise<Timer> {
@@ -427,6 +434,8 @@ const sim = driver instanceof SimDriver ? driver.sim : undefined;
 const recordingsDir = mkdtempSync(join(tmpdir(), 'hl-ari-rec-'));
 let proxy: AriProxy;
 let proxyUrl: string;
+/** The app's timers: all on the system clock unless a test holds some. */
+const appClock = new ManualClock(() => false);
 let store: IvrStore;
 let client: AriClient;
 let app: IvrAriApp;
@@ -463,7 +472,7 @@ before(async () => {
   proxy = new AriProxy(new URL(driver.url));
   proxyUrl = await proxy.listen();
   store = new IvrStore(':memory:');
-  ({ client, app } = newApp({ appName: driver.app, url: proxyUrl }));
+  ({ client, app } = newApp({ appName: driver.app, url: proxyUrl, clock: appClock }));
   app.setMaxListeners(50); // 12 concurrent calls each wait on the app
   app.on('nodeChanged', (e) => nodeLog.push(e));
   app.on('callEnded', (e) => endedLog.add(e.channelId));
@@ -754,5 +763,56 @@ test('an answered ring leaves the walk: no ring result, no prompt, and its hang-
     }
   } finally {
     await owner.close();
+  }
+});
+
+test('the park timer forgets a call still bridged long after its ring time (a backstop); the call itself goes on', async () => {
+  // (15 s ring + 60 s grace): held, so the test fires it instead of waiting.
+  appClock.hold = (ms) => ms === 75_000;
+  const owner = await driver.ownerAnswers();
+  try {
+    const { channelId, handle } = await driver.call(app, '6005');
+    await reached(nodeIs(channelId, 'main'));
+    const parked = appClock.next((t) => t.ms === 75_000);
+    await driver.dtmf(handle, '66000');
+    await owner.answered;
+    const timer = await parked;
+    assert.equal(endedLog.has(channelId), false, 'still remembered while it may come back');
+    appClock.fire(timer);
+    await endOf(channelId);
+    assert.equal(app.activeCalls, 0);
+    assert.ok((await driver.liveChannels()).includes(channelId), 'forgetting the walk does not hang up the call');
+    await driver.hangup(handle);
+    await driver.gone(handle);
+    await assertNoChannelsOf(channelId, handle);
+  } finally {
+    appClock.hold = () => false;
+    await owner.close();
+  }
+});
+
+test('a REST 404 (the caller left while the events socket was down) disposes the session', async () => {
+  appClock.hold = (ms) => ms === 5_000; // the menu's first-digit timeout
+  try {
+    const { channelId, handle } = await driver.call(app, '6006');
+    const collect = await appClock.next((t) => t.ms === 5_000);
+    // No events reach the app from here on; the caller hangs up unheard.
+    proxy.blocked.add(driver.app);
+    const down = once(client, 'disconnected');
+    proxy.cutEvents(driver.app);
+    await down;
+    await driver.hangup(handle);
+    await driver.gone(handle);
+    assert.equal(endedLog.has(channelId), false);
+    // The menu times out and re-prompts: Asterisk answers 404 for the channel, the session ends.
+    appClock.fire(collect);
+    await endOf(channelId);
+    assert.equal(app.activeCalls, 0);
+    await assertNoChannelsOf(channelId, handle);
+  } finally {
+    appClock.hold = () => false;
+    const back = client.connected ? null : once(client, 'connected');
+    proxy.blocked.delete(driver.app);
+    await back;
   }
 });
