@@ -358,7 +358,7 @@ class AsteriskDriver implements Driver {
     this.client.on('event', (ev) => {
       if (!('channel' in ev)) return;
       const key = `${ev.type}:${ev.channel.id}`;
-      if (ev.type === 'ChannelDialplan' as string) {
+      if (ev.type === 'ChannelDialplan') {
         const dp = ev.channel.dialplan;
         const list = this.trail.get(ev.channel.id) ?? [];
         list.push(`${dp.context},${dp.exten}`);

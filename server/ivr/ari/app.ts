@@ -158,7 +158,8 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
           this.enqueue(s, () =>
             this.rest('POST', `/applications/${enc(this.opts.client.opts.app)}/subscription`, { eventSource: `channel:${s.channelId}` }).catch((err) =>
               isStatus(err, 422) ? this.dispose(s) : Promise.reject(err),
-            ), true);
+            ),
+          );
           return;
         }
         return this.dispose(s);
@@ -335,10 +336,10 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
     }
   }
 
-  /** Runs `step` after the session's earlier requests; `evenIfParked` for a ringing channel's own. */
-  private enqueue(s: CallSession, step: () => Promise<unknown>, evenIfParked = false): void {
+  /** Runs `step` after the session's earlier requests, unless the session ended meanwhile. */
+  private enqueue(s: CallSession, step: () => Promise<unknown>): void {
     s.chain = s.chain.then(async () => {
-      if (s.ended && !evenIfParked) return;
+      if (s.ended) return;
       try {
         await step();
       } catch (err) {
@@ -378,7 +379,7 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
           this.playbackOwner.delete(playbackId);
           this.feed(s.channelId, { type: 'promptFinished', playId });
         }
-      }, true);
+      });
     }
   }
 

@@ -46,6 +46,7 @@ export type AriEvent =
   | (Base & { type: 'StasisEnd'; channel: AriChannel })
   | (Base & { type: 'ChannelDtmfReceived'; digit: string; duration_ms: number; channel: AriChannel })
   | (Base & { type: 'ChannelStateChange'; channel: AriChannel })
+  | (Base & { type: 'ChannelDialplan'; dialplan_app: string; dialplan_app_data: string; channel: AriChannel })
   | (Base & { type: 'ChannelHangupRequest'; cause?: number; soft?: boolean; channel: AriChannel })
   | (Base & { type: 'ChannelDestroyed'; cause: number; cause_txt: string; channel: AriChannel })
   | (Base & { type: 'PlaybackStarted' | 'PlaybackFinished'; playback: AriPlayback })
