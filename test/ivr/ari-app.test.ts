@@ -276,7 +276,9 @@ interface Driver {
   hangup(handle: string): Promise<void>;
   /** Resolves once the caller's side is gone: nothing is left hanging. */
   gone(handle: string): Promise<void>;
-  /** Starts following where the app's channel goes in the dialplan ("context,exten"). */
+  /** A prompt on the app's channel finished (seen by the test, whether or not the app heard it). */
+  promptFinished(channelId: string): Promise<unknown>;
+  /** Starts following the app's channel: where it goes in the dialplan ("context,exten"), its prompts. */
   follow(channelId: string): Promise<void>;
   visited(channelId: string): string[];
   /** A channel arrives at `Stasis(app,ring-result,…)` that the app never walked; returns its handle. */
@@ -320,6 +322,9 @@ class SimDriver implements Driver {
     await waitFor(this.sim, 'event', (e: AriEvent) => e.type === 'ChannelDestroyed' && e.channel.id === handle);
   }
   async follow() {}
+  async promptFinished(channelId: string) {
+    await waitFor(this.sim, 'event', (e: AriEvent) => e.type === 'PlaybackFinished' && e.playback.target_uri === `channel:${channelId}`);
+  }
   visited(channelId: string) {
     return this.sim.channelRequests(channelId).filter((r) => r.path.endsWith('/continue')).map((r) => `${r.query.context},${r.query.extension}`);
   }
@@ -356,6 +361,11 @@ class AsteriskDriver implements Driver {
   private readonly events = new EventEmitter<{ seen: [string] }>();
   async setup() {
     this.client.on('event', (ev) => {
+      if (ev.type === 'PlaybackFinished') {
+        const key = `${ev.type}:${ev.playback.target_uri.replace(/^channel:/, '')}`;
+        this.seen.add(key);
+        this.events.emit('seen', key);
+      }
       if (!('channel' in ev)) return;
       const key = `${ev.type}:${ev.channel.id}`;
       if (ev.type === 'ChannelDialplan') {
@@ -401,6 +411,9 @@ class AsteriskDriver implements Driver {
   async gone(handle: string) {
     await this.until('ChannelDestroyed', handle);
   }
+  async promptFinished(channelId: string) {
+    await this.until('PlaybackFinished', channelId);
+  }
   async follow(channelId: string) {
     await this.client.request('POST', `/applications/${this.name}/subscription`, { eventSource: `channel:${channelId}` });
   }
@@ -432,6 +445,7 @@ class AsteriskDriver implements Driver {
 const driver: Driver = REAL ? new AsteriskDriver() : new SimDriver();
 const sim = driver instanceof SimDriver ? driver.sim : undefined;
 const recordingsDir = mkdtempSync(join(tmpdir(), 'hl-ari-rec-'));
+const ANSWER_DELAY_MS = REAL ? 300 : 5;
 let proxy: AriProxy;
 let proxyUrl: string;
 /** The app's timers: all on the system clock unless a test holds some. */
@@ -445,7 +459,7 @@ function newApp(opts: { appName: string; url: string; clock?: Clock; menu?: Menu
   const a = new IvrAriApp({
     client: c, menu: opts.menu ?? menu, store, allowedExtensions: reach.visitorExtensions, ownerGroup: reach.ownerGroup,
     mediaUri: (p) => `sound:hl-test/${encodeURIComponent(promptText(p))}`,
-    answerDelayMs: REAL ? 300 : 5,
+    answerDelayMs: ANSWER_DELAY_MS,
     recordingsDir,
     clock: opts.clock,
     // The app's warnings (failed ARI requests, copies) go to the test output: a failure says why.
@@ -814,5 +828,36 @@ test('a REST 404 (the caller left while the events socket was down) disposes the
     const back = client.connected ? null : once(client, 'connected');
     proxy.blocked.delete(driver.app);
     await back;
+  }
+});
+
+test('a prompt that finished while the events socket was down is caught up on reconnect: the menu goes on listening', async () => {
+  // Held: the start of the walk (so the cut lands before the first prompt) and the first-digit
+  // timeout, which is armed only once the app knows "Main menu." is over.
+  appClock.hold = (ms) => ms === ANSWER_DELAY_MS || ms === 5_000;
+  try {
+    const { channelId, handle } = await driver.call(app, '6007');
+    await driver.follow(channelId);
+    const start = await appClock.next((t) => t.ms === ANSWER_DELAY_MS);
+    proxy.blocked.add(driver.app);
+    const down = once(client, 'disconnected');
+    proxy.cutEvents(driver.app);
+    await down;
+    const finished = driver.promptFinished(channelId);
+    appClock.fire(start); // "Main menu." is requested over REST, which still passes
+    await finished; // …and its PlaybackFinished goes nowhere
+    assert.equal([...appClock.pending].some((t) => t.ms === 5_000), false, 'the app cannot know yet');
+    const back = once(client, 'connected');
+    proxy.blocked.delete(driver.app);
+    await back;
+    // The walk listens for the first digit: the app learnt from Asterisk that the prompt is over.
+    appClock.clearTimeout(await appClock.next((t) => t.ms === 5_000));
+    await driver.hangup(handle);
+    await endOf(channelId);
+    await driver.gone(handle);
+    await assertNoChannelsOf(channelId, handle);
+  } finally {
+    appClock.hold = () => false;
+    if (proxy.blocked.delete(driver.app) && !client.connected) await once(client, 'connected');
   }
 });
