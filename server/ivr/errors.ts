@@ -45,8 +45,9 @@ export class MenuInvalidError extends Error {
   }
 }
 
+/** A REST request Asterisk refused; branch on `status` (a number), never on the message. */
 export class AriError extends Error {
-  readonly code = 'HL_ARI_REQUEST';
+  readonly code: 'HL_ARI_REQUEST' | 'HL_ARI_AUTH' = 'HL_ARI_REQUEST';
   constructor(
     readonly method: string,
     readonly path: string,
@@ -55,4 +56,9 @@ export class AriError extends Error {
   ) {
     super(`ARI ${method} ${path} → ${status}: ${detail}`);
   }
+}
+
+/** Asterisk refused the ARI user or password (REST 401, or the events socket's upgrade 401). */
+export class AriAuthError extends AriError {
+  override readonly code = 'HL_ARI_AUTH';
 }

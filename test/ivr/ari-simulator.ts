@@ -44,6 +44,8 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
   private readonly apps = new Map<string, Set<WebSocket>>();
   private readonly playbacks = new Map<string, { channel: string; timer: NodeJS.Timeout; media: string }>();
   private readonly stored = new Map<string, Buffer>();
+  /** app → channel ids it subscribed to (POST /applications/{app}/subscription). */
+  private readonly subscriptions = new Map<string, Set<string>>();
   private server: Server | null = null;
   private wss = new WebSocketServer({ noServer: true });
   private seq = 0;
@@ -86,6 +88,11 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
     for (const p of this.playbacks.values()) clearTimeout(p.timer);
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /** What `GET /applications` would list: apps with an events socket open. */
+  connectedApps(): string[] {
+    return [...this.apps.keys()].filter((a) => this.appConnected(a));
   }
 
   appConnected(app: string): boolean {
@@ -132,8 +139,20 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
     if (ch.app) {
       this.send(ch.app, { type: 'ChannelHangupRequest', cause: 16, channel: this.view(ch) });
       this.send(ch.app, { type: 'StasisEnd', channel: this.view(ch) });
-      this.send(ch.app, { type: 'ChannelDestroyed', cause: 16, cause_txt: 'Normal Clearing', channel: this.view(ch) });
     }
+    for (const app of this.watchers(ch)) this.send(app, { type: 'ChannelDestroyed', cause: 16, cause_txt: 'Normal Clearing', channel: this.view(ch) });
+    this.channels.delete(channelId);
+  }
+
+  /** Apps that get this channel's events: the one it is in, and those subscribed to it. */
+  private watchers(ch: SimChannel): Set<string> {
+    const apps = new Set<string>(ch.app ? [ch.app] : []);
+    for (const [app, ids] of this.subscriptions) if (ids.has(ch.id)) apps.add(app);
+    return apps;
+  }
+
+  /** The channel disappears without a single event reaching anyone (events lost in a gap). */
+  vanish(channelId: string): void {
     this.channels.delete(channelId);
   }
 
@@ -160,6 +179,16 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
     const r: SimRequest = { method: req.method!, path: u.pathname.replace(/^\/ari/, ''), query: Object.fromEntries(u.searchParams), at: performance.now() };
     this.requests.push(r);
     this.emit('request', r);
+    const sub = /^\/applications\/([^/]+)\/subscription$/.exec(r.path);
+    if (sub && r.method === 'POST') {
+      const app = decodeURIComponent(sub[1]!);
+      if (!this.apps.has(app)) return json(404, { message: 'Application not found' });
+      const id = /^channel:(.+)$/.exec(r.query.eventSource ?? '')?.[1];
+      if (!id || !this.channels.has(id)) return json(422, { message: 'Event source does not exist' });
+      if (!this.subscriptions.has(app)) this.subscriptions.set(app, new Set());
+      this.subscriptions.get(app)!.add(id);
+      return json(200, { name: app, channel_ids: [...this.subscriptions.get(app)!] });
+    }
     const m = /^\/channels\/([^/]+)(?:\/([a-z]+))?$/.exec(r.path);
     if (m) {
       const ch = this.channels.get(decodeURIComponent(m[1]!));
@@ -167,6 +196,10 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
       return this.channelOp(ch, r.method, m[2] ?? '', r.query, json);
     }
     const pb = /^\/playbacks\/([^/]+)$/.exec(r.path);
+    if (pb && r.method === 'GET') {
+      const p = this.playbacks.get(decodeURIComponent(pb[1]!));
+      return p ? json(200, { id: decodeURIComponent(pb[1]!), media_uri: p.media, target_uri: `channel:${p.channel}`, state: 'playing' }) : json(404, { message: 'Playback not found' });
+    }
     if (pb && r.method === 'DELETE') {
       const p = this.playbacks.get(decodeURIComponent(pb[1]!));
       if (!p) return json(404, { message: 'Playback not found' });
@@ -187,11 +220,10 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
   }
 
   private channelOp(ch: SimChannel, method: string, op: string, q: Record<string, string>, json: (s: number, b?: unknown) => void): void {
+    if (method === 'GET' && op === '') return json(200, this.view(ch));
     if (!ch.app && op !== '') return json(409, { message: 'Channel not in Stasis application' });
     const app = ch.app!;
     switch (`${method} ${op}`) {
-      case 'GET ':
-        return json(200, this.view(ch));
       case 'POST answer':
         json(204);
         if (ch.state !== 'Up') {
@@ -217,7 +249,10 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
         this.send(app, { type: 'StasisEnd', channel: this.view(ch) });
         ch.app = null;
         ch.dialplan = { context: q.context ?? '', exten: q.extension ?? '', priority: Number(q.priority ?? 1) };
-        if (q.context === 'ivr-ring') {
+        if (q.context === 'ivr-ring' && q.extension === 'dialout') {
+          // The generated dialplan's `dialout,1,Hangup()` (no trunk rules filled in).
+          setTimeout(() => this.hangup(ch.id), this.ringMs);
+        } else if (q.context === 'ivr-ring') {
           setTimeout(() => {
             if (!this.channels.has(ch.id)) return;
             const status = this.ringOutcome(ch);
@@ -235,15 +270,16 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
         this.send(app, { type: 'RecordingStarted', recording: { ...recording, state: 'recording' } });
         setTimeout(() => {
           if (!this.channels.has(ch.id)) return;
-          this.stored.set(q.name!, Buffer.from(`RIFF-sim-recording-${q.name}`));
-          this.send(app, { type: 'RecordingFinished', recording: { ...recording, state: 'done', duration: 2, talking_duration: 1, silence_duration: 1 } });
+          // What Asterisk's format_wav writes: 8 kHz mono 16-bit PCM; here 2 s of a 440 Hz tone.
+          this.stored.set(q.name!, toneWav(2));
+          this.send(app, { type: 'RecordingFinished', recording: { ...recording, state: 'done', duration: 2, talking_duration: 2, silence_duration: 0 } });
         }, this.recordMs);
         return;
       }
       case 'DELETE ': {
         json(204);
         this.send(app, { type: 'StasisEnd', channel: this.view(ch) });
-        this.send(app, { type: 'ChannelDestroyed', cause: 16, cause_txt: 'Normal Clearing', channel: this.view(ch) });
+        for (const w of this.watchers(ch)) this.send(w, { type: 'ChannelDestroyed', cause: 16, cause_txt: 'Normal Clearing', channel: this.view(ch) });
         this.channels.delete(ch.id);
         return;
       }
@@ -264,4 +300,23 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
   channelRequests(channelId: string): SimRequest[] {
     return this.requests.filter((r) => r.path.startsWith(`/channels/${encodeURIComponent(channelId)}`));
   }
+}
+
+function toneWav(seconds: number): Buffer {
+  const samples = 8000 * seconds;
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + samples * 2, 4);
+  buf.write('WAVEfmt ', 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(8000, 24);
+  buf.writeUInt32LE(16000, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), 44 + i * 2);
+  return buf;
 }

@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { MenuWalk, type IvrCommand, type IvrEvent, type IvrMode, type RingOutcome } from '../interpreter.ts';
 import type { Menu, Prompt } from '../menu-schema.ts';
 import type { IvrStore } from '../store.ts';
+import { AriError } from '../errors.ts';
 import type { AriClient } from './client.ts';
-import type { AriChannel, AriEvent } from './types.ts';
+import { systemClock, type AriChannel, type AriEvent, type Clock } from './types.ts';
 
 export interface IvrAriAppOptions {
   client: AriClient;
@@ -36,6 +37,13 @@ export interface IvrAriAppOptions {
   ringDialTemplate?: string;
   /** Where fetched recordings are copied (<dataDir>/recordings). */
   recordingsDir?: string;
+  /**
+   * A call handed to the dialplan to ring is forgotten this long after its ring time if neither
+   * a ring result nor its hang-up came back (a backstop: we subscribe to its hang-up).
+   */
+  parkGraceSeconds?: number;
+  /** Menu, answer and park timers (tests drive them by hand). */
+  clock?: Clock;
   log?: { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void };
 }
 
@@ -52,6 +60,8 @@ export interface IvrAriAppEvents {
   callStarted: [{ channelId: string; caller: string }];
   nodeChanged: [NodeChange];
   callEnded: [{ channelId: string }];
+  /** A recorded name or message is in the store; `audioPath` is its copy, null if none was made. */
+  messageStored: [{ channelId: string; id: number; recording: string; audioPath: string | null }];
   error: [Error];
 }
 
@@ -62,8 +72,8 @@ interface CallSession {
   walk: MenuWalk;
   /** Serialises REST calls so `play` then `stopPlay` reach Asterisk in that order. */
   chain: Promise<void>;
-  collectTimer: NodeJS.Timeout | null;
-  startTimer: NodeJS.Timeout | null;
+  collectTimer: unknown;
+  startTimer: unknown;
   /** ARI playback id → interpreter playId. */
   playbacks: Map<string, number>;
   /** interpreter playId → ARI playback id. */
@@ -72,7 +82,7 @@ interface CallSession {
   /** True while the channel is in the dialplan ringing; StasisEnd then is not the end. */
   ringing: boolean;
   ringSeconds: number;
-  parkTimer: NodeJS.Timeout | null;
+  parkTimer: unknown;
   ended: boolean;
 }
 
@@ -82,9 +92,12 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
   private readonly sessions = new Map<string, CallSession>();
   private readonly playbackOwner = new Map<string, string>();
   private readonly onEvent = (ev: AriEvent) => this.handleEvent(ev);
+  private readonly onConnected = () => this.reconcile();
+  private readonly clock: Clock;
 
   constructor(private readonly opts: IvrAriAppOptions) {
     super();
+    this.clock = opts.clock ?? systemClock;
   }
 
   /** Calls walking the menu now (not those handed to the dialplan to ring). */
@@ -96,11 +109,13 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
 
   start(): void {
     this.opts.client.on('event', this.onEvent);
+    this.opts.client.on('connected', this.onConnected);
     this.opts.client.start();
   }
 
   async stop(): Promise<void> {
     this.opts.client.off('event', this.onEvent);
+    this.opts.client.off('connected', this.onConnected);
     for (const s of this.sessions.values()) this.dispose(s);
     await this.opts.client.stop();
   }
@@ -132,9 +147,19 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
         if (!s) return;
         if (s.ringing) {
           // Gone into the dialplan to ring: keep the walk until the ring result comes back. An
-          // answered Dial never comes back, so forget the walk once the ring time is surely over.
-          s.parkTimer = setTimeout(() => this.dispose(s), (s.ringSeconds + 60) * 1000);
-          s.parkTimer.unref?.();
+          // answered Dial never comes back: follow the channel's hang-up (Asterisk sends a channel's
+          // events only to the apps it is in, or that subscribed), and as a backstop forget the
+          // walk once the ring time is surely over.
+          s.parkTimer = this.clock.setTimeout(() => {
+            s.parkTimer = null;
+            this.dispose(s);
+          }, (s.ringSeconds + (this.opts.parkGraceSeconds ?? 60)) * 1000);
+          // 422 "event source does not exist": the channel is already gone.
+          this.enqueue(s, () =>
+            this.rest('POST', `/applications/${enc(this.opts.client.opts.app)}/subscription`, { eventSource: `channel:${s.channelId}` }).catch((err) =>
+              isStatus(err, 422) ? this.dispose(s) : Promise.reject(err),
+            ),
+          );
           return;
         }
         return this.dispose(s);
@@ -152,11 +177,16 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
     const existing = this.sessions.get(channel.id);
     if (args[0] === 'ring-result') {
       if (!existing) {
-        void this.rest('DELETE', `/channels/${enc(channel.id)}`).catch(() => {});
+        // Not ours (the edge restarted while it rang, or the walk was forgotten): nothing would
+        // ever answer this channel in Stasis, so end it rather than leave it hanging.
+        this.rest('DELETE', `/channels/${enc(channel.id)}`).then(
+          () => this.opts.log?.info({ channel: channel.id }, 'ring result for an unknown channel: hung up'),
+          (err) => this.logUnlessGone(err, channel.id, 'could not hang up an unknown ring result'),
+        );
         return;
       }
       existing.ringing = false;
-      if (existing.parkTimer) clearTimeout(existing.parkTimer);
+      if (existing.parkTimer) this.clock.clearTimeout(existing.parkTimer);
       existing.parkTimer = null;
       this.feed(channel.id, { type: 'ringResult', outcome: DIALSTATUS[args[1] ?? ''] ?? 'failed' });
       return;
@@ -186,7 +216,7 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
       .then(() => (channel.state === 'Up' ? undefined : this.rest('POST', `/channels/${enc(channel.id)}/answer`)))
       .then(() => {
         if (s.ended) return;
-        s.startTimer = setTimeout(() => {
+        s.startTimer = this.clock.setTimeout(() => {
           s.startTimer = null;
           this.feed(channel.id, { type: 'start', caller });
         }, this.opts.answerDelayMs ?? 1000);
@@ -199,25 +229,30 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
     if (!s || !s.recording || s.recording.name !== name) return;
     const kind = s.recording.kind;
     s.recording = null;
-    const saved = ok && (duration === undefined || duration > 0);
+    // Asterisk reports "done" without a duration when nothing was written (e.g. its `beep`
+    // sound is missing and the recording stops at once): that is no message.
+    const saved = ok && duration !== undefined && duration > 0;
     if (saved) {
       const id = this.opts.store.addMessage({ source: 'ivr', kind, channel: channelId, caller: s.caller, recording: name, durationSeconds: duration ?? null });
-      void this.copyRecording(id, name);
+      void this.copyRecording(id, name).then((audioPath) => this.emit('messageStored', { channelId, id, recording: name, audioPath }));
     }
     this.feed(channelId, { type: 'recordResult', ok: saved });
   }
 
   /** Keep a copy beside the database so the owner console can play it even if Asterisk prunes. */
-  private async copyRecording(id: number, name: string): Promise<void> {
-    if (!this.opts.recordingsDir) return;
+  private async copyRecording(id: number, name: string): Promise<string | null> {
+    if (!this.opts.recordingsDir) return null;
     try {
       const audio = await this.rest<Buffer>('GET', `/recordings/stored/${enc(name)}/file`);
       mkdirSync(this.opts.recordingsDir, { recursive: true });
       const path = join(this.opts.recordingsDir, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.wav`);
       writeFileSync(path, audio);
       this.opts.store.setAudioPath(id, path);
+      return path;
     } catch (err) {
-      this.opts.log?.warn({ err, name }, 'could not copy recording');
+      // The message row stays (it names Asterisk's recording); only our copy is missing.
+      this.opts.log?.warn({ err: String(err), code: (err as { code?: string }).code, name }, 'could not copy recording');
+      return null;
     }
   }
 
@@ -235,14 +270,14 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
         this.emit('nodeChanged', { channelId: s.channelId, ...(s.visitor ? { visitor: s.visitor } : {}), node: c.node, mode: c.mode, ...(c.entered ? { entered: c.entered } : {}) });
         return;
       case 'collect':
-        if (s.collectTimer) clearTimeout(s.collectTimer);
-        s.collectTimer = setTimeout(() => {
+        if (s.collectTimer) this.clock.clearTimeout(s.collectTimer);
+        s.collectTimer = this.clock.setTimeout(() => {
           s.collectTimer = null;
           this.feed(s.channelId, { type: 'timeout', timerId: c.timerId });
         }, c.timeoutMs);
         return;
       case 'stopCollect':
-        if (s.collectTimer) clearTimeout(s.collectTimer);
+        if (s.collectTimer) this.clock.clearTimeout(s.collectTimer);
         s.collectTimer = null;
         return;
       case 'saveCallback':
@@ -260,7 +295,8 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
         if (!playbackId) return;
         s.playIds.delete(c.playId);
         s.playbacks.delete(playbackId);
-        return this.enqueue(s, () => this.rest('DELETE', `/playbacks/${enc(playbackId)}`).catch(() => {}));
+        // 404: the prompt finished on its own meanwhile, which is what we wanted.
+        return this.enqueue(s, () => this.rest('DELETE', `/playbacks/${enc(playbackId)}`).catch((err) => (isStatus(err, 404) ? undefined : Promise.reject(err))));
       }
       case 'ring': {
         const dial = c.extensions.map((e) => (this.opts.ringDialTemplate ?? 'PJSIP/{ext}').replaceAll('{ext}', e)).join('&');
@@ -285,14 +321,22 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
             beep: true,
             terminateOn: '#',
             ifExists: 'overwrite',
+          }).catch((err) => {
+            if (isStatus(err, 404)) throw err;
+            // Refused (e.g. 500 when Asterisk's recording spool is missing): no RecordingFinished
+            // will ever come, so the walk hears "not saved" now instead of waiting forever.
+            this.opts.log?.warn({ err: String(err), code: (err as { code?: string }).code, channel: s.channelId }, 'recording refused');
+            this.onRecordingDone(s.channelId, false, name);
           }),
         );
       }
       case 'hangup':
-        return this.enqueue(s, () => this.rest('DELETE', ch, { reason: 'normal' }).catch(() => {}));
+        // A 404 (the caller hung up first) disposes the session like the hang-up events would.
+        return this.enqueue(s, () => this.rest('DELETE', ch, { reason: 'normal' }));
     }
   }
 
+  /** Runs `step` after the session's earlier requests, unless the session ended meanwhile. */
   private enqueue(s: CallSession, step: () => Promise<unknown>): void {
     s.chain = s.chain.then(async () => {
       if (s.ended) return;
@@ -305,16 +349,45 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
   }
 
   private fail(s: CallSession, err: unknown): void {
-    // A 404 means the channel went away under us; anything else is worth a log line.
-    this.opts.log?.warn({ err: String(err), channel: s.channelId }, 'ARI request failed');
-    if (String(err).includes('→ 404')) this.dispose(s);
+    // A 404 means the channel went away under us: the call is over. Anything else is logged.
+    if (isStatus(err, 404)) return this.dispose(s);
+    this.opts.log?.warn({ err: String(err), code: (err as { code?: string }).code, channel: s.channelId }, 'ARI request failed');
+  }
+
+  private logUnlessGone(err: unknown, channel: string, msg: string): void {
+    if (!isStatus(err, 404)) this.opts.log?.warn({ err: String(err), code: (err as { code?: string }).code, channel }, msg);
+  }
+
+  /**
+   * After the events socket came back: events of the gap are lost, so ask Asterisk where each
+   * call stands. A channel that is gone ends its session; a prompt that finished meanwhile is
+   * reported finished, so no walk waits forever for a PlaybackFinished that was never delivered.
+   */
+  private reconcile(): void {
+    for (const s of [...this.sessions.values()]) {
+      this.enqueue(s, async () => {
+        const ch = await this.rest<AriChannel>('GET', `/channels/${enc(s.channelId)}`); // 404 → fail() disposes
+        if (s.ringing || ch.state !== 'Up') return; // in the dialplan, or the answer is still on its way
+        for (const [playbackId, playId] of [...s.playbacks]) {
+          const live = await this.rest('GET', `/playbacks/${enc(playbackId)}`).then(
+            () => true,
+            (err) => (isStatus(err, 404) ? false : Promise.reject(err)),
+          );
+          if (live || !s.playbacks.has(playbackId)) continue;
+          s.playbacks.delete(playbackId);
+          s.playIds.delete(playId);
+          this.playbackOwner.delete(playbackId);
+          this.feed(s.channelId, { type: 'promptFinished', playId });
+        }
+      });
+    }
   }
 
   private dispose(s: CallSession): void {
     if (s.ended) return;
     s.ended = true;
     s.walk.handle({ type: 'hangup' });
-    for (const t of [s.collectTimer, s.startTimer, s.parkTimer]) if (t) clearTimeout(t);
+    for (const t of [s.collectTimer, s.startTimer, s.parkTimer]) if (t) this.clock.clearTimeout(t);
     for (const id of s.playbacks.keys()) this.playbackOwner.delete(id);
     this.sessions.delete(s.channelId);
     this.emit('callEnded', { channelId: s.channelId });
@@ -326,3 +399,4 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
 }
 
 const enc = encodeURIComponent;
+const isStatus = (err: unknown, status: number) => err instanceof AriError && err.status === status;

@@ -5,8 +5,8 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { AriError } from '../errors.ts';
-import type { AriEvent } from './types.ts';
+import { AriAuthError, AriError } from '../errors.ts';
+import { systemClock, type AriEvent, type Clock } from './types.ts';
 
 export interface AriClientOptions {
   /** `http://127.0.0.1:8088/ari` (a URL without `/ari` gets it appended). */
@@ -16,12 +16,26 @@ export interface AriClientOptions {
   app: string;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Timers for the reconnect backoff (tests drive them by hand). */
+  clock?: Clock;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
 }
 
 export interface AriClientEvents {
   event: [AriEvent];
   connected: [];
   disconnected: [reason: string];
+  /** Asterisk refused our credentials on the events socket; we keep retrying with backoff. */
+  authFailed: [AriAuthError];
+  /** A reconnect is scheduled `delayMs` from now (attempt counts from 0 after each success). */
+  reconnecting: [{ attempt: number; delayMs: number }];
+}
+
+/** Reconnect delay: at once after a drop, then capped exponential backoff with ±25 % jitter. */
+export function backoffDelay(attempt: number, minMs: number, maxMs: number, random: number): number {
+  if (attempt === 0) return 0;
+  return Math.round(Math.min(maxMs, minMs * 2 ** (attempt - 1)) * (0.75 + random * 0.5));
 }
 
 export function ariBase(url: string): string {
@@ -34,7 +48,8 @@ export class AriClient extends EventEmitter<AriClientEvents> {
   private ws: WebSocket | null = null;
   private stopped = true;
   private attempt = 0;
-  private retry: NodeJS.Timeout | null = null;
+  private retry: unknown = null;
+  private readonly clock: Clock;
   private readonly auth: string;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
   connected = false;
@@ -42,6 +57,7 @@ export class AriClient extends EventEmitter<AriClientEvents> {
   constructor(readonly opts: AriClientOptions) {
     super();
     this.base = ariBase(opts.url);
+    this.clock = opts.clock ?? systemClock;
     this.auth = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`).toString('base64');
   }
 
@@ -52,7 +68,8 @@ export class AriClient extends EventEmitter<AriClientEvents> {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
+    if (this.retry) this.clock.clearTimeout(this.retry);
+    this.retry = null;
     this.agent.destroy();
     const ws = this.ws;
     this.ws = null;
@@ -83,46 +100,62 @@ export class AriClient extends EventEmitter<AriClientEvents> {
       }
       this.emit('event', ev);
     });
-    ws.on('error', () => {}); // 'close' follows and drives the retry
+    let refused: number | null = null;
+    ws.on('unexpected-response', (_req, res) => {
+      // Asterisk answers the upgrade with 401 for a wrong api_key: say so instead of retrying mutely.
+      refused = res.statusCode ?? 0;
+      res.resume();
+      ws.terminate();
+    });
+    let failure = '';
+    // 'close' always follows 'error' and drives the retry; the error is kept for its reason.
+    ws.on('error', (err) => (failure = (err as NodeJS.ErrnoException).code ?? err.message));
     ws.on('close', (code) => {
       const was = this.connected;
       this.connected = false;
       if (this.ws === ws) this.ws = null;
       if (was) this.emit('disconnected', `closed ${code}`);
+      if (refused === 401) this.emit('authFailed', new AriAuthError('GET', '/events', 401, 'events socket refused the ARI credentials'));
+      else if (!was && !this.stopped) this.emit('disconnected', refused ? `upgrade refused ${refused}` : `connect failed ${failure}`);
       if (!this.stopped) this.scheduleReconnect();
     });
   }
 
   private scheduleReconnect(): void {
-    const min = this.opts.minBackoffMs ?? 200;
-    const max = this.opts.maxBackoffMs ?? 10_000;
-    const delay = this.attempt === 0 ? 0 : Math.min(max, min * 2 ** (this.attempt - 1)) * (0.75 + Math.random() * 0.5);
+    const delayMs = backoffDelay(this.attempt, this.opts.minBackoffMs ?? 200, this.opts.maxBackoffMs ?? 10_000, (this.opts.random ?? Math.random)());
+    this.emit('reconnecting', { attempt: this.attempt, delayMs });
     this.attempt++;
-    this.retry = setTimeout(() => {
+    this.retry = this.clock.setTimeout(() => {
       this.retry = null;
       if (!this.stopped) this.connect();
-    }, delay);
+    }, delayMs);
   }
 
-  async request<T = unknown>(method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+  /** One REST call; `body` is sent as JSON (e.g. originate's `variables`). Non-2xx throws AriError. */
+  async request<T = unknown>(method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, query: Record<string, string | number | boolean | undefined> = {}, body?: unknown): Promise<T> {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
     const qs = q.size ? `?${q}` : '';
     const url = new URL(`${this.base}${path}${qs}`);
     // node:http with a keep-alive agent: every DTMF turns into REST calls, and undici's fetch
     // costs several times more per request on a busy event loop (bench:ivr).
-    const { status, type, body } = await new Promise<{ status: number; type: string; body: Buffer }>((resolve, reject) => {
-      const req = httpRequest(url, { method, agent: this.agent, headers: { Authorization: this.auth } }, (res) => {
+    const res = await new Promise<{ status: number; type: string; body: Buffer }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers: Record<string, string> = { Authorization: this.auth };
+      if (payload !== undefined) headers['Content-Type'] = 'application/json';
+      const req = httpRequest(url, { method, agent: this.agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
         res.on('error', reject);
       });
       req.on('error', reject);
-      req.end();
+      req.end(payload);
     });
-    if (status < 200 || status >= 300) throw new AriError(method, path, status, body.toString('utf8').slice(0, 200));
-    if (status === 204 || body.length === 0) return undefined as T;
-    return (type.includes('json') ? JSON.parse(body.toString('utf8')) : body) as T;
+    const text = () => res.body.toString('utf8');
+    if (res.status === 401) throw new AriAuthError(method, path, 401, text().slice(0, 200));
+    if (res.status < 200 || res.status >= 300) throw new AriError(method, path, res.status, text().slice(0, 200));
+    if (res.status === 204 || res.body.length === 0) return undefined as T;
+    return (res.type.includes('json') ? JSON.parse(text()) : res.body) as T;
   }
 }

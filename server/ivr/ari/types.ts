@@ -46,7 +46,22 @@ export type AriEvent =
   | (Base & { type: 'StasisEnd'; channel: AriChannel })
   | (Base & { type: 'ChannelDtmfReceived'; digit: string; duration_ms: number; channel: AriChannel })
   | (Base & { type: 'ChannelStateChange'; channel: AriChannel })
+  | (Base & { type: 'ChannelDialplan'; dialplan_app: string; dialplan_app_data: string; channel: AriChannel })
   | (Base & { type: 'ChannelHangupRequest'; cause?: number; soft?: boolean; channel: AriChannel })
   | (Base & { type: 'ChannelDestroyed'; cause: number; cause_txt: string; channel: AriChannel })
   | (Base & { type: 'PlaybackStarted' | 'PlaybackFinished'; playback: AriPlayback })
   | (Base & { type: 'RecordingStarted' | 'RecordingFinished' | 'RecordingFailed'; recording: AriLiveRecording });
+
+/**
+ * Where the ARI client and app get their timers (reconnect backoff, menu timeouts, the park
+ * timer): the system's by default, a hand-driven one in tests so delays are observed, not timed.
+ */
+export interface Clock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
