@@ -7,6 +7,7 @@ import { get, objects, type ConfFile } from '../conf-parser.ts';
 import { parseDialplan, jumpsOf, type Dialplan, type Step, patternMatches } from '../dialplan.ts';
 import { type AsteriskPlan, VISITOR_ENDPOINT, VISITOR_CONTEXT, IVR_EXIT_CONTEXT, TRUNK_TEMPLATE } from '../plan.ts';
 import type { ConfSet, Violation } from './types.ts';
+import { barredPatterns } from '../render/extensions.ts';
 
 /** Applications a visitor's channel may run. Anything else (DISA, Originate, Queue, ChanSpy, VoiceMailMain…) is refused. */
 const VISITOR_APPS = new Set(
@@ -42,6 +43,8 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
   const roots = [visitor ? get(visitor, 'context') ?? 'default' : VISITOR_CONTEXT, IVR_EXIT_CONTEXT];
   const home = new Set([...plan.phones.map((p) => p.extension), plan.owner.extension]);
   const trunks = trunkEndpoints(pjsip);
+  // "+4490" is barred as "004490" too: the provider connects either form.
+  const barredList = barredPatterns(plan.barred);
   const file = 'extensions.conf';
   const v = (code: string, step: Step | undefined, ctx: string, message: string) =>
     out.push({ code, file, line: step?.line, message: `[${ctx}]${step ? ` ${step.exten}` : ''}: ${message}` });
@@ -72,7 +75,7 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
         const outside = OUTSIDE_SAMPLES.some((n) => patternMatches(step.exten, n));
         v('HL_VISITOR_PATTERN', step, name, `Dial under pattern ${step.exten}${outside ? ', which matches outside numbers' : ''}`);
       }
-      const barredExten = plan.barred.find((b) => (isPattern ? patternMatches(step.exten, `${b}1234567`) : step.exten.startsWith(b)));
+      const barredExten = barredList.find((b) => (isPattern ? patternMatches(step.exten, `${b}1234567`) : step.exten.startsWith(b)));
       if (barredExten) v('HL_VISITOR_BARRED', step, name, `Dial in an extension matching barred prefix ${barredExten}`);
       const options = step.args[2] ?? '';
       if (!options.includes('i')) v('HL_VISITOR_DIAL_FORWARDS', step, name, 'Dial without option i: a phone\'s 302 could forward the visitor outside');
@@ -85,7 +88,7 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
         if (!pj) { v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} is not a PJSIP home endpoint`); continue; }
         if (pj[1].includes('/')) { v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} dials a raw URI`); continue; }
         const [user, via] = pj[1].split('@');
-        const barred = plan.barred.find((b) => user.startsWith(b));
+        const barred = barredList.find((b) => user.startsWith(b));
         if (barred && !home.has(user)) v('HL_VISITOR_BARRED', step, name, `Dial target ${target} is a barred number (${barred})`);
         else if (via !== undefined || trunks.has(user)) v('HL_VISITOR_TRUNK', step, name, `Dial target ${target} goes through a trunk`);
         else if (!home.has(user)) v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} is not a home extension`);

@@ -29,6 +29,16 @@ function extensionTargets(plan: AsteriskPlan): string {
     .join('');
 }
 
+/**
+ * Each barred prefix in both international forms: "+4490" is also dialled "004490" (and the
+ * other way round), and the provider connects either. Seen with a real trunk: barring only the
+ * "+" form let 00449… through.
+ */
+export function barredPatterns(barred: readonly string[]): string[] {
+  const forms = barred.flatMap((b) => (b.startsWith('+') ? [b, `00${b.slice(1)}`] : b.startsWith('00') ? [b, `+${b.slice(2)}`] : [b]));
+  return [...new Set(forms)];
+}
+
 export function renderExtensions(plan: AsteriskPlan): string {
   const o = plan.owner;
   const targets = plan.targets
@@ -50,16 +60,19 @@ export function renderExtensions(plan: AsteriskPlan): string {
 `,
     )
     .join('');
-  const barred = plan.barred
+  const barred = barredPatterns(plan.barred)
     .map((b) => `exten => _${b}.,1,Goto(refused,s,1)\n`)
     .join('');
+  // Digits only (and one leading +): a separator or * # could slip a barred number past the
+  // prefix patterns, and the provider would strip it and connect anyway.
+  const viaTrunk = (pattern: string) => `exten => ${pattern},1,GotoIf($[\${REGEX("^[+]?[0-9]+$" \${EXTEN})}]?out)
+ same => n,Goto(refused,s,1)
+ same => n(out),Dial(PJSIP/\${EXTEN}@${plan.trunk},120)
+ same => n,Hangup()
+`;
   const outbound = plan.trunk
     ? `; Outside numbers through the trunk ${plan.trunk}. Barred prefixes above win (longer match).
-exten => _0X.,1,Dial(PJSIP/\${EXTEN}@${plan.trunk},120)
- same => n,Hangup()
-exten => _+X.,1,Dial(PJSIP/\${EXTEN}@${plan.trunk},120)
- same => n,Hangup()
-`
+${viaTrunk('_0X.')}${viaTrunk('_+X.')}`
     : `; No trunk configured (set "trunk" in <dataDir>/asterisk.json): outside numbers are refused.
 exten => _0X.,1,Goto(refused,s,1)
 exten => _+X.,1,Goto(refused,s,1)
