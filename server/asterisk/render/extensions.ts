@@ -3,8 +3,11 @@
 // (internal calls, and outside numbers through a trunk, minus barred prefixes).
 // In the visitor world every Dial names literal home endpoints and sets `i`, so neither a
 // variable nor a phone's 302 redirect can turn a visitor's call into an outside call.
-import { type AsteriskPlan, VISITOR_CONTEXT, IVR_EXIT_CONTEXT } from '../plan.ts';
+import { type AsteriskPlan, VISITOR_CONTEXT, IVR_EXIT_CONTEXT, IVR_RING_CONTEXT } from '../plan.ts';
 import { HEADER } from './common.ts';
+
+/** The test [ivr-ring] runs before its one computed Dial: only home endpoints, joined by &. */
+export const RING_DIAL_FENCE = '${REGEX("^PJSIP/6[0-9]{3}(&PJSIP/6[0-9]{3})*$" ${HL_RING_DIAL})}';
 
 /** Seconds a single home extension rings for a visitor before voicemail. */
 const EXTENSION_RING_SECONDS = 30;
@@ -120,8 +123,8 @@ exten => voicemail,1,Goto(leave-word,s,1)
 ; Where the IVR's "ring" action continues a channel (server/ivr/README.md): the edge sets
 ; HL_RING_DIAL from menu-validated extensions; the REGEX is a second fence, so even a wrong value
 ; can only ring home extensions (_6XXX), never a trunk. Nobody answered: back into the menu.
-[ivr-ring]
-exten => ring,1,GotoIf($[\${REGEX("^PJSIP/6[0-9]{3}(&PJSIP/6[0-9]{3})*$" \${HL_RING_DIAL})}]?dial)
+[${IVR_RING_CONTEXT}]
+exten => ring,1,GotoIf($[${RING_DIAL_FENCE}]?dial)
  same => n,Hangup()
  same => n(dial),Dial(\${HL_RING_DIAL},\${IF($[\${HL_RING_TIMEOUT} > 0]?\${HL_RING_TIMEOUT}:${EXTENSION_RING_SECONDS})},i)
  same => n,GotoIf($["\${DIALSTATUS}" = "ANSWER"]?done)
