@@ -107,15 +107,22 @@ export async function startProvider(dir: string, port: number): Promise<SippProv
   const child = spawn(SIPP, ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-t', 'u1', '-trace_msg', '-message_file', log, '-nostdin', '-aa'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += d; });
-  // SIPp opens its socket before it writes anything; a UDP probe cannot tell, so wait for the
-  // process to be up and not dead (a bad option or a taken port ends it at once).
-  await new Promise((r) => setTimeout(r, 300));
-  if (child.exitCode !== null) throw new Error(`SIPp provider exited ${child.exitCode}: ${stderr}`);
+  // Ready when SIPp holds its port.
+  while (!portTaken(port)) {
+    if (child.exitCode !== null) throw new Error(`SIPp provider exited ${child.exitCode}: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     port, log,
     invites: () => loggedMessages(log).filter((m) => m.startsWith('INVITE ')).map((m) => m.split('\r\n')[0].split(/\r?\n/)[0].split(' ')[1]),
     stop: () => stopChild(child),
   };
+}
+
+/** Is a UDP socket bound to 127.0.0.1:`port`? Read from /proc, so probing never races SIPp's own bind. */
+function portTaken(port: number): boolean {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/udp', 'utf8').split('\n').some((line) => line.trim().split(/\s+/)[1] === local);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
