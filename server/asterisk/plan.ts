@@ -12,6 +12,8 @@ export const DEFAULT_WS_URL = 'ws://127.0.0.1:8088/ws';
 export const VISITOR_ENDPOINT = 'visitor';
 export const VISITOR_CONTEXT = 'from-web';
 export const IVR_EXIT_CONTEXT = 'ivr-exits';
+/** Where the IVR's ring action continues a visitor's channel (server/ivr/README.md). */
+export const IVR_RING_CONTEXT = 'ivr-ring';
 export const EDGE_HEADER = 'X-Homeline-Edge';
 export const TRUNK_TEMPLATE = 'trunk-tpl';
 

@@ -35,6 +35,8 @@ const CASES: Case[] = [
   { name: 'Dial to an arbitrary SIP URI', file: 'extensions.conf', edit: replace('Dial(PJSIP/6001,30,i)', 'Dial(PJSIP/6001/sip:0900@evil.example,30,i)'), code: 'HL_VISITOR_DIAL_TARGET' },
   { name: 'Dial to a non-home endpoint', file: 'extensions.conf', edit: replace('Dial(PJSIP/6001,30,i)', 'Dial(PJSIP/6999,30,i)'), code: 'HL_VISITOR_DIAL_TARGET' },
   { name: 'Dial to another technology', file: 'extensions.conf', edit: replace('Dial(PJSIP/6001,30,i)', 'Dial(IAX2/provider/0044123,30,i)'), code: 'HL_VISITOR_DIAL_TARGET' },
+  { name: 'the IVR\'s ring Dial without its home-endpoint fence', file: 'extensions.conf', edit: replace(/exten => ring,1,GotoIf\(.*\?dial\)/, 'exten => ring,1,GotoIf($[1]?dial)'), code: 'HL_VISITOR_DYNAMIC_DIAL' },
+  { name: 'the IVR\'s dialout reaches the trunk', file: 'extensions.conf', edit: replace('exten => dialout,1,Hangup()', 'exten => dialout,1,Dial(PJSIP/${HL_DIALOUT_NUMBER}@provider,60,i)'), code: 'HL_VISITOR_DYNAMIC_DIAL', base: withTrunk },
   { name: 'DISA (dial tone) reachable', file: 'extensions.conf', edit: addTo('ivr-exits', 'exten => 9,1,DISA(no-password,phones-outbound)'), code: 'HL_VISITOR_APP' },
   { name: 'VoiceMailMain (the owner\'s messages) reachable', file: 'extensions.conf', edit: addTo('from-web', 'exten => 97,1,VoiceMailMain(6000@default,s)'), code: 'HL_VISITOR_APP' },
   { name: 'Goto into a computed context', file: 'extensions.conf', edit: addTo('from-web', 'exten => 8,1,Goto(${CTX},s,1)'), code: 'HL_VISITOR_DYNAMIC_JUMP' },

@@ -45,7 +45,8 @@ test('the owner\'s usual variations still pass: TLS for phones, NAT, STUN/TURN, 
   assert.deepEqual([get(rtp, 'rtpstart'), get(rtp, 'rtpend'), get(rtp, 'stunaddr'), get(rtp, 'turnaddr')], ['20000', '20999', 'stun.example.org:3478', 'turn.example.org:3478']);
   assert.match(f.texts['extensions.conf'], /exten => desk,1,NoOp[^\n]*\n same => n,Dial\(PJSIP\/6003&PJSIP\/6004,30,i\)/);
   assert.match(f.texts['extensions.conf'], /Stasis\(hl-ivr,visitor,\$\{PJSIP_HEADER\(read,X-Homeline-Visitor\)\}\)/);
-  assert.match(f.texts['extensions.conf'], /_0X\.,1,Dial\(PJSIP\/\$\{EXTEN\}@provider,120\)/);
+  // Outside numbers go to the trunk only when they are digits (a leading + allowed), never separators or * #.
+  assert.match(f.texts['extensions.conf'], /_0X\.,1,GotoIf\(\$\[\$\{REGEX\("\^\[\+\]\?\[0-9\]\+\$" \$\{EXTEN\}\)\}\]\?out\)\n same => n,Goto\(refused,s,1\)\n same => n\(out\),Dial\(PJSIP\/\$\{EXTEN\}@provider,120\)/);
   const tls = objects(set.get('pjsip.conf')!, 'transport').find((t) => t.name === 'transport-tls')!;
   assert.equal(get(tls, 'bind'), '0.0.0.0:5061');
 });
@@ -64,6 +65,8 @@ test('barred prefixes are refused for the phones before the trunk patterns', () 
   const f = fixture({}, { barred: ['0900', '+4490'], trunk: 'provider' });
   assert.match(f.texts['extensions.conf'], /exten => _0900\.,1,Goto\(refused,s,1\)/);
   assert.match(f.texts['extensions.conf'], /exten => _\+4490\.,1,Goto\(refused,s,1\)/);
+  // The same number dialled with the international 00 prefix (a real trunk connected it).
+  assert.match(f.texts['extensions.conf'], /exten => _004490\.,1,Goto\(refused,s,1\)/);
 });
 
 test('the generator refuses values that would make Asterisk and the edge disagree or break a .conf line', () => {

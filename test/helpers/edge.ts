@@ -34,7 +34,8 @@ export async function startEdge(overrides: Record<string, unknown> = {}): Promis
   const logs: string[] = [];
   const logStream = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
   const app = await buildApp(config, secrets, { logStream });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  // config.port is 0 (any free port) unless a test needs to know it first, e.g. for the IVR's prompt URLs.
+  await app.listen({ host: '127.0.0.1', port: config.port });
   const port = (app.server.address() as { port: number }).port;
   return {
     app, config, logs,

@@ -5,8 +5,9 @@
 // with Dial restricted to literal home endpoints that ignore call forwarding.
 import { get, objects, type ConfFile } from '../conf-parser.ts';
 import { parseDialplan, jumpsOf, type Dialplan, type Step, patternMatches } from '../dialplan.ts';
-import { type AsteriskPlan, VISITOR_ENDPOINT, VISITOR_CONTEXT, IVR_EXIT_CONTEXT, TRUNK_TEMPLATE } from '../plan.ts';
+import { type AsteriskPlan, VISITOR_ENDPOINT, VISITOR_CONTEXT, IVR_EXIT_CONTEXT, IVR_RING_CONTEXT, TRUNK_TEMPLATE } from '../plan.ts';
 import type { ConfSet, Violation } from './types.ts';
+import { barredPatterns, RING_DIAL_FENCE } from '../render/extensions.ts';
 
 /** Applications a visitor's channel may run. Anything else (DISA, Originate, Queue, ChanSpy, VoiceMailMain…) is refused. */
 const VISITOR_APPS = new Set(
@@ -31,6 +32,15 @@ function trunkEndpoints(pjsip: ConfFile | undefined): Set<string> {
   return out;
 }
 
+/**
+ * The IVR's ring Dial names its targets in a variable the edge sets; it is allowed only when the
+ * same extension first jumps to it through the fence that admits nothing but home endpoints.
+ */
+function isFenced(steps: Step[], dial: Step): boolean {
+  return !!dial.label && steps.some((s) => s.exten === dial.exten && s.priority < dial.priority && s.app.toLowerCase() === 'gotoif'
+    && s.args.join(',') === `$[${RING_DIAL_FENCE}]?${dial.label}`);
+}
+
 export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[] {
   const out: Violation[] = [];
   const ext = set.get('extensions.conf');
@@ -39,9 +49,12 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
   const dialplan: Dialplan = parseDialplan(ext);
   const visitor = pjsip && objects(pjsip, 'endpoint').find((s) => s.name === VISITOR_ENDPOINT);
   // An endpoint without context= lands in [default]; a missing visitor endpoint is the identity check's finding.
-  const roots = [visitor ? get(visitor, 'context') ?? 'default' : VISITOR_CONTEXT, IVR_EXIT_CONTEXT];
+  // The IVR's ARI app continues a visitor's channel into the exits and into [ivr-ring].
+  const roots = [visitor ? get(visitor, 'context') ?? 'default' : VISITOR_CONTEXT, IVR_EXIT_CONTEXT, IVR_RING_CONTEXT];
   const home = new Set([...plan.phones.map((p) => p.extension), plan.owner.extension]);
   const trunks = trunkEndpoints(pjsip);
+  // "+4490" is barred as "004490" too: the provider connects either form.
+  const barredList = barredPatterns(plan.barred);
   const file = 'extensions.conf';
   const v = (code: string, step: Step | undefined, ctx: string, message: string) =>
     out.push({ code, file, line: step?.line, message: `[${ctx}]${step ? ` ${step.exten}` : ''}: ${message}` });
@@ -72,12 +85,13 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
         const outside = OUTSIDE_SAMPLES.some((n) => patternMatches(step.exten, n));
         v('HL_VISITOR_PATTERN', step, name, `Dial under pattern ${step.exten}${outside ? ', which matches outside numbers' : ''}`);
       }
-      const barredExten = plan.barred.find((b) => (isPattern ? patternMatches(step.exten, `${b}1234567`) : step.exten.startsWith(b)));
+      const barredExten = barredList.find((b) => (isPattern ? patternMatches(step.exten, `${b}1234567`) : step.exten.startsWith(b)));
       if (barredExten) v('HL_VISITOR_BARRED', step, name, `Dial in an extension matching barred prefix ${barredExten}`);
       const options = step.args[2] ?? '';
       if (!options.includes('i')) v('HL_VISITOR_DIAL_FORWARDS', step, name, 'Dial without option i: a phone\'s 302 could forward the visitor outside');
       if (!VISITOR_DIAL_OPTIONS.test(options)) v('HL_VISITOR_DIAL_OPTIONS', step, name, `Dial options ${options} (only i, r, e allowed)`);
       for (const target of (step.args[0] ?? '').split('&').map((t) => t.trim())) {
+        if (target === '${HL_RING_DIAL}' && name === IVR_RING_CONTEXT && isFenced(ctx.steps, step)) continue;
         if (target.includes('$')) { v('HL_VISITOR_DYNAMIC_DIAL', step, name, `Dial target ${target} is computed`); continue; }
         const local = /^Local\/[^@]+@([^/]+)/i.exec(target);
         if (local) { queue.push(local[1]); continue; }
@@ -85,7 +99,7 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
         if (!pj) { v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} is not a PJSIP home endpoint`); continue; }
         if (pj[1].includes('/')) { v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} dials a raw URI`); continue; }
         const [user, via] = pj[1].split('@');
-        const barred = plan.barred.find((b) => user.startsWith(b));
+        const barred = barredList.find((b) => user.startsWith(b));
         if (barred && !home.has(user)) v('HL_VISITOR_BARRED', step, name, `Dial target ${target} is a barred number (${barred})`);
         else if (via !== undefined || trunks.has(user)) v('HL_VISITOR_TRUNK', step, name, `Dial target ${target} goes through a trunk`);
         else if (!home.has(user)) v('HL_VISITOR_DIAL_TARGET', step, name, `Dial target ${target} is not a home extension`);

@@ -3,8 +3,11 @@
 // (internal calls, and outside numbers through a trunk, minus barred prefixes).
 // In the visitor world every Dial names literal home endpoints and sets `i`, so neither a
 // variable nor a phone's 302 redirect can turn a visitor's call into an outside call.
-import { type AsteriskPlan, VISITOR_CONTEXT, IVR_EXIT_CONTEXT } from '../plan.ts';
+import { type AsteriskPlan, VISITOR_CONTEXT, IVR_EXIT_CONTEXT, IVR_RING_CONTEXT } from '../plan.ts';
 import { HEADER } from './common.ts';
+
+/** The test [ivr-ring] runs before its one computed Dial: only home endpoints, joined by &. */
+export const RING_DIAL_FENCE = '${REGEX("^PJSIP/6[0-9]{3}(&PJSIP/6[0-9]{3})*$" ${HL_RING_DIAL})}';
 
 /** Seconds a single home extension rings for a visitor before voicemail. */
 const EXTENSION_RING_SECONDS = 30;
@@ -29,6 +32,16 @@ function extensionTargets(plan: AsteriskPlan): string {
     .join('');
 }
 
+/**
+ * Each barred prefix in both international forms: "+4490" is also dialled "004490" (and the
+ * other way round), and the provider connects either. Seen with a real trunk: barring only the
+ * "+" form let 00449… through.
+ */
+export function barredPatterns(barred: readonly string[]): string[] {
+  const forms = barred.flatMap((b) => (b.startsWith('+') ? [b, `00${b.slice(1)}`] : b.startsWith('00') ? [b, `+${b.slice(2)}`] : [b]));
+  return [...new Set(forms)];
+}
+
 export function renderExtensions(plan: AsteriskPlan): string {
   const o = plan.owner;
   const targets = plan.targets
@@ -50,16 +63,19 @@ export function renderExtensions(plan: AsteriskPlan): string {
 `,
     )
     .join('');
-  const barred = plan.barred
+  const barred = barredPatterns(plan.barred)
     .map((b) => `exten => _${b}.,1,Goto(refused,s,1)\n`)
     .join('');
+  // Digits only (and one leading +): a separator or * # could slip a barred number past the
+  // prefix patterns, and the provider would strip it and connect anyway.
+  const viaTrunk = (pattern: string) => `exten => ${pattern},1,GotoIf($[\${REGEX("^[+]?[0-9]+$" \${EXTEN})}]?out)
+ same => n,Goto(refused,s,1)
+ same => n(out),Dial(PJSIP/\${EXTEN}@${plan.trunk},120)
+ same => n,Hangup()
+`;
   const outbound = plan.trunk
     ? `; Outside numbers through the trunk ${plan.trunk}. Barred prefixes above win (longer match).
-exten => _0X.,1,Dial(PJSIP/\${EXTEN}@${plan.trunk},120)
- same => n,Hangup()
-exten => _+X.,1,Dial(PJSIP/\${EXTEN}@${plan.trunk},120)
- same => n,Hangup()
-`
+${viaTrunk('_0X.')}${viaTrunk('_+X.')}`
     : `; No trunk configured (set "trunk" in <dataDir>/asterisk.json): outside numbers are refused.
 exten => _0X.,1,Goto(refused,s,1)
 exten => _+X.,1,Goto(refused,s,1)
@@ -107,8 +123,8 @@ exten => voicemail,1,Goto(leave-word,s,1)
 ; Where the IVR's "ring" action continues a channel (server/ivr/README.md): the edge sets
 ; HL_RING_DIAL from menu-validated extensions; the REGEX is a second fence, so even a wrong value
 ; can only ring home extensions (_6XXX), never a trunk. Nobody answered: back into the menu.
-[ivr-ring]
-exten => ring,1,GotoIf($[\${REGEX("^PJSIP/6[0-9]{3}(&PJSIP/6[0-9]{3})*$" \${HL_RING_DIAL})}]?dial)
+[${IVR_RING_CONTEXT}]
+exten => ring,1,GotoIf($[${RING_DIAL_FENCE}]?dial)
  same => n,Hangup()
  same => n(dial),Dial(\${HL_RING_DIAL},\${IF($[\${HL_RING_TIMEOUT} > 0]?\${HL_RING_TIMEOUT}:${EXTENSION_RING_SECONDS})},i)
  same => n,GotoIf($["\${DIALSTATUS}" = "ANSWER"]?done)

@@ -151,10 +151,11 @@ qualify_frequency=60
 ${phones}
 ; ---------------------------------------------------------------- trunks
 ; Trunks inherit this template in ${TRUNKS_FILE} (written by the owner). They land in
-; [from-trunk]; only the phones' [phones-outbound] dials them, never a visitor.
+; [from-trunk]; only the phones' [phones-outbound] dials them, never a visitor. No transport here:
+; the provider decides it (usually UDP), so each trunk names its own (asterisk/README.md).
 [${TRUNK_TEMPLATE}](!)
 type=endpoint
-${plan.tls ? 'transport=transport-tls\n' : ''}context=from-trunk
+context=from-trunk
 disallow=all
 allow=${plan.codecs.filter((c) => c !== 'opus').join(',') || 'alaw'}
 direct_media=no
