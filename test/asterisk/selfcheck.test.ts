@@ -26,6 +26,10 @@ interface Readyz {
 
 interface Home {
   asterisk: RunningAsterisk;
+  /** Stops Asterisk, writes the generated modules.conf back, starts it again on the same port. */
+  restartAsterisk(): Promise<void>;
+  /** The next self-check verdict after the current one is dropped (ARI lost and back). */
+  nextVerdict(): Promise<string>;
   readyz(): Promise<{ status: number; body: Readyz }>;
   /** The edge's log lines (pino JSON). */
   logs: Array<{ level: number; msg: string; [k: string]: unknown }>;
@@ -45,14 +49,16 @@ async function startHome(opts: { editModules?: (text: string) => string; cacheDi
   execFileSync(join(repo, 'node_modules/.bin/tsx'), ['server/cli/asterisk-config.ts', '--out', conf], {
     cwd: repo, env: { ...process.env, HOMELINE_DATA_DIR: dataDir, ...urls }, stdio: 'pipe',
   });
+  const modulesFile = join(conf, 'modules.conf');
+  const generatedModules = readFileSync(modulesFile, 'utf8');
   if (opts.editModules) {
-    const file = join(conf, 'modules.conf');
-    const before = readFileSync(file, 'utf8');
+    const file = modulesFile;
+    const before = generatedModules;
     const after = opts.editModules(before);
     assert.notEqual(after, before, 'the modules.conf edit applied');
     writeFileSync(file, after);
   }
-  const asterisk = await runAsterisk(join(root, 'asterisk'), conf, { cacheDir: opts.cacheDir?.(root) });
+  let asterisk = await runAsterisk(join(root, 'asterisk'), conf, { cacheDir: opts.cacheDir?.(root) });
   const config = validateConfig({
     port: edgePort, host: '127.0.0.1', dataDir, logLevel: 'info',
     upstream: { asteriskWsUrl: urls.HOMELINE_ASTERISK_WS_URL }, ari: { url: urls.HOMELINE_ARI_URL },
@@ -64,6 +70,18 @@ async function startHome(opts: { editModules?: (text: string) => string; cacheDi
   const logStream = new Writable({ write(chunk, _enc, cb) { logs.push(JSON.parse(String(chunk))); cb(); } });
   const app = await buildApp(config, secrets, { logStream });
   cpSync(join(dataDir, 'prompts'), PROMPTS, { recursive: true });
+  // Waits for a verdict. The bound only turns a check that never runs into a failure with a
+  // clean stop instead of a hung test run; no assertion depends on how long anything took.
+  const until = async (done: () => boolean, what: string) => {
+    for (const deadline = Date.now() + 90_000; !done();) {
+      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(app.ivr.selfCheck!.result)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const verdict = async () => {
+    await until(() => app.ivr.selfCheck!.result.status !== 'pending', 'no self-check verdict');
+    return app.ivr.selfCheck!.result.status;
+  };
   const stop = async () => {
     await app.close();
     await asterisk.stop();
@@ -71,14 +89,23 @@ async function startHome(opts: { editModules?: (text: string) => string; cacheDi
   };
   try {
     await app.listen({ host: '127.0.0.1', port: edgePort });
-    // Waits for the verdict (the test runner's timeout bounds it), never judges by time.
-    while (app.ivr.selfCheck!.result.status === 'pending') await new Promise((r) => setTimeout(r, 100));
+    await verdict();
   } catch (err) {
     await stop();
     throw err;
   }
   return {
-    asterisk, logs, stop,
+    get asterisk() { return asterisk; },
+    logs, stop,
+    async restartAsterisk() {
+      await asterisk.stop();
+      writeFileSync(modulesFile, generatedModules);
+      asterisk = await runAsterisk(join(root, 'asterisk'), conf, { cacheDir: opts.cacheDir?.(root) });
+    },
+    async nextVerdict() {
+      await until(() => app.ivr.selfCheck!.result.status === 'pending', 'the self-check never noticed ARI going away');
+      return verdict();
+    },
     async readyz() {
       const res = await fetch(`http://127.0.0.1:${edgePort}/readyz`);
       return { status: res.status, body: (await res.json()) as Readyz };
@@ -103,7 +130,7 @@ test('the generated configuration passes the self-check: /readyz 200 with the ch
   }
 });
 
-test('Asterisk without res_http_media_cache: /readyz 503 naming the module, an error logged', async () => {
+test('Asterisk without res_http_media_cache: /readyz 503 naming the module, an error logged; fixed and restarted, the check runs again', async () => {
   const home = await startHome({ editModules: (t) => t.replace('require => res_http_media_cache.so', 'noload => res_http_media_cache.so') });
   try {
     const { status, body } = await home.readyz();
@@ -117,6 +144,13 @@ test('Asterisk without res_http_media_cache: /readyz 503 naming the module, an e
     assert.ok(logged, 'an error line in the log');
     assert.match(logged.msg, /res_http_media_cache not loaded/);
     assert.match(String(logged.check), /res_http_media_cache/);
+
+    // The owner fixes Asterisk and restarts it: the edge's ARI reconnects and checks again.
+    const next = home.nextVerdict();
+    await home.restartAsterisk();
+    assert.equal(await next, 'ok');
+    const fixed = await home.readyz();
+    assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
   } finally {
     await home.stop();
   }
