@@ -10,6 +10,7 @@ import { checkListeners } from './checks/listeners.ts';
 import { checkEdgeIdentity } from './checks/identity.ts';
 import { checkAuthentication, checkModules } from './checks/auth.ts';
 import { checkAgreement } from './checks/agreement.ts';
+import { checkRequiredModules } from './checks/required-modules.ts';
 
 export type { ConfSet, Expectations, Violation };
 
@@ -53,6 +54,7 @@ export const CHECKS = {
   edgeIdentity: checkEdgeIdentity,
   authentication: checkAuthentication,
   modules: (set: ConfSet) => checkModules(set),
+  requiredModules: (set: ConfSet) => checkRequiredModules(set),
   agreement: checkAgreement,
   includes: (set: ConfSet) => checkIncludes(set),
 } satisfies Record<string, (set: ConfSet, plan: AsteriskPlan) => Violation[]>;

@@ -2,7 +2,7 @@
 // Renders Asterisk's configuration from homeline's config and secrets into DIR, then runs the
 // invariant checks on what it wrote (and on the owner's own include files there), refusing to
 // leave a configuration behind that breaks one.
-import { mkdirSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, renameSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.ts';
@@ -10,6 +10,7 @@ import { loadOrCreateSecrets } from '../config/secrets.ts';
 import { loadSite, sitePath } from '../asterisk/site.ts';
 import { generate, renderPhoneSecrets, PHONE_SECRETS_FILE } from '../asterisk/generate.ts';
 import { checkAll, readConfDir } from '../asterisk/checks.ts';
+import { astCacheDir, checkCacheDir } from '../asterisk/cachedir.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -19,13 +20,17 @@ async function main(): Promise<number> {
     console.error('usage: npm run asterisk:config -- --out DIR [--site FILE]\n  DIR: where Asterisk reads its configuration (e.g. /etc/asterisk)\n  FILE: owner options, default <dataDir>/asterisk.json');
     return values.help ? 0 : 2;
   }
+  const out = resolve(values.out);
+  // Refuse before writing anything: this Asterisk would play every prompt as silence.
+  const asteriskConf = join(out, 'asterisk.conf');
+  const hasConf = existsSync(asteriskConf);
+  checkCacheDir(astCacheDir(hasConf ? readFileSync(asteriskConf, 'utf8') : undefined), hasConf ? `[directories] of ${asteriskConf}` : `Asterisk's default; no ${asteriskConf}`);
   const config = loadConfig();
   const { secrets, firstRunOwnerPassword } = await loadOrCreateSecrets(config.dataDir);
   // First run of anything creates the secrets; the owner password exists only in this moment.
   if (firstRunOwnerPassword) console.log(`first run: created ${config.dataDir}/secrets.json; owner password (shown once): ${firstRunOwnerPassword}`);
   const site = loadSite(values.site ?? sitePath(config.dataDir));
   const { plan, files } = generate(config, secrets, site);
-  const out = resolve(values.out);
   mkdirSync(out, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     const path = join(out, name);

@@ -6,7 +6,7 @@
 // Depends on the lead's owner session check: `fastify.requireOwner` (a preHandler). Without it
 // the owner route answers 401 HL_NOT_OWNER rather than leaking messages.
 import fp from 'fastify-plugin';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { Type } from '@sinclair/typebox';
@@ -15,10 +15,13 @@ import { IvrHttpErrors } from './errors.ts';
 import { loadMenuFile, type LoadedMenu } from './menu-load.ts';
 import { reachFromConfig } from './menu-validate.ts';
 import { visitorMenuView, type VisitorMenuView } from './menu-view.ts';
-import { PromptCache, PROMPT_ID } from './prompts/cache.ts';
+import { PromptCache, PROMPT_ID, menuPrompts } from './prompts/cache.ts';
 import { IvrStore } from './store.ts';
+import type { Prompt } from './menu-schema.ts';
 import { AriClient } from './ari/client.ts';
 import { IvrAriApp } from './ari/app.ts';
+import { AriSelfCheck } from './ari/selfcheck.ts';
+import { upstreamKind } from '../config/load.ts';
 import { RateWindow } from './rate-window.ts';
 
 export interface IvrPluginOptions {
@@ -38,6 +41,8 @@ export interface IvrDecoration {
   prompts: PromptCache;
   /** Present when ARI is configured; emits `nodeChanged` for the widget's side channel. */
   ari: IvrAriApp | null;
+  /** On the asterisk upstream with ARI: can Asterisk play our prompts? (/readyz reports it) */
+  selfCheck: AriSelfCheck | null;
 }
 
 declare module 'fastify' {
@@ -64,6 +69,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   const prompts = new PromptCache({ dir: join(config.dataDir, 'prompts'), voice: menu.menu.voice, recordingsDir: menu.baseDir });
   const view = visitorMenuView(menu.menu);
   let ari: IvrAriApp | null = null;
+  let selfCheck: AriSelfCheck | null = null;
 
   if (config.ari.url) {
     const t0 = performance.now();
@@ -71,24 +77,40 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     fastify.log.info({ rendered, cached, ms: Math.round(performance.now() - t0) }, 'IVR prompts ready');
     const base = (opts.promptBaseUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
     const client = new AriClient({ url: config.ari.url, user: config.ari.user, password: config.ari.password || opts.ariPassword || '', app: config.ari.app });
+    const mediaUri = (p: Prompt) => `sound:${base}/ivr/prompts/${prompts.idFor(p)}.wav`;
     ari = new IvrAriApp({
       client,
       menu: menu.menu,
       allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
       ownerGroup: reach.ownerGroup,
       store,
-      mediaUri: (p) => `sound:${base}/ivr/prompts/${prompts.idFor(p)}.wav`,
+      mediaUri,
       answerDelayMs: opts.answerDelayMs,
       recordingsDir: join(config.dataDir, 'recordings'),
       log: fastify.log,
     });
+    if (upstreamKind(config) === 'asterisk') {
+      // The shortest real prompt: the check waits for its PlaybackFinished.
+      const shortest = menuPrompts(menu.menu).map((p) => ({ p, size: statSync(prompts.path(prompts.idFor(p))).size })).sort((a, b) => a.size - b.size)[0].p;
+      selfCheck = new AriSelfCheck({
+        client,
+        app: config.ari.app,
+        mediaUri: mediaUri(shortest),
+        edgeListening: () => (fastify.server.listening ? Promise.resolve() : new Promise((r) => fastify.server.once('listening', () => r()))),
+        log: fastify.log.child({ component: 'asterisk-selfcheck' }),
+      });
+    }
     client.on('connected', () => fastify.log.info({ app: config.ari.app }, 'ARI connected; Stasis app registered'));
     client.on('disconnected', (reason) => fastify.log.warn({ reason }, 'ARI events socket lost; reconnecting'));
-    fastify.addHook('onReady', async () => ari!.start());
+    fastify.addHook('onReady', async () => {
+      selfCheck?.start();
+      ari!.start();
+    });
   }
 
-  fastify.decorate('ivr', { menu, view, store, prompts, ari } satisfies IvrDecoration);
+  fastify.decorate('ivr', { menu, view, store, prompts, ari, selfCheck } satisfies IvrDecoration);
   fastify.addHook('onClose', async () => {
+    selfCheck?.stop();
     await ari?.stop();
     store.close();
   });

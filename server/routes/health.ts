@@ -1,19 +1,37 @@
 // Liveness and readiness. /readyz says *why* it is not ready, so an owner with "it didn't ring"
-// can curl it and read "asterisk: connect ECONNREFUSED 127.0.0.1:8088".
+// can curl it and read "asterisk: connect ECONNREFUSED 127.0.0.1:8088" or "res_http_media_cache
+// not loaded". Each entry of `checks` is one thing that must hold; the Asterisk self-check's
+// verdict is the one it cached at the last ARI connect, never re-run per request.
 import type { FastifyInstance } from 'fastify';
-import { AsteriskUpstream } from '../upstreams/asterisk.ts';
+
+export interface ReadinessCheck {
+  ok: boolean;
+  detail: string;
+  /** What to look at when it fails. */
+  hint?: string;
+  /** When the verdict was reached (checks that are not re-run per request). */
+  at?: string;
+}
 
 export default async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
   app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
-    const up = app.upstream instanceof AsteriskUpstream ? await app.upstream.probe() : app.upstream.readiness();
+    const up = await app.upstream.readiness();
+    const checks: Record<string, ReadinessCheck> = { upstream: { ok: up.ready, detail: up.detail } };
+    const selfCheck = app.hasDecorator('ivr') ? app.ivr.selfCheck?.result : undefined;
+    if (selfCheck) {
+      checks.asteriskPrompts = { ok: selfCheck.status === 'ok', detail: selfCheck.reason, ...(selfCheck.hint ? { hint: selfCheck.hint } : {}), ...(selfCheck.at ? { at: selfCheck.at } : {}) };
+    }
+    const failing = Object.values(checks).filter((c) => !c.ok);
     const body = {
-      ready: up.ready,
+      ready: failing.length === 0,
       upstream: app.upstream.kind,
       detail: up.detail,
+      ...(failing.length ? { reason: failing.map((c) => c.detail).join('; ') } : {}),
+      checks,
       connections: app.relaySessions.size,
       visitorCalls: app.visitorCalls.total,
     };
-    return reply.code(up.ready ? 200 : 503).send(body);
+    return reply.code(failing.length ? 503 : 200).send(body);
   });
 }

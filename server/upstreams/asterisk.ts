@@ -16,8 +16,6 @@ export interface AsteriskUpstreamOptions {
 export class AsteriskUpstream implements Upstream {
   readonly kind = 'asterisk' as const;
   private readonly sockets = new Set<WebSocket>();
-  private lastError = '';
-  private lastOkAt = 0;
 
   constructor(private readonly opts: AsteriskUpstreamOptions) {}
 
@@ -33,7 +31,6 @@ export class AsteriskUpstream implements Upstream {
     } catch (err) {
       this.sockets.delete(ws);
       ws.terminate();
-      this.lastError = (err as Error).message;
       throw err;
     }
     if (ws.protocol !== 'sip') {
@@ -41,8 +38,6 @@ export class AsteriskUpstream implements Upstream {
       this.sockets.delete(ws);
       throw new Error(`Asterisk did not accept subprotocol sip (got "${ws.protocol}")`);
     }
-    this.lastOkAt = Date.now();
-    this.lastError = '';
     const edgeHeader = `X-Homeline-Edge: ${client.role}-${this.opts.edgeSecret}`;
     const channel: UpstreamChannel = {
       send: (msg, text) => {
@@ -58,7 +53,6 @@ export class AsteriskUpstream implements Upstream {
     };
     ws.on('message', (data, isBinary) => channel.onMessage(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString()));
     ws.on('error', (err) => {
-      this.lastError = err.message;
       this.opts.log.warn({ conn: client.connId, err: err.message }, 'asterisk websocket error');
     });
     ws.on('close', (code, reason) => {
@@ -68,13 +62,8 @@ export class AsteriskUpstream implements Upstream {
     return channel;
   }
 
-  readiness(): Readiness {
-    if (this.lastError) return { ready: false, detail: `asterisk: ${this.lastError}` };
-    return { ready: true, detail: this.lastOkAt ? 'asterisk websocket reachable' : 'asterisk not yet contacted' };
-  }
-
-  /** Probes the WebSocket endpoint once: used by /readyz so an owner sees "Asterisk is down". */
-  async probe(): Promise<Readiness> {
+  /** Probes the WebSocket endpoint once, so /readyz tells an owner "Asterisk is down" and why. */
+  async readiness(): Promise<Readiness> {
     try {
       const ch = await this.open({ connId: 'probe', role: 'visitor', user: 'probe', ip: '127.0.0.1' });
       ch.onClose = () => {};

@@ -35,7 +35,8 @@ export interface Readiness {
 export interface Upstream {
   readonly kind: 'embedded' | 'asterisk';
   open(client: ClientInfo): Promise<UpstreamChannel>;
-  readiness(): Readiness;
+  /** Whether SIP can reach the phone system now; may probe it (the asterisk upstream opens one WebSocket). */
+  readiness(): Promise<Readiness>;
   /** Whether a visitor call to the owner can ring now; undefined when the upstream cannot tell. */
   ownerOnline(): boolean | undefined;
   close(): Promise<void>;

@@ -77,6 +77,9 @@ const CASES: Case[] = [
   { name: 'chan_sip loaded', file: 'modules.conf', edit: replace('noload => chan_sip.so', 'load => chan_sip.so'), code: 'HL_CHAN_SIP' },
   { name: 'autoload without noload chan_sip', file: 'modules.conf', edit: (t) => t.replace('autoload=no', 'autoload=yes').replace('noload => chan_sip.so', ''), code: 'HL_CHAN_SIP' },
   { name: 'a sip.conf lying around', file: 'sip.conf', edit: () => '[general]\n', code: 'HL_CHAN_SIP' },
+  { name: 'res_http_media_cache only loaded (a missing one would start silently)', file: 'modules.conf', edit: replace('require => res_http_media_cache.so', 'load => res_http_media_cache.so'), code: 'HL_MODULE_NOT_REQUIRED' },
+  { name: 'res_curl not loaded at all', file: 'modules.conf', edit: replace('require => res_curl.so', 'noload => res_curl.so'), code: 'HL_MODULE_MISSING' },
+  { name: 'format_wav dropped from the list', file: 'modules.conf', edit: replace('require => format_wav.so\n', ''), code: 'HL_MODULE_MISSING' },
   { name: 'the anonymous identifier loaded', file: 'modules.conf', edit: replace('noload => res_pjsip_endpoint_identifier_anonymous.so', 'load => res_pjsip_endpoint_identifier_anonymous.so'), code: 'HL_ANONYMOUS' },
   // agreement with the edge
   { name: 'RTP range drifted', file: 'rtp.conf', edit: replace('rtpstart=15000', 'rtpstart=10000'), code: 'HL_MEDIA_DRIFT' },
@@ -125,7 +128,17 @@ test('fixture: a pjsip.conf whose visitor needs no secret', () => {
 test('fixture: a sample-style modules.conf that autoloads everything', () => {
   const f = fixture();
   f.texts['modules.conf'] = bad('modules.autoload-chan-sip.conf');
-  assert.deepEqual(codes(violations(f)), ['HL_ANONYMOUS', 'HL_CHAN_SIP']);
+  assert.deepEqual(codes(violations(f)), ['HL_ANONYMOUS', 'HL_CHAN_SIP', 'HL_MODULE_NOT_REQUIRED']);
+});
+
+test('fixture: a modules.conf that loads the essential modules instead of requiring them', () => {
+  const f = fixture();
+  f.texts['modules.conf'] = bad('modules.load-not-require.conf');
+  const vs = violations(f);
+  assert.deepEqual(codes(vs), ['HL_MODULE_MISSING', 'HL_MODULE_NOT_REQUIRED']);
+  const notRequired = vs.filter((v) => v.code === 'HL_MODULE_NOT_REQUIRED').map((v) => v.message.split(' ')[0]).sort();
+  assert.deepEqual(notRequired, ['format_wav', 'pbx_config', 'res_curl', 'res_http_media_cache']);
+  assert.ok(vs.some((v) => v.code === 'HL_MODULE_MISSING' && v.message.startsWith('res_pjsip ')), 'an essential module left out entirely');
 });
 
 test('fixture: an HTTP server open to the world', () => {

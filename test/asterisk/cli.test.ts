@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, statSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, statSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,6 +48,27 @@ test('asterisk:config without --out explains itself', () => {
     const r = run(dir, []);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /usage: npm run asterisk:config -- --out DIR/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('asterisk:config refuses an Asterisk whose astcachedir has a dot, before writing anything', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-astcli-'));
+  try {
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    // Asterisk's sample style: the section is written as a template and read all the same.
+    writeFileSync(join(out, 'asterisk.conf'), '[directories](!)\nastetcdir => /etc/asterisk\nastcachedir => /tmp/tmp.AbC123/cache\n');
+    const refused = run(dir, ['--out', 'out']);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /^HL_ASTERISK_CACHEDIR: astcachedir \/tmp\/tmp\.AbC123\/cache \(\[directories\] of .*asterisk\.conf\) contains a dot: .*silence/m);
+    assert.ok(!existsSync(join(out, 'pjsip.conf')), 'nothing written for an Asterisk that would play silence');
+
+    writeFileSync(join(out, 'asterisk.conf'), '[directories]\nastcachedir => /var/cache/asterisk-homeline\n');
+    const accepted = run(dir, ['--out', 'out']);
+    assert.equal(accepted.status, 0, accepted.stderr);
+    assert.ok(existsSync(join(out, 'pjsip.conf')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

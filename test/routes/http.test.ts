@@ -102,4 +102,7 @@ test('health and readiness', async () => {
   const ready = await inject({ url: '/readyz' });
   assert.equal(ready.statusCode, 200);
   assert.equal(ready.json().upstream, 'embedded');
+  // No Asterisk, no ARI: nothing to self-check, only the upstream is listed.
+  assert.deepEqual(Object.keys(ready.json().checks), ['upstream']);
+  assert.equal(ready.json().checks.upstream.ok, true);
 });

@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { type AsteriskPlan } from '../plan.ts';
 import { HEADER, callerName } from './common.ts';
+import { REQUIRED_MODULES } from '../required-modules.ts';
 
 export function renderHttp(plan: AsteriskPlan): string {
   return `${HEADER}
@@ -88,13 +89,18 @@ const MODULES: Record<string, string[]> = {
 };
 
 export function renderModules(plan: AsteriskPlan): string {
+  // `require`: Asterisk refuses to start and names a missing essential module (a plain `load`
+  // would start without it and fail later in silence).
+  const line = (m: string) => `${m in REQUIRED_MODULES ? 'require' : 'load'} => ${m}.so`;
   const groups = Object.entries(MODULES)
-    .map(([role, mods]) => `; ${role}\n${mods.map((m) => `load => ${m}.so`).join('\n')}`)
+    .map(([role, mods]) => `; ${role}\n${mods.map(line).join('\n')}`)
     .join('\n\n');
   const opus = plan.codecs.includes('opus') ? '\n; opus (separate download from Digium/Sangoma)\nload => codec_opus.so\n' : '';
   return `${HEADER}
 [modules]
 ; Only what homeline needs. chan_sip is gone in Asterisk 21+ and stays off in 20.
+; require => : homeline cannot work without it; if it is missing Asterisk stops at start and
+; its log names the module. load => : useful, but Asterisk may start without it.
 autoload=no
 
 ${groups}

@@ -77,7 +77,7 @@ export class EmbeddedRouter implements Upstream {
     return channel;
   }
 
-  readiness(): Readiness {
+  async readiness(): Promise<Readiness> {
     return { ready: true, detail: `embedded router, ${this.registrar.count(this.opts.ownerExtension)} owner tab(s) registered` };
   }
 

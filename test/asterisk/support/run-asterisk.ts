@@ -2,7 +2,7 @@
 // unpacks the prebuilt Asterisk 22.10.1 from ../shared/asterisk (scripts/asterisk-for-tests.sh);
 // HOMELINE_TEST_ASTERISK points elsewhere. A run without one fails and says how to get it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync, readdirSync, copyFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readdirSync, copyFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 
 /** Where scripts/asterisk-for-tests.sh unpacks the shared build (a dot-free path). */
@@ -18,7 +18,7 @@ export function requireAsterisk(): void {
     : `no Asterisk at ${ASTERISK_BINARY}: run scripts/asterisk-for-tests.sh (npm test does) or set HOMELINE_TEST_ASTERISK`);
 }
 
-function moduleDir(): string {
+export function moduleDir(): string {
   if (process.env.HOMELINE_TEST_ASTERISK_MODDIR) return process.env.HOMELINE_TEST_ASTERISK_MODDIR;
   const prefix = dirname(dirname(ASTERISK_BINARY));
   return [join(prefix, 'lib/asterisk/modules'), join(prefix, 'lib64/asterisk/modules'), '/usr/lib/asterisk/modules'].find(existsSync) ?? '/usr/lib/asterisk/modules';
@@ -37,19 +37,35 @@ export interface RunningAsterisk {
   stop(): Promise<void>;
 }
 
+export interface RunOptions {
+  /** Module directory instead of the build's (e.g. a copy lacking one module). */
+  moduleDir?: string;
+  /** astcachedir instead of `root/cache`; a test of the dotted-path failure names one on purpose. */
+  cacheDir?: string;
+}
+
+/** Asterisk exited instead of booting; `log` is its messages.log (which names the cause). */
+export class AsteriskStartError extends Error {
+  constructor(readonly exitCode: number | null, readonly log: string, logDir: string) {
+    super(`Asterisk did not boot${exitCode === null ? '' : ` (exit ${exitCode})`}; see ${logDir}`);
+  }
+}
+
 /** Starts Asterisk with the .conf files of `confDir` (copied under `root/etc`), waits until booted. */
-export async function runAsterisk(root: string, confDir: string): Promise<RunningAsterisk> {
+export async function runAsterisk(root: string, confDir: string, opts: RunOptions = {}): Promise<RunningAsterisk> {
   requireAsterisk();
   // res_http_media_cache takes a dot anywhere in astcachedir for a file extension and every
   // sound:http… playback then fails silently (shared/ASTERISK-NOTES.md).
-  if (root.includes('.')) throw new Error(`Asterisk's test root ${root} contains a dot: prompts fetched over HTTP would never play`);
+  const cacheDir = opts.cacheDir ?? join(root, 'cache');
+  if (!opts.cacheDir && root.includes('.')) throw new Error(`Asterisk's test root ${root} contains a dot: prompts fetched over HTTP would never play`);
   const etc = join(root, 'etc');
-  for (const d of ['etc', 'lib', 'lib/keys', 'spool', 'run', 'log', 'cache']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['etc', 'lib', 'lib/keys', 'spool', 'run', 'log']) mkdirSync(join(root, d), { recursive: true });
+  mkdirSync(cacheDir, { recursive: true });
   for (const f of readdirSync(confDir)) if (f.endsWith('.conf')) copyFileSync(join(confDir, f), join(etc, f));
   const conf = join(etc, 'asterisk.conf');
   writeFileSync(conf, `[directories]
 astetcdir => ${etc}
-astmoddir => ${moduleDir()}
+astmoddir => ${opts.moduleDir ?? moduleDir()}
 astvarlibdir => ${join(root, 'lib')}
 astdbdir => ${join(root, 'lib')}
 astkeydir => ${join(root, 'lib')}
@@ -57,14 +73,17 @@ astdatadir => ${dataDir()}
 astspooldir => ${join(root, 'spool')}
 astrundir => ${join(root, 'run')}
 astlogdir => ${join(root, 'log')}
-astcachedir => ${join(root, 'cache')}
+astcachedir => ${cacheDir}
 [options]
 `);
   const cli = (cmd: string) => execFileSync(ASTERISK_BINARY, ['-C', conf, '-rx', cmd], { encoding: 'utf8' });
   const daemon: ChildProcess = spawn(ASTERISK_BINARY, ['-C', conf, '-f', '-n'], { stdio: 'ignore' });
   let booted = false;
-  for (let i = 0; i < 60 && !booted; i++) {
-    try { cli('core waitfullybooted'); booted = true; } catch { await new Promise((r) => setTimeout(r, 500)); }
+  for (let i = 0; i < 60 && !booted && daemon.exitCode === null; i++) {
+    // An Asterisk that exits mid-boot (a required module missing) drops the remote console
+    // with status 0 and no output: only the words say it booted.
+    try { booted = /fully booted/i.test(cli('core waitfullybooted')); } catch { /* not up yet */ }
+    if (!booted) await new Promise((r) => setTimeout(r, 500));
   }
   const stop = async () => {
     try { cli('core stop now'); } catch { daemon.kill('SIGTERM'); }
@@ -72,7 +91,8 @@ astcachedir => ${join(root, 'cache')}
   };
   if (!booted) {
     await stop();
-    throw new Error(`Asterisk did not boot; see ${join(root, 'log')}`);
+    const log = join(root, 'log', 'messages.log');
+    throw new AsteriskStartError(daemon.exitCode, existsSync(log) ? readFileSync(log, 'utf8') : '', join(root, 'log'));
   }
   return { root, cli, stop };
 }
