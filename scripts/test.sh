@@ -31,6 +31,10 @@ HOMELINE_TEST_ASTERISK=$(bash scripts/asterisk-for-tests.sh)
 export HOMELINE_TEST_ASTERISK
 echo "== real Asterisk: $HOMELINE_TEST_ASTERISK"
 
+# Every edge the tests start synthesises the same operator-menu prompts; cached by content, one
+# shared folder saves each of them the work (seconds per edge, tens of seconds on a busy machine).
+export HOMELINE__ivr__promptDir="${HOMELINE__ivr__promptDir:-${TMPDIR:-/tmp}/homeline-test-prompts}"
+
 echo "== typecheck"
 npx tsc --noEmit
 

@@ -135,6 +135,12 @@ export const ConfigSchema = Type.Object(
       {
         /** Menu tree file; empty means the shipped operator menu (ivr/menus/operator.yaml). */
         menuFile: Type.String({ default: '' }),
+        /**
+         * Where synthesised prompts are cached by content; empty means <dataDir>/prompts. Entries
+         * are named by a hash of (voice, text) and written atomically, so several edges (or test
+         * runs) may share one folder.
+         */
+        promptDir: Type.String({ default: '' }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -2,7 +2,7 @@
 // simulator over real sockets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,10 +78,11 @@ test('without the lead\'s requireOwner the owner list refuses', async () => {
   await done();
 });
 
-test('with ARI configured: prompts rendered, Stasis app registered, played media is served', async () => {
+test('with ARI configured: prompts rendered (into ivr.promptDir), Stasis app registered, played media is served', async () => {
   const sim = new AriSimulator({ playbackMs: 2 });
   const url = await sim.listen();
-  const { app, config, done } = setup({ port: 18080, ari: { url, user: sim.user, password: sim.password, app: 'homeline' } });
+  const promptDir = mkdtempSync(join(tmpdir(), 'hl-prompts-'));
+  const { app, config, dataDir, done } = setup({ port: 18080, ari: { url, user: sim.user, password: sim.password, app: 'homeline' }, ivr: { promptDir } });
   await app.register(ivrPlugin, { config, answerDelayMs: 5 });
   const registered = once(sim, 'appConnected');
   await app.ready();
@@ -96,9 +97,13 @@ test('with ARI configured: prompts rendered, Stasis app registered, played media
   assert.equal(wav.statusCode, 200);
   assert.equal(wav.headers['content-type'], 'audio/wav');
   assert.equal(wav.rawPayload.readUInt32LE(24), 8000);
+  const file = media.slice(media.lastIndexOf('/') + 1);
+  assert.deepEqual(readFileSync(join(promptDir, file)), wav.rawPayload, 'the shared prompt folder holds what is served');
+  assert.equal(existsSync(join(dataDir, 'prompts')), false, 'nothing rendered into the data dir');
   assert.equal((await app.inject('/ivr/prompts/p-00000000000000000000000000000000.wav')).statusCode, 404);
   assert.equal((await app.inject('/ivr/prompts/..%2Fsecrets.json')).statusCode, 404);
   sim.hangup(id);
   await done();
   await sim.close();
+  rmSync(promptDir, { recursive: true, force: true });
 });
