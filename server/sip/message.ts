@@ -2,6 +2,7 @@
 // Strict on purpose: the edge is the thing standing between SIP scanners and Asterisk, so any
 // message it cannot read unambiguously is refused rather than guessed at.
 import { SipParseError } from '../errors.ts';
+import { checkContact, checkExpires, checkFromTo, checkMaxForwards, checkRequestUri, checkRouteLike, checkVia } from './fields.ts';
 
 export interface SipHeader {
   /** Canonical (long-form, conventional case) header name. */
@@ -135,8 +136,7 @@ function checkFraming(msg: SipMessage): void {
   const callId = header(msg, 'Call-ID')!;
   if (!/^[\x21-\x7e]{1,256}$/.test(callId)) throw new SipParseError('malformed Call-ID');
 
-  const mf = header(msg, 'Max-Forwards');
-  if (mf !== undefined && !/^[0-9]{1,3}$/.test(mf)) throw new SipParseError('malformed Max-Forwards');
+  checkFields(msg);
 
   const cl = header(msg, 'Content-Length');
   const bodyBytes = Buffer.byteLength(msg.body, 'utf8');
@@ -145,6 +145,23 @@ function checkFraming(msg: SipMessage): void {
     if (Number(cl) !== bodyBytes) throw new SipParseError(`Content-Length ${cl} does not match the body (${bodyBytes} bytes)`);
   }
   if (bodyBytes > 0 && !header(msg, 'Content-Type')) throw new SipParseError('body without Content-Type');
+}
+
+/** Every field the edge relies on or relays, fully parsed (fields.ts); the first failure wins. */
+function checkFields(msg: SipMessage): void {
+  const fail = (why: string | undefined) => { if (why) throw new SipParseError(why); };
+  if (msg.kind === 'request') fail(checkRequestUri(msg.uri));
+  for (const v of headerValues(msg, 'Via')) fail(checkVia(v));
+  fail(checkFromTo('From')(header(msg, 'From')!));
+  fail(checkFromTo('To')(header(msg, 'To')!));
+  const contacts = headerValues(msg, 'Contact');
+  const starOk = contacts.length === 1 && msg.kind === 'request' && msg.method === 'REGISTER';
+  for (const v of contacts) fail(checkContact(v, starOk));
+  for (const name of ['Route', 'Record-Route', 'Path']) for (const v of headerValues(msg, name)) fail(checkRouteLike(name)(v));
+  const mf = header(msg, 'Max-Forwards');
+  if (mf !== undefined) fail(checkMaxForwards(mf));
+  const expires = header(msg, 'Expires');
+  if (expires !== undefined) fail(checkExpires(expires));
 }
 
 export function parseCSeq(value: string): { seq: number; method: string } | undefined {
