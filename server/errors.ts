@@ -36,6 +36,9 @@ export const SipRefusals = {
   HL_LOOP: { status: 483, reason: 'Too Many Hops', text: 'Max-Forwards exhausted' },
   HL_CALL_CAP: { status: 408, reason: 'Request Timeout', text: 'visitor call duration cap reached' },
   HL_NOT_FOUND: { status: 404, reason: 'Not Found', text: 'no such user' },
+  // Issue 10 (header allow-lists, sip10): headers refused rather than removed, and Require tags.
+  HL_HEADER_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'header not allowed' },
+  HL_EXTENSION_UNSUPPORTED: { status: 420, reason: 'Bad Extension', text: 'required extension not supported' },
 } satisfies Record<string, SipRefusal>;
 
 export type SipRefusalCode = keyof typeof SipRefusals;
