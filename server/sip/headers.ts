@@ -42,13 +42,11 @@ const ALLOWED = { visitor: lowerSet(VISITOR_HEADERS), owner: lowerSet(OWNER_HEAD
  * something the client did not ask for.
  * - Replaces/Join (RFC 3891, 3911): take over or barge into another dialog. Without them an
  *   INVITE would become an unexpected fresh call; no homeline client transfers calls.
- * - Proxy-Require: names extensions the edge as a proxy must support (§20.29); it supports none.
  * - Content-Encoding: the body cannot be read (nor checked) without it.
  */
 const REFUSED: Record<string, string> = {
   replaces: 'Replaces would take over another dialog',
   join: 'Join would barge into another dialog',
-  'proxy-require': 'the edge supports no proxy extensions',
   'content-encoding': 'encoded bodies are not accepted',
 };
 
@@ -83,17 +81,21 @@ export function screenHeaders(req: SipRequest): HeaderScreen {
     const why = REFUSED[h.name.toLowerCase()];
     if (why) return { ok: false, code: 'HL_HEADER_FORBIDDEN', detail: `${h.name}: ${why}` };
   }
+  // Require names what the far end must support, Proxy-Require what the edge, as the proxy in
+  // the path, must support (§20.29, §20.32); it supports no proxy extensions. Either way a tag it
+  // cannot vouch for is a 420 with Unsupported (§8.2.2.3), never silently dropped.
   const unknown: string[] = [];
   for (const h of req.headers) {
-    if (h.name !== 'Require') continue;
+    if (h.name !== 'Require' && h.name !== 'Proxy-Require') continue;
     for (const tag of h.value.split(',').map((t) => t.trim().toLowerCase())) {
-      if (!KNOWN_OPTION_TAGS.has(tag) && !unknown.includes(tag)) unknown.push(tag);
+      const known = h.name === 'Require' && KNOWN_OPTION_TAGS.has(tag);
+      if (!known && !unknown.includes(tag)) unknown.push(tag);
     }
   }
   if (unknown.length) {
     // Only token-shaped tags are echoed in the Unsupported header; the Warning names the count.
     const echo = unknown.filter((t) => TOKEN.test(t));
-    return { ok: false, code: 'HL_EXTENSION_UNSUPPORTED', detail: `${unknown.length} unsupported option tag(s) in Require`, unsupported: echo };
+    return { ok: false, code: 'HL_EXTENSION_UNSUPPORTED', detail: `${unknown.length} unsupported option tag(s) in Require/Proxy-Require`, unsupported: echo };
   }
   return { ok: true };
 }
