@@ -90,3 +90,51 @@ export function checkRequestUri(uri: string): string | undefined {
   if (u.headers !== undefined) return 'URI headers (?) not allowed in the Request-URI';
   return undefined;
 }
+
+// The other fields the allow-lists relay (headers.ts): small grammars, but each is read by the
+// PBX, so each must mean one thing. Unlisted headers are removed, never forwarded, so they
+// are not parsed here.
+const T = "[A-Za-z0-9.!%*_+`'~-]+";
+const PARAMS = '((?:\\s*;[\\s\\S]*)?)';
+const TOKEN_ITEM = new RegExp(`^${T}$`);
+const MEDIA = new RegExp(`^(?:${T}|\\*)\\s*/\\s*(?:${T}|\\*)${PARAMS}$`);
+const CONTENT_TYPE = new RegExp(`^${T}\\s*/\\s*${T}${PARAMS}$`);
+const DELTA_PARAMS = new RegExp(`^([0-9]{1,10})${PARAMS}$`);
+const TOKEN_PARAMS = new RegExp(`^${T}${PARAMS}$`);
+const RACK = new RegExp(`^[0-9]{1,10}\\s+[0-9]{1,10}\\s+${T}$`);
+
+/** Each element of a comma list must match; `empty` says whether a header with no element is legal. */
+function listOf(name: string, item: (v: string) => boolean, empty: boolean): (values: string[]) => string | undefined {
+  return (values) => {
+    if (!empty && values.length === 0) return `empty ${name}`;
+    return values.every((v) => v !== '' && item(v)) ? undefined : `malformed ${name}`;
+  };
+}
+const withParams = (re: RegExp) => (v: string) => {
+  const m = re.exec(v);
+  return m !== null && parseGenericParams(m.at(-1) ?? '') !== undefined;
+};
+
+/**
+ * Checks by canonical header name, over the comma-split values (RFC 3261 §7.3.1); a header that
+ * is not a list arrives as one value. `Supported:`/`Allow:`/`Accept:` may be empty (§20.37, 20.5, 20.1).
+ */
+export const RELAYED_FIELDS: Record<string, (values: string[]) => string | undefined> = {
+  Allow: listOf('Allow', (v) => TOKEN_ITEM.test(v), true),
+  Supported: listOf('Supported', (v) => TOKEN_ITEM.test(v), true),
+  Require: listOf('Require', (v) => TOKEN_ITEM.test(v), false),
+  'Proxy-Require': listOf('Proxy-Require', (v) => TOKEN_ITEM.test(v), false),
+  'Allow-Events': listOf('Allow-Events', (v) => TOKEN_ITEM.test(v), true),
+  Accept: listOf('Accept', withParams(MEDIA), true),
+  'Content-Type': listOf('Content-Type', withParams(CONTENT_TYPE), false),
+  'Session-Expires': listOf('Session-Expires', (v) => withParams(DELTA_PARAMS)(v) && deltaSeconds(DELTA_PARAMS.exec(v)![1]), false),
+  'Min-SE': listOf('Min-SE', (v) => withParams(DELTA_PARAMS)(v) && deltaSeconds(DELTA_PARAMS.exec(v)![1]), false),
+  RAck: listOf('RAck', (v) => RACK.test(v), false),
+  Reason: listOf('Reason', withParams(TOKEN_PARAMS), false),
+  Event: listOf('Event', withParams(TOKEN_PARAMS), false),
+  'Subscription-State': listOf('Subscription-State', withParams(TOKEN_PARAMS), false),
+  'Refer-To': listOf('Refer-To', (v) => parseNameAddr(v) !== undefined, false),
+  'Content-Disposition': listOf('Content-Disposition', withParams(TOKEN_PARAMS), false),
+  'Info-Package': listOf('Info-Package', withParams(TOKEN_PARAMS), false),
+  'Recv-Info': listOf('Recv-Info', withParams(TOKEN_PARAMS), true),
+};

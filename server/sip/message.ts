@@ -2,7 +2,7 @@
 // Strict on purpose: the edge is the thing standing between SIP scanners and Asterisk, so any
 // message it cannot read unambiguously is refused rather than guessed at.
 import { SipParseError } from '../errors.ts';
-import { checkContact, checkExpires, checkFromTo, checkMaxForwards, checkRequestUri, checkRouteLike, checkVia } from './fields.ts';
+import { checkContact, checkExpires, checkFromTo, checkMaxForwards, checkRequestUri, checkRouteLike, checkVia, RELAYED_FIELDS } from './fields.ts';
 
 export interface SipHeader {
   /** Canonical (long-form, conventional case) header name. */
@@ -40,13 +40,13 @@ const CANONICAL = new Map<string, string>(
     'Proxy-Authorization', 'Proxy-Authenticate', 'Event', 'Refer-To', 'Referred-By', 'Subject',
     'Allow-Events', 'Session-Expires', 'Min-SE', 'Retry-After', 'Warning', 'Reason', 'RSeq', 'RAck',
     'Accept', 'Min-Expires', 'Unsupported', 'Path', 'Identity', 'Accept-Contact', 'Reject-Contact',
-    'Request-Disposition',
+    'Request-Disposition', 'Subscription-State', 'Content-Disposition', 'Info-Package', 'Recv-Info',
   ].map((n) => [n.toLowerCase(), n]),
 );
 /** Headers that may appear once only; a second copy is an ambiguity attackers use. */
 const SINGLE = new Set(['From', 'To', 'Call-ID', 'CSeq', 'Content-Length', 'Max-Forwards', 'Content-Type', 'Expires']);
 /** Headers whose value is a comma-separated list (RFC 3261 §7.3.1), so values may be split. */
-const LIST = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Allow', 'Supported', 'Require', 'Proxy-Require', 'Path', 'Unsupported', 'Allow-Events']);
+const LIST = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Allow', 'Supported', 'Require', 'Proxy-Require', 'Path', 'Unsupported', 'Allow-Events', 'Accept', 'Reason', 'Recv-Info']);
 const REQUIRED = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 /** List headers that name hops or addresses: an empty one, or an empty element, is never legitimate. */
 const NON_EMPTY_LIST = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Path']);
@@ -162,6 +162,9 @@ function checkFields(msg: SipMessage): void {
   if (mf !== undefined) fail(checkMaxForwards(mf));
   const expires = header(msg, 'Expires');
   if (expires !== undefined) fail(checkExpires(expires));
+  for (const [name, check] of Object.entries(RELAYED_FIELDS)) {
+    if (msg.headers.some((h) => h.name === name)) fail(check(headerValues(msg, name)));
+  }
 }
 
 export function parseCSeq(value: string): { seq: number; method: string } | undefined {

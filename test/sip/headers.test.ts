@@ -135,7 +135,7 @@ describe('the rest of the allow-list', () => {
   });
   test('header names match case-insensitively, whatever spelling the client used', () => {
     const text = upstreamText(decide(build(requests.visitor['initial INVITE'], 'content-DISPOSITION: session'), VISITOR, state()))!;
-    assert.match(text, /^content-DISPOSITION: session$/m);
+    assert.match(text, /^Content-Disposition: session$/m);
   });
   test('Require with an unknown option tag: 420 with Unsupported', () => {
     const req = build(requests.visitor['initial INVITE'], 'Require: timer, foo, nosuch');
