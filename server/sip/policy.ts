@@ -7,7 +7,7 @@
 // refused here with a SIP response, before Asterisk ever sees it (toll fraud is the threat).
 import type { SipRefusalCode } from '../errors.ts';
 import type { Role } from '../auth/claims.ts';
-import { header, type SipHeader, type SipRequest } from './message.ts';
+import { header, headerValues, type SipHeader, type SipRequest } from './message.ts';
 import { parseNameAddr, parseSipUri, tagOf } from './uri.ts';
 import { keepAllowed, screenHeaders } from './headers.ts';
 
@@ -78,6 +78,8 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
 
   const screen = screenHeaders(req);
   if (!screen.ok) return refuse(screen.code, { detail: screen.detail, unsupported: screen.unsupported });
+  const contactRefusal = checkContacts(req, who);
+  if (contactRefusal) return contactRefusal;
 
   const callId = header(req, 'Call-ID')!;
   const inDialog = tagOf(header(req, 'To')) !== undefined;
@@ -183,6 +185,29 @@ function decideRegister(req: SipRequest, who: PolicyIdentity): Verdict {
   if (fromRefusal) return fromRefusal;
   if (hasRoute(req)) return refuse('HL_ROUTE_FORBIDDEN');
   return { action: 'forward', request: stamp(req, who), initialInvite: false };
+}
+
+/** URI parameters a browser's Contact carries (JsSIP: `;transport=ws;ob`, RFC 5627 `;gr`). */
+const CONTACT_URI_PARAMS = new Set(['transport', 'ob', 'gr']);
+
+/**
+ * The Contact becomes the far end's remote target (or the owner's binding): a `;maddr=`, a
+ * `;user=phone` or a real host there would aim the PBX's in-dialog requests (or calls to the
+ * owner's extension) at any address on the internet. Both roles are browsers, which use a random
+ * `.invalid` host (RFC 7118 §5.2) reached over the flow they opened; the owner's SIP phones
+ * register with Asterisk directly, never through the edge.
+ */
+function checkContacts(req: SipRequest, who: PolicyIdentity): Verdict | undefined {
+  for (const value of headerValues(req, 'Contact')) {
+    if (value === '*') continue;
+    const uri = parseSipUri(parseNameAddr(value)?.uri ?? '');
+    if (!uri) return refuse('HL_TARGET_FORBIDDEN', { detail: 'Contact must be a sip: URI' });
+    for (const key of uri.params.keys()) {
+      if (!CONTACT_URI_PARAMS.has(key)) return refuse('HL_TARGET_FORBIDDEN', { detail: `Contact parameter ;${key.slice(0, 24)} not allowed` });
+    }
+    if (!uri.host.endsWith('.invalid')) return refuse('HL_TARGET_FORBIDDEN', { detail: 'Contact host must be a .invalid name (RFC 7118)' });
+  }
+  return undefined;
 }
 
 function checkFrom(req: SipRequest, who: PolicyIdentity): Verdict | undefined {

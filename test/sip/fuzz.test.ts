@@ -65,7 +65,7 @@ const GOOD_NAMES = ['', '"Ada Lovelace" ', 'Ada ', '"Bell, Alexander" ', '"x\\"y
 const BAD_NAMES = ['Bell, Alexander ', '"Mr. J. User ', '< '];
 const CALL_IDS = [CONFIRMED.callId, EARLY, 'reg-call', 'someone-elses', 'fresh-1'];
 const GOOD_HEADERS = [
-  'Contact: <sip:me@a.invalid;transport=ws;ob>', 'Supported: timer, 100rel, replaces', 'Require: timer', 'Session-Expires: 90;refresher=uac', 'Min-SE: 90',
+  'Contact: <sip:me@a.invalid;transport=ws;ob>', 'Contact: <sip:me@203.0.113.9;transport=ws>', 'Contact: <sip:me@a.invalid;maddr=203.0.113.9>', 'Supported: timer, 100rel, replaces', 'Require: timer', 'Session-Expires: 90;refresher=uac', 'Min-SE: 90',
   'Expires: 600', 'Allow: INVITE, ACK, BYE', 'User-Agent: JsSIP 3.13', 'Reason: SIP ;cause=200; text="done"', 'RAck: 1 1 INVITE', 'Subject: hi',
   `Route: ${CONFIRMED.route}`, 'Event: refer', 'Refer-To: <sip:+449001234567@home.arpa>',
   // Hostile but well-formed: each must be removed, refused or re-targeted.
@@ -177,6 +177,12 @@ function checkForwarded(out: SipRequest, who: PolicyIdentity, tracker: CallTrack
   assert.doesNotMatch(again.uri, /[?]/);
   for (const name of ['Contact', 'Route', 'From', 'To']) {
     for (const v of headerValues(again, name)) if (v !== '*') assert.doesNotMatch(uriOf(v) ?? '', /\?/, `${name} with URI headers`);
+  }
+  for (const v of headerValues(again, 'Contact')) {
+    if (v === '*') continue;
+    const c = parseSipUri(uriOf(v)!)!;
+    assert.deepEqual([...c.params.keys()].filter((k) => !['transport', 'ob', 'gr'].includes(k)), [], `Contact ${v}`);
+    assert.match(c.host, /\.invalid$/, `Contact ${v}`);
   }
   if (who.role === 'visitor') assert.equal(parseSipUri(uriOf(header(again, 'From')!)!)?.user, who.user);
   assert.doesNotMatch(text, /answer-after|autoanswer|203\.0\.113\.9/);

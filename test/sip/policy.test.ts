@@ -379,3 +379,24 @@ describe('in-dialog requests are re-targeted, not trusted (issue 10)', () => {
     assertRefused(decide(reg, OWNER, snapshot()), 'HL_TARGET_FORBIDDEN');
   });
 });
+
+describe('Contact: the remote target the client hands the PBX', () => {
+  const bad = {
+    'maddr': '<sip:me@a.invalid;transport=ws;maddr=203.0.113.9>',
+    'user=phone': '<sip:+441234567890@a.invalid;user=phone>',
+    'a real host': '<sip:me@203.0.113.9;transport=ws>',
+    'a real name': '<sip:me@evil.example;transport=ws>',
+  };
+  for (const [what, contact] of Object.entries(bad)) {
+    test(`${what}: 403 for a visitor INVITE and an owner REGISTER`, () => {
+      assertRefused(visitorSays({ extra: [`Contact: ${contact}`] }), 'HL_TARGET_FORBIDDEN');
+      const reg = request({ method: 'REGISTER', uri: 'sip:home.arpa', to: '<sip:6000@home.arpa>', from: ownerFrom, extra: [`Contact: ${contact};expires=600`] });
+      assertRefused(decide(reg, OWNER, snapshot()), 'HL_TARGET_FORBIDDEN');
+    });
+  }
+  test('JsSIP\'s own Contacts pass (;transport=ws;ob, GRUU ;gr, REGISTER header params)', () => {
+    assertForwarded(visitorSays({ extra: ['Contact: <sip:9q6hvi1a@hlq6cb2nha5q.invalid;transport=ws;ob>'] }));
+    assertForwarded(visitorSays({ extra: ['Contact: <sip:9q6hvi1a@hlq6cb2nha5q.invalid;transport=ws;gr=urn:uuid:1>'] }));
+    assertForwarded(decide(parseSip(fixture('register')) as SipRequest, OWNER, snapshot()));
+  });
+});

@@ -15,7 +15,8 @@
 // | unksm2  | 400   | non-sip: Contact in a REGISTER (`name:John_Smith`): a binding must be a sip:/sips: URI |
 // Valid but refused by the policy, with a specific code: esc01 (escaped Request-URI user, 403
 // HL_TARGET_FORBIDDEN: escaped digits are how trunk numbers are smuggled), unkscm/novelsc (non-sip
-// Request-URI, 403 HL_TARGET_FORBIDDEN), bext01 (unknown Require/Proxy-Require tags, 420).
+// Request-URI, 403 HL_TARGET_FORBIDDEN), bext01 (unknown Require/Proxy-Require tags, 420),
+// cparam01/cparam02 (a Contact naming a real gateway host instead of a browser's `.invalid`, 403).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -121,9 +122,9 @@ describe('RFC 4475 through the policy (an owner whose domain and AOR fit the mes
     assert.equal(code(verdict('novelsc', 'example.net', 'caller')), 'HL_TARGET_FORBIDDEN');
   });
   test('esc01: escaped Request-URI user is a 403', () => assert.equal(code(verdict('esc01', 'example.net', 'I%20have%20spaces')), 'HL_TARGET_FORBIDDEN'));
-  test('cparam01/cparam02: REGISTER with Contact parameters is forwarded', () => {
-    assert.equal(code(verdict('cparam01', 'example.com', 'watson')), 'forward');
-    assert.equal(code(verdict('cparam02', 'example.com', 'watson')), 'forward');
+  test('cparam01/cparam02: REGISTER binding a gateway (real host, unknown URI parameter) is a 403', () => {
+    assert.equal(code(verdict('cparam01', 'example.com', 'watson')), 'HL_TARGET_FORBIDDEN');
+    assert.equal(code(verdict('cparam02', 'example.com', 'watson')), 'HL_TARGET_FORBIDDEN');
   });
   test('regaut01: forwarded without the client\'s Authorization (not on any allow-list)', () => {
     const v = verdict('regaut01', 'example.com', 'j.user');
