@@ -109,6 +109,8 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
 
   const target = checkTarget(req.uri, who, req.method === 'OPTIONS');
   if (target.refusal) return target.refusal;
+  const toRefusal = checkTo(req, who);
+  if (toRefusal) return toRefusal;
 
   if (req.method === 'INVITE' && who.role === 'visitor') {
     if (state.pausedTargets.has(target.user!)) return refuse('HL_OWNER_DND');
@@ -213,8 +215,23 @@ function checkContacts(req: SipRequest, who: PolicyIdentity): Verdict | undefine
 function checkFrom(req: SipRequest, who: PolicyIdentity): Verdict | undefined {
   const from = parseNameAddr(header(req, 'From')!);
   const fromUri = from && parseSipUri(from.uri);
-  if (!fromUri || fromUri.user !== who.user || fromUri.host !== who.domain) {
+  // No URI parameters either (JsSIP sends none): `;maddr=`/`;user=phone` in From mean nothing
+  // good to a PBX that may reuse the address for caller ID or a callback.
+  if (!fromUri || fromUri.user !== who.user || fromUri.host !== who.domain || fromUri.port !== undefined || fromUri.params.size) {
     return refuse('HL_FROM_FORBIDDEN', { detail: `From must be sip:${who.user}@${who.domain}` });
+  }
+  return undefined;
+}
+
+/**
+ * The To of an out-of-dialog request names whom it is for (JsSIP: the Request-URI's target).
+ * A `tel:`, another host or `;maddr=` there is nothing a browser sends and something a PBX may
+ * read. Inside a dialog To is the dialog's remote URI as the upstream chose it, and is left alone.
+ */
+function checkTo(req: SipRequest, who: PolicyIdentity): Verdict | undefined {
+  const to = parseSipUri(parseNameAddr(header(req, 'To')!)?.uri ?? '');
+  if (!to || to.host !== who.domain || to.port !== undefined || to.params.size || to.user?.includes('%')) {
+    return refuse('HL_TARGET_FORBIDDEN', { detail: `To must name an address in ${who.domain}` });
   }
   return undefined;
 }

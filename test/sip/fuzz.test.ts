@@ -185,7 +185,12 @@ function checkForwarded(out: SipRequest, who: PolicyIdentity, tracker: CallTrack
     assert.match(c.host, /\.invalid$/, `Contact ${v}`);
   }
   if (who.role === 'visitor') assert.equal(parseSipUri(uriOf(header(again, 'From')!)!)?.user, who.user);
-  assert.doesNotMatch(text, /answer-after|autoanswer|203\.0\.113\.9/);
+  // The hostile address the generator plants must not be anywhere a SIP element routes by
+  // (free text such as Subject may quote it: nothing reads that as an address).
+  // From and To of an out-of-dialog request too; inside a dialog they are the upstream's own.
+  const outOfDialog = !call && !/;\s*tag=/i.test(header(again, 'To')!);
+  const routing = [again.uri, ...['Route', 'Contact', ...(outOfDialog ? ['From', 'To'] : [])].flatMap((n) => headerValues(again, n))];
+  assert.doesNotMatch(routing.join('\n'), /203\.0\.113\.9/);
 }
 
 type Outcome = 'malformed' | 'response' | 'refuse' | 'drop' | 'forward';

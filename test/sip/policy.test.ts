@@ -400,3 +400,21 @@ describe('Contact: the remote target the client hands the PBX', () => {
     assertForwarded(decide(parseSip(fixture('register')) as SipRequest, OWNER, snapshot()));
   });
 });
+
+describe('From and To of out-of-dialog requests carry nothing a PBX could misread', () => {
+  test('From with URI parameters (;maddr, ;user=phone) or a port: 403', () => {
+    for (const from of ['<sip:v-Ab3dE_fG9hIk@home.arpa;maddr=203.0.113.9>;tag=1', '<sip:v-Ab3dE_fG9hIk@home.arpa;user=phone>;tag=1', '<sip:v-Ab3dE_fG9hIk@home.arpa:5060>;tag=1']) {
+      assertRefused(visitorSays({ from }), 'HL_FROM_FORBIDDEN');
+    }
+  });
+  test('To that is tel:, another host, has parameters or escapes: 403', () => {
+    for (const to of ['<tel:+441234567890>', '<sip:owner@evil.example>', '<sip:owner@home.arpa;maddr=203.0.113.9>', '<sip:%6fwner@home.arpa>']) {
+      assertRefused(visitorSays({ to }), 'HL_TARGET_FORBIDDEN');
+      assertRefused(decide(request({ uri: 'sip:6001@home.arpa', from: ownerFrom, to }), OWNER, snapshot()), 'HL_TARGET_FORBIDDEN');
+    }
+  });
+  test('inside a dialog the To is the upstream\'s own choice and is left alone', () => {
+    const bye = request({ method: 'BYE', uri: 'sip:9q6hvi1a@hlq6cb2nha5q.invalid', from: '<sip:owner@home.arpa>;tag=8f2c', to: '<sip:v-x@127.0.0.1:5060>;tag=i14' });
+    assertForwarded(decide(bye, OWNER, inDialog(undefined, 'sip:9q6hvi1a@hlq6cb2nha5q.invalid', [])));
+  });
+});

@@ -131,8 +131,8 @@ describe('RFC 4475 through the policy (an owner whose domain and AOR fit the mes
     assert.equal(v.action, 'forward');
     assert.doesNotMatch(serializeSip((v as Extract<Verdict, { action: 'forward' }>).request), /Authorization/i);
   });
-  test('inv2543: an RFC 2543 INVITE (user=phone From, Record-Route with maddr) to another domain is a 403', () => {
-    assert.equal(code(verdict('inv2543', 'ift.client.example.net', '+13035551111')), 'HL_TARGET_FORBIDDEN');
+  test('inv2543: an RFC 2543 INVITE (From with ;user=phone, Record-Route with maddr) is a 403', () => {
+    assert.equal(code(verdict('inv2543', 'ift.client.example.net', '+13035551111')), 'HL_FROM_FORBIDDEN');
   });
   test('lwsdisp: no space between display name and <…> is fine', () => assert.equal(code(verdict('lwsdisp', 'example.com', 'caller')), 'forward'));
 });
