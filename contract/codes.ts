@@ -33,6 +33,8 @@ export const SIP_CODES = {
   HL_LOOP: { status: 483 },
   HL_CALL_CAP: { status: 408, caller: 'sessionCap' },
   HL_NOT_FOUND: { status: 404, caller: 'unavailable' },
+  HL_HEADER_FORBIDDEN: { status: 403, caller: 'refused' },
+  HL_EXTENSION_UNSUPPORTED: { status: 420, caller: 'refused' },
 } as const satisfies Record<string, SipCode>;
 
 export type SipCodeName = keyof typeof SIP_CODES;

@@ -48,6 +48,9 @@ export const SipRefusals = {
   HL_LOOP: sip('HL_LOOP', 'Too Many Hops', 'Max-Forwards exhausted'),
   HL_CALL_CAP: sip('HL_CALL_CAP', 'Request Timeout', 'visitor call duration cap reached'),
   HL_NOT_FOUND: sip('HL_NOT_FOUND', 'Not Found', 'no such user'),
+  // Header allow-lists: headers refused rather than removed, and Require tags the edge does not know.
+  HL_HEADER_FORBIDDEN: sip('HL_HEADER_FORBIDDEN', 'Forbidden', 'header not allowed'),
+  HL_EXTENSION_UNSUPPORTED: sip('HL_EXTENSION_UNSUPPORTED', 'Bad Extension', 'required extension not supported'),
 } satisfies Record<SipCodeName, SipRefusal>;
 
 export type SipRefusalCode = keyof typeof SipRefusals;

@@ -9,7 +9,10 @@ const NEEDED = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 export function salvageRequest(text: string): SipRequest | undefined {
   const head = text.split('\r\n\r\n')[0].slice(0, 16384);
   const lines = head.split(/\r\n/);
-  const start = /^([A-Z][A-Z0-9_-]{0,31}) (\S+) SIP\/2\.0$/.exec(lines[0] ?? '');
+  // Loose on purpose: only the method is used (the response copies Via/From/To/Call-ID/CSeq), so
+  // extra or trailing spaces, LWS in the URI or another version still get their 400 (RFC 4475
+  // lwsstart, trws, lwsruri, badvers) instead of a closed socket.
+  const start = /^([A-Z][A-Z0-9_-]{0,31}) +(\S.*?) +SIP\/[0-9]{1,3}\.[0-9]{1,3} *$/.exec(lines[0] ?? '');
   if (!start) return undefined;
   const headers: SipHeader[] = [];
   for (const line of lines.slice(1)) {

@@ -127,6 +127,7 @@ export class RelaySession {
     }
     const verdict = decide(msg, this.d.who, {
       knownCallIds: this.tracker.knownCallIds,
+      dialogs: this.tracker,
       activeCalls: this.tracker.active,
       visitorCallsTotal: this.d.visitorCalls.total,
       visitorCallsCap: this.d.limits.visitorCallsCap,

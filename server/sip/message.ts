@@ -2,6 +2,7 @@
 // Strict on purpose: the edge is the thing standing between SIP scanners and Asterisk, so any
 // message it cannot read unambiguously is refused rather than guessed at.
 import { SipParseError } from '../errors.ts';
+import { checkContact, checkExpires, checkFromTo, checkMaxForwards, checkRequestUri, checkRouteLike, checkVia, RELAYED_FIELDS } from './fields.ts';
 
 export interface SipHeader {
   /** Canonical (long-form, conventional case) header name. */
@@ -39,13 +40,13 @@ const CANONICAL = new Map<string, string>(
     'Proxy-Authorization', 'Proxy-Authenticate', 'Event', 'Refer-To', 'Referred-By', 'Subject',
     'Allow-Events', 'Session-Expires', 'Min-SE', 'Retry-After', 'Warning', 'Reason', 'RSeq', 'RAck',
     'Accept', 'Min-Expires', 'Unsupported', 'Path', 'Identity', 'Accept-Contact', 'Reject-Contact',
-    'Request-Disposition',
+    'Request-Disposition', 'Subscription-State', 'Content-Disposition', 'Info-Package', 'Recv-Info',
   ].map((n) => [n.toLowerCase(), n]),
 );
 /** Headers that may appear once only; a second copy is an ambiguity attackers use. */
 const SINGLE = new Set(['From', 'To', 'Call-ID', 'CSeq', 'Content-Length', 'Max-Forwards', 'Content-Type', 'Expires']);
 /** Headers whose value is a comma-separated list (RFC 3261 §7.3.1), so values may be split. */
-const LIST = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Allow', 'Supported', 'Require', 'Proxy-Require', 'Path', 'Unsupported', 'Allow-Events']);
+const LIST = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Allow', 'Supported', 'Require', 'Proxy-Require', 'Path', 'Unsupported', 'Allow-Events', 'Accept', 'Reason', 'Recv-Info']);
 const REQUIRED = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 /** List headers that name hops or addresses: an empty one, or an empty element, is never legitimate. */
 const NON_EMPTY_LIST = new Set(['Via', 'Route', 'Record-Route', 'Contact', 'Path']);
@@ -135,8 +136,7 @@ function checkFraming(msg: SipMessage): void {
   const callId = header(msg, 'Call-ID')!;
   if (!/^[\x21-\x7e]{1,256}$/.test(callId)) throw new SipParseError('malformed Call-ID');
 
-  const mf = header(msg, 'Max-Forwards');
-  if (mf !== undefined && !/^[0-9]{1,3}$/.test(mf)) throw new SipParseError('malformed Max-Forwards');
+  checkFields(msg);
 
   const cl = header(msg, 'Content-Length');
   const bodyBytes = Buffer.byteLength(msg.body, 'utf8');
@@ -145,6 +145,26 @@ function checkFraming(msg: SipMessage): void {
     if (Number(cl) !== bodyBytes) throw new SipParseError(`Content-Length ${cl} does not match the body (${bodyBytes} bytes)`);
   }
   if (bodyBytes > 0 && !header(msg, 'Content-Type')) throw new SipParseError('body without Content-Type');
+}
+
+/** Every field the edge relies on or relays, fully parsed (fields.ts); the first failure wins. */
+function checkFields(msg: SipMessage): void {
+  const fail = (why: string | undefined) => { if (why) throw new SipParseError(why); };
+  if (msg.kind === 'request') fail(checkRequestUri(msg.uri));
+  for (const v of headerValues(msg, 'Via')) fail(checkVia(v));
+  fail(checkFromTo('From')(header(msg, 'From')!));
+  fail(checkFromTo('To')(header(msg, 'To')!));
+  const contacts = headerValues(msg, 'Contact');
+  const starOk = contacts.length === 1 && msg.kind === 'request' && msg.method === 'REGISTER';
+  for (const v of contacts) fail(checkContact(v, starOk));
+  for (const name of ['Route', 'Record-Route', 'Path']) for (const v of headerValues(msg, name)) fail(checkRouteLike(name)(v));
+  const mf = header(msg, 'Max-Forwards');
+  if (mf !== undefined) fail(checkMaxForwards(mf));
+  const expires = header(msg, 'Expires');
+  if (expires !== undefined) fail(checkExpires(expires));
+  for (const [name, check] of Object.entries(RELAYED_FIELDS)) {
+    if (msg.headers.some((h) => h.name === name)) fail(check(headerValues(msg, name)));
+  }
 }
 
 export function parseCSeq(value: string): { seq: number; method: string } | undefined {

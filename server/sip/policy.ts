@@ -7,15 +7,16 @@
 // refused here with a SIP response, before Asterisk ever sees it (toll fraud is the threat).
 import type { SipRefusalCode } from '../errors.ts';
 import type { Role } from '../auth/claims.ts';
-import { header, removeHeaders, type SipHeader, type SipRequest } from './message.ts';
+import { header, headerValues, type SipHeader, type SipRequest } from './message.ts';
 import { parseNameAddr, parseSipUri, tagOf } from './uri.ts';
+import { keepAllowed, screenHeaders } from './headers.ts';
 
 export const VISITOR_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'INFO', 'UPDATE', 'PRACK'] as const;
 export const OWNER_METHODS = [...VISITOR_METHODS, 'REGISTER', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'REFER'] as const;
 const IN_DIALOG_ONLY = new Set(['ACK', 'BYE', 'INFO', 'UPDATE', 'PRACK']);
 const TRANSPORTS = new Set(['ws', 'wss', 'udp', 'tcp', 'tls']);
-/** Headers a PBX may believe about the caller's identity (RFC 3325, draft RPID); never a visitor's to assert. */
-const ASSERTED_IDENTITY = new Set(['p-asserted-identity', 'p-preferred-identity', 'remote-party-id']);
+/** RFC 3261 §8.1.1.6 recommends 70; a larger value only lets a loop run longer. */
+export const MAX_FORWARDS_CAP = 70;
 
 export interface PolicyIdentity {
   role: Role;
@@ -28,7 +29,17 @@ export interface PolicyIdentity {
   callerName?: string;
 }
 
+/** What the edge learned about one dialog; the client's idea of it is not trusted (issue 10). */
+export interface DialogView {
+  /** The far end's Contact from the dialog-forming INVITE or 2xx (RFC 3261 §12.1), once known. */
+  remoteTarget?: string;
+  /** The route set learned from Record-Route, in the order requests carry it (§12.1.2). */
+  routeSet: readonly string[];
+}
+
 export interface CallSnapshot {
+  /** This connection's dialogs by Call-ID (the relay's call tracker fits this shape). */
+  dialogs: { get(callId: string): DialogView | undefined };
   /** Call-IDs of this connection's calls and registrations still alive (dialogs or pending INVITEs). */
   knownCallIds: { has(callId: string): boolean };
   /** Calls this connection has in progress. */
@@ -43,7 +54,7 @@ export interface CallSnapshot {
 
 export type Verdict =
   | { action: 'forward'; request: SipRequest; initialInvite: boolean }
-  | { action: 'refuse'; code: SipRefusalCode; allow?: string[]; retryAfterSeconds?: number; detail?: string }
+  | { action: 'refuse'; code: SipRefusalCode; allow?: string[]; retryAfterSeconds?: number; detail?: string; unsupported?: string[] }
   /** ACK is never answered (RFC 3261 §17.1.1.3): a refused ACK is dropped and logged. */
   | { action: 'drop'; code: SipRefusalCode };
 
@@ -65,6 +76,11 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
   const mf = header(req, 'Max-Forwards');
   if (mf !== undefined && Number(mf) === 0) return refuse('HL_LOOP');
 
+  const screen = screenHeaders(req);
+  if (!screen.ok) return refuse(screen.code, { detail: screen.detail, unsupported: screen.unsupported });
+  const contactRefusal = checkContacts(req, who);
+  if (contactRefusal) return contactRefusal;
+
   const callId = header(req, 'Call-ID')!;
   const inDialog = tagOf(header(req, 'To')) !== undefined;
   const known = state.knownCallIds.has(callId);
@@ -84,13 +100,17 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
     // Requests inside a call must belong to one of this connection's own calls, so a visitor
     // can never BYE, re-INVITE or INFO into somebody else's dialog by guessing a Call-ID.
     if (!known) return refuse('HL_NO_DIALOG');
-    return { action: 'forward', request: stamp(req, who), initialInvite: false };
+    const routed = routeInDialog(req, who, state.dialogs.get(callId));
+    if ('refusal' in routed) return routed.refusal;
+    return { action: 'forward', request: stamp(routed.request, who), initialInvite: false };
   }
 
   if (hasRoute(req)) return refuse('HL_ROUTE_FORBIDDEN');
 
   const target = checkTarget(req.uri, who, req.method === 'OPTIONS');
   if (target.refusal) return target.refusal;
+  const toRefusal = checkTo(req, who);
+  if (toRefusal) return toRefusal;
 
   if (req.method === 'INVITE' && who.role === 'visitor') {
     if (state.pausedTargets.has(target.user!)) return refuse('HL_OWNER_DND');
@@ -100,6 +120,30 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
     }
   }
   return { action: 'forward', request: stamp(req, who), initialInvite: req.method === 'INVITE' };
+}
+
+/**
+ * In-dialog requests are re-targeted, not trusted. Once the dialog's remote target is known the
+ * request goes there, through the learned route set, whatever Request-URI and Route the client
+ * wrote (a re-INVITE to `sip:+44…@203.0.113.9;user=phone;maddr=…` with `Route: <sip:203.0.113.9;lr>`
+ * would otherwise be relayed verbatim to a trunk). Before that (CANCEL, an ACK for a failed INVITE,
+ * an early-dialog request) the Request-URI gets every check an initial request gets, and a Route
+ * has nothing to be checked against, so it is refused.
+ */
+export function routeInDialog(req: SipRequest, who: PolicyIdentity, dialog: DialogView | undefined): { request: SipRequest } | { refusal: Verdict } {
+  // CANCEL must repeat its INVITE's Request-URI (§9.1), which the initial checks already passed.
+  if (dialog?.remoteTarget && req.method !== 'CANCEL') {
+    // The learned Routes go where the client put its own (JsSIP: first), else after the Vias.
+    const first = req.headers.findIndex((h) => h.name === 'Route');
+    const at = first >= 0 ? first : req.headers.findLastIndex((h) => h.name === 'Via') + 1;
+    const keep = (hs: SipHeader[]) => hs.filter((h) => h.name !== 'Route');
+    const routes = dialog.routeSet.map((value) => ({ name: 'Route', value }));
+    return { request: { ...req, uri: dialog.remoteTarget, headers: [...keep(req.headers.slice(0, at)), ...routes, ...keep(req.headers.slice(at))] } };
+  }
+  if (hasRoute(req)) return { refusal: refuse('HL_ROUTE_FORBIDDEN', { detail: 'no route set learned for this dialog yet' }) };
+  const target = checkTarget(req.uri, who, true);
+  if (target.refusal) return { refusal: target.refusal };
+  return { request: req };
 }
 
 interface TargetCheck {
@@ -137,17 +181,57 @@ function decideRegister(req: SipRequest, who: PolicyIdentity): Verdict {
   if (!aor || aor.user !== who.user || aor.host !== who.domain) return refuse('HL_AOR_FORBIDDEN');
   const ruri = parseSipUri(req.uri);
   if (!ruri || ruri.host !== who.domain || (ruri.user !== undefined && ruri.user !== who.user)) return refuse('HL_AOR_FORBIDDEN');
+  const target = checkTarget(req.uri, who, true);
+  if (target.refusal) return target.refusal;
   const fromRefusal = checkFrom(req, who);
   if (fromRefusal) return fromRefusal;
   if (hasRoute(req)) return refuse('HL_ROUTE_FORBIDDEN');
   return { action: 'forward', request: stamp(req, who), initialInvite: false };
 }
 
+/** URI parameters a browser's Contact carries (JsSIP: `;transport=ws;ob`, RFC 5627 `;gr`). */
+const CONTACT_URI_PARAMS = new Set(['transport', 'ob', 'gr']);
+
+/**
+ * The Contact becomes the far end's remote target (or the owner's binding): a `;maddr=`, a
+ * `;user=phone` or a real host there would aim the PBX's in-dialog requests (or calls to the
+ * owner's extension) at any address on the internet. Both roles are browsers, which use a random
+ * `.invalid` host (RFC 7118 §5.2) reached over the flow they opened; the owner's SIP phones
+ * register with Asterisk directly, never through the edge.
+ */
+function checkContacts(req: SipRequest, who: PolicyIdentity): Verdict | undefined {
+  for (const value of headerValues(req, 'Contact')) {
+    if (value === '*') continue;
+    const uri = parseSipUri(parseNameAddr(value)?.uri ?? '');
+    if (!uri) return refuse('HL_TARGET_FORBIDDEN', { detail: 'Contact must be a sip: URI' });
+    for (const key of uri.params.keys()) {
+      if (!CONTACT_URI_PARAMS.has(key)) return refuse('HL_TARGET_FORBIDDEN', { detail: `Contact parameter ;${key.slice(0, 24)} not allowed` });
+    }
+    if (!uri.host.endsWith('.invalid')) return refuse('HL_TARGET_FORBIDDEN', { detail: 'Contact host must be a .invalid name (RFC 7118)' });
+  }
+  return undefined;
+}
+
 function checkFrom(req: SipRequest, who: PolicyIdentity): Verdict | undefined {
   const from = parseNameAddr(header(req, 'From')!);
   const fromUri = from && parseSipUri(from.uri);
-  if (!fromUri || fromUri.user !== who.user || fromUri.host !== who.domain) {
+  // No URI parameters either (JsSIP sends none): `;maddr=`/`;user=phone` in From mean nothing
+  // good to a PBX that may reuse the address for caller ID or a callback.
+  if (!fromUri || fromUri.user !== who.user || fromUri.host !== who.domain || fromUri.port !== undefined || fromUri.params.size) {
     return refuse('HL_FROM_FORBIDDEN', { detail: `From must be sip:${who.user}@${who.domain}` });
+  }
+  return undefined;
+}
+
+/**
+ * The To of an out-of-dialog request names whom it is for (JsSIP: the Request-URI's target).
+ * A `tel:`, another host or `;maddr=` there is nothing a browser sends and something a PBX may
+ * read. Inside a dialog To is the dialog's remote URI as the upstream chose it, and is left alone.
+ */
+function checkTo(req: SipRequest, who: PolicyIdentity): Verdict | undefined {
+  const to = parseSipUri(parseNameAddr(header(req, 'To')!)?.uri ?? '');
+  if (!to || to.host !== who.domain || to.port !== undefined || to.params.size || to.user?.includes('%')) {
+    return refuse('HL_TARGET_FORBIDDEN', { detail: `To must name an address in ${who.domain}` });
   }
   return undefined;
 }
@@ -160,16 +244,16 @@ export interface StampSecrets {
 }
 
 /**
- * Removes every client-sent X-Homeline-* header, then adds who really sent it. The edge secret is
- * added later by the Asterisk upstream only (the embedded router has no use for it), so this
- * function stays free of secrets.
+ * What leaves the edge: only the role's allowed headers (headers.ts; that also removes every
+ * client-sent X-Homeline-* and asserted-identity header), Max-Forwards present and at most 70,
+ * then who really sent it. The edge secret is added later by the Asterisk upstream only (the
+ * embedded router has no use for it), so this function stays free of secrets.
  */
 export function stamp(req: SipRequest, who: PolicyIdentity): SipRequest {
-  const out: SipRequest = { ...req, headers: req.headers.map((h) => ({ ...h })) };
-  removeHeaders(out, (name) => {
-    const lower = name.toLowerCase();
-    return lower.startsWith(IDENTITY_PREFIX) || (who.role === 'visitor' && ASSERTED_IDENTITY.has(lower));
-  });
+  const out: SipRequest = { ...req, headers: keepAllowed(req.headers, who.role).map((h) => ({ ...h })) };
+  const mf = out.headers.find((h) => h.name === 'Max-Forwards');
+  if (!mf) out.headers.splice(out.headers.findLastIndex((h) => h.name === 'Via') + 1, 0, { name: 'Max-Forwards', value: String(MAX_FORWARDS_CAP) });
+  else mf.value = String(Math.min(Number(mf.value), MAX_FORWARDS_CAP));
   const add: SipHeader[] = [{ name: 'X-Homeline-Role', value: who.role }];
   if (who.role === 'visitor') add.push({ name: 'X-Homeline-Visitor', value: who.user });
   if (who.role === 'visitor' && who.callerName && req.method === 'INVITE') add.push({ name: 'X-Homeline-Caller', value: headerSafe(who.callerName) });

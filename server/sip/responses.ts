@@ -26,6 +26,8 @@ export interface RefusalOptions {
   retryAfterSeconds?: number;
   allow?: string[];
   detail?: string;
+  /** Option tags for a 420's Unsupported header (RFC 3261 §20.40, required there). */
+  unsupported?: string[];
 }
 
 /** A refusal carrying its code in a Warning header (RFC 3261 §20.43) so the widget can explain it. */
@@ -33,6 +35,7 @@ export function buildRefusal(req: SipRequest, code: SipRefusalCode, opts: Refusa
   const r = SipRefusals[code];
   const extra: SipHeader[] = [];
   if (opts.allow) extra.push({ name: 'Allow', value: opts.allow.join(', ') });
+  if (opts.unsupported?.length) extra.push({ name: 'Unsupported', value: opts.unsupported.join(', ') });
   if (opts.retryAfterSeconds !== undefined) extra.push({ name: 'Retry-After', value: String(opts.retryAfterSeconds) });
   const text = (opts.detail ?? r.text).replace(/["\\\r\n]/g, '');
   extra.push({ name: 'Warning', value: `399 homeline "${code}: ${text}"` });

@@ -64,7 +64,21 @@ function splitOutsideUserinfo(rest: string): string[] {
   return [rest.slice(0, semi), ...rest.slice(semi + 1).split(';')];
 }
 
-/** `"Name" <sip:u@h>;tag=x`, `<sip:u@h>`, or a bare `sip:u@h;tag=x` (params then belong to the header). */
+/** RFC 3261 §25.1 token: what an unquoted display name and a parameter name are made of. */
+export const TOKEN = /^[A-Za-z0-9.!%*_+`'~-]+$/;
+/** An unquoted display name is tokens separated by LWS; a comma or quote in it means two readings. */
+const UNQUOTED_DISPLAY = /^[A-Za-z0-9.!%*_+`'~-]+(?:[ \t]+[A-Za-z0-9.!%*_+`'~-]+)*$/;
+/** gen-value (§25.1): token, host (IPv6 reference included) or quoted-string. */
+const GEN_VALUE = /^(?:[A-Za-z0-9.!%*_+`'~-]+|\[[0-9A-Fa-f:.]+\]|"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\[\x00-\x09\x0b\x0c\x0e-\x7f])*")$/;
+/** Any absolute URI without whitespace or the characters that delimit it in a header. */
+const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"]+$/;
+
+/**
+ * `"Name" <sip:u@h>;tag=x`, `Name <sip:u@h>`, `<sip:u@h>`, or a bare `sip:u@h;tag=x` (params then
+ * belong to the header). Strict (RFC 3261 §20.10, §25.1): an unbalanced quote, whitespace inside
+ * `<…>`, an unquoted display name with a comma, a parameter that is not `token[=gen-value]`, or
+ * an addr-spec with `,` `?` — each is read differently by different stacks, so it is undefined.
+ */
 export function parseNameAddr(value: string): NameAddr | undefined {
   let rest = value.trim();
   let display: string | undefined;
@@ -74,32 +88,53 @@ export function parseNameAddr(value: string): NameAddr | undefined {
     if (end < 0) return undefined;
     display = rest.slice(1, end).replace(/\\(.)/g, '$1');
     rest = rest.slice(end + 1).trim();
+    if (!rest.startsWith('<')) return undefined;
   }
   const lt = rest.indexOf('<');
-  if (lt >= 0) {
+  const semi0 = rest.indexOf(';');
+  if (lt >= 0 && (semi0 < 0 || lt < semi0)) {
     const gt = rest.indexOf('>', lt);
     if (gt < 0) return undefined;
-    if (display === undefined && lt > 0) display = rest.slice(0, lt).trim() || undefined;
-    else if (rest.slice(0, lt).trim()) return undefined;
+    const before = rest.slice(0, lt).trim();
+    if (display === undefined && before) {
+      if (!UNQUOTED_DISPLAY.test(before)) return undefined;
+      display = before;
+    }
     uri = rest.slice(lt + 1, gt);
-    rest = rest.slice(gt + 1);
+    rest = rest.slice(gt + 1).trim();
   } else {
     if (display !== undefined) return undefined;
     const semi = rest.indexOf(';');
-    uri = semi < 0 ? rest : rest.slice(0, semi);
+    uri = (semi < 0 ? rest : rest.slice(0, semi)).trim();
     rest = semi < 0 ? '' : rest.slice(semi);
+    // §20.10: an addr-spec with these characters must be enclosed in <…>.
+    if (/[,?<>]/.test(uri)) return undefined;
   }
-  if (!uri || /\s/.test(uri)) return undefined;
-  const params = new Map<string, string>();
-  for (const p of splitParams(rest).slice(1)) {
-    const eq = p.indexOf('=');
-    const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-    // Two tags would be read as the first by one stack and the last by another: dialog confusion.
-    if (!key || params.has(key)) return undefined;
-    params.set(key, eq < 0 ? '' : p.slice(eq + 1).trim());
-  }
-  if (rest.trim() && !rest.trim().startsWith(';')) return undefined;
+  if (!uri || !ABSOLUTE_URI.test(uri)) return undefined;
+  if (rest && !rest.startsWith(';')) return undefined;
+  const params = parseGenericParams(rest);
+  if (!params) return undefined;
   return { display, uri, params };
+}
+
+/**
+ * `;a=b;c` as generic-params (§25.1), LWS around `;` and `=` allowed. A repeated name is refused:
+ * two tags would be read as the first by one stack and the last by another (dialog confusion).
+ */
+export function parseGenericParams(text: string): Map<string, string> | undefined {
+  const params = new Map<string, string>();
+  const s = text.trim();
+  if (!s) return params;
+  if (!s.startsWith(';')) return undefined;
+  for (const p of splitParams(s).slice(1)) {
+    const eq = p.indexOf('=');
+    const key = (eq < 0 ? p : p.slice(0, eq)).trim();
+    const val = eq < 0 ? '' : p.slice(eq + 1).trim();
+    if (!TOKEN.test(key) || params.has(key.toLowerCase())) return undefined;
+    if (eq >= 0 && !GEN_VALUE.test(val)) return undefined;
+    params.set(key.toLowerCase(), val);
+  }
+  return params;
 }
 
 /** Splits header parameters at semicolons outside quoted strings (`+sip.instance="<urn:…>"`). */

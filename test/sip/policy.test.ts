@@ -9,6 +9,7 @@ const OWNER: PolicyIdentity = { role: 'owner', user: '6000', targets: [], domain
 
 function snapshot(over: Partial<CallSnapshot> = {}): CallSnapshot {
   return {
+    dialogs: new Map(),
     knownCallIds: new Set(),
     activeCalls: 0,
     visitorCallsTotal: 0,
@@ -39,6 +40,10 @@ function request(o: ReqOpts = {}): SipRequest {
     `CSeq: 8664 ${method}`,
     ...(o.extra ?? []),
   ])) as SipRequest;
+}
+/** A snapshot in which this connection has one dialog, with what the edge learned about it. */
+function inDialog(callId = 'jsjoiupspgqeqk8djg33', remoteTarget = 'sip:9q6hvi1a@df7jal23ls0d.invalid;transport=ws', routeSet: string[] = []): CallSnapshot {
+  return snapshot({ knownCallIds: new Set([callId]), dialogs: new Map([[callId, { remoteTarget, routeSet }]]) });
 }
 const visitorSays = (o: ReqOpts, state = snapshot()) => decide(request(o), VISITOR, state);
 const ownerFrom = '"Owner" <sip:6000@home.arpa>;tag=tut6mjg7or';
@@ -105,7 +110,6 @@ describe('visitor: Request-URI tricks get 403', () => {
     'home extension not in the token': 'sip:6001@home.arpa',
     'the owner browser extension': 'sip:6000@home.arpa',
     'sips: other host': 'sips:owner@evil.example',
-    'URI headers': 'sip:owner@home.arpa?Route=%3Csip:evil.example%3Bl%3E',
     'lr parameter': 'sip:owner@home.arpa;lr',
     'transport with a smuggled parameter': 'sip:owner@home.arpa;transport=ws%3bmaddr=evil',
     'user with phone-context': 'sip:100;phone-context=+44@home.arpa',
@@ -117,6 +121,9 @@ describe('visitor: Request-URI tricks get 403', () => {
   for (const [what, uri] of Object.entries(tricks)) {
     test(what, () => assertRefused(visitorSays({ uri }), 'HL_TARGET_FORBIDDEN'));
   }
+  test('URI headers in the Request-URI: refused by the parser (400) before any policy', () => {
+    assert.throws(() => visitorSays({ uri: 'sip:owner@home.arpa?Route=%3Csip:evil.example%3Bl%3E' }), { code: 'HL_MALFORMED', message: /URI headers/ });
+  });
   test('a target from the config that is not in this token', () => {
     const v = decide(request({ uri: 'sip:100@home.arpa' }), { ...VISITOR, targets: ['owner'] }, snapshot());
     assertRefused(v, 'HL_TARGET_FORBIDDEN');
@@ -148,8 +155,8 @@ describe('From spoofing', () => {
   test('right user, other domain', () => {
     assertRefused(visitorSays({ from: '<sip:v-Ab3dE_fG9hIk@evil.example>;tag=1' }), 'HL_FROM_FORBIDDEN');
   });
-  test('unparseable From', () => {
-    assertRefused(visitorSays({ from: 'garbage <' }), 'HL_FROM_FORBIDDEN');
+  test('unparseable From: refused by the parser (400), never reaches the policy', () => {
+    assert.throws(() => visitorSays({ from: 'garbage <' }), { code: 'HL_MALFORMED', message: /malformed From/ });
   });
   test('display name is free, the address is not', () => {
     assertForwarded(visitorSays({ from: '"The Owner" <sip:v-Ab3dE_fG9hIk@home.arpa>;tag=1' }));
@@ -167,7 +174,7 @@ describe('From spoofing', () => {
       method: 'BYE', uri: 'sip:9q6hvi1a@hlq6cb2nha5q.invalid;transport=ws',
       from: '<sip:owner@home.arpa>;tag=8f2c1a9d', to: '"Ada Lovelace" <sip:v-Ab3dE_fG9hIk@home.arpa>;tag=i1490h6pcl',
     });
-    assertForwarded(decide(bye, OWNER, snapshot({ knownCallIds: new Set(['jsjoiupspgqeqk8djg33']) })));
+    assertForwarded(decide(bye, OWNER, inDialog('jsjoiupspgqeqk8djg33', 'sip:9q6hvi1a@hlq6cb2nha5q.invalid;transport=ws')));
   });
 });
 
@@ -216,7 +223,7 @@ describe('owner', () => {
 });
 
 describe('dialogs', () => {
-  const known = snapshot({ knownCallIds: new Set(['jsjoiupspgqeqk8djg33']) });
+  const known = inDialog();
   for (const method of ['BYE', 'INFO', 'UPDATE', 'PRACK']) {
     test(`${method} with an unknown Call-ID gets 481`, () => {
       assertRefused(visitorSays({ method, to: '<sip:owner@home.arpa>;tag=t', callId: 'someone-elses-call' }, known), 'HL_NO_DIALOG');
@@ -240,7 +247,7 @@ describe('dialogs', () => {
   });
   test('ACK from the JsSIP fixture in its dialog is forwarded, Route set and all', () => {
     const ack = parseSip(fixture('ack')) as SipRequest;
-    const v = decide(ack, VISITOR, snapshot({ knownCallIds: new Set([header(ack, 'Call-ID')!]) }));
+    const v = decide(ack, VISITOR, inDialog(header(ack, 'Call-ID')!, ack.uri, ['<sip:edge.home.arpa;transport=ws;lr;hl=c7f2>']));
     assert.deepEqual(headerValues(assertForwarded(v), 'Route'), ['<sip:edge.home.arpa;transport=ws;lr;hl=c7f2>']);
   });
   test('any refused ACK is dropped (spoofed From)', () => {
@@ -318,5 +325,96 @@ describe('stamping identity headers', () => {
   test('a visitor cannot assert a caller identity to the PBX', () => {
     const out = assertForwarded(visitorSays({ extra: ['P-Asserted-Identity: <sip:6001@home.arpa>', 'p-preferred-identity: <sip:6001@home.arpa>', 'Remote-Party-ID: <sip:6001@home.arpa>;party=calling'] }));
     assert.equal(out.headers.some((h) => /identity|remote-party/i.test(h.name)), false);
+  });
+});
+
+describe('in-dialog requests are re-targeted, not trusted (issue 10)', () => {
+  const learned = 'sip:9q6hvi1a@df7jal23ls0d.invalid;transport=ws';
+  const routeSet = ['<sip:edge.invalid;transport=ws;lr>'];
+  const evilUris = {
+    'trunk number, user=phone, maddr': 'sip:+441234567890@203.0.113.9;user=phone;maddr=203.0.113.9',
+    'tel: URI': 'tel:+441234567890',
+    'another host': 'sip:owner@evil.example',
+    'our domain with maddr': 'sip:owner@home.arpa;maddr=203.0.113.9',
+  };
+  for (const method of ['INVITE', 'INFO', 'UPDATE', 'OPTIONS', 'ACK', 'BYE', 'PRACK']) {
+    for (const [what, uri] of Object.entries(evilUris)) {
+      test(`${method} to ${what} with Route elsewhere: sent to the learned target via the learned route set`, () => {
+        const v = decide(request({ method, uri, to: '<sip:owner@home.arpa>;tag=t', extra: ['Route: <sip:203.0.113.9;lr>'] }), VISITOR, inDialog(undefined, learned, routeSet));
+        const out = assertForwarded(v);
+        assert.equal(out.uri, learned);
+        assert.deepEqual(headerValues(out, 'Route'), routeSet);
+        assert.doesNotMatch(serializeSip(out), /203\.0\.113\.9|\+44|tel:/);
+      });
+      test(`${method} to ${what} before a target is learned: refused, never relayed`, () => {
+        const snap = snapshot({ knownCallIds: new Set(['jsjoiupspgqeqk8djg33']), dialogs: new Map([['jsjoiupspgqeqk8djg33', { routeSet: [] }]]) });
+        const v = decide(request({ method, uri, to: '<sip:owner@home.arpa>;tag=t' }), VISITOR, snap);
+        assert.notEqual(v.action, 'forward');
+        assert.equal((v as { code: string }).code, 'HL_TARGET_FORBIDDEN');
+      });
+    }
+  }
+  test('the owner is re-targeted the same way', () => {
+    const bye = request({ method: 'BYE', uri: 'sip:+441234567890@203.0.113.9;user=phone', from: '<sip:owner@home.arpa>;tag=8f2c', to: '<sip:v-x@home.arpa>;tag=i14', extra: ['Route: <sip:203.0.113.9;lr>'] });
+    const out = assertForwarded(decide(bye, OWNER, inDialog(undefined, learned, [])));
+    assert.equal(out.uri, learned);
+    assert.deepEqual(headerValues(out, 'Route'), []);
+  });
+  test('no learned target yet and a Route: refused (nothing to check it against)', () => {
+    const snap = snapshot({ knownCallIds: new Set(['jsjoiupspgqeqk8djg33']) });
+    assertRefused(visitorSays({ method: 'PRACK', to: '<sip:owner@home.arpa>;tag=t', extra: ['Route: <sip:203.0.113.9;lr>'] }, snap), 'HL_ROUTE_FORBIDDEN');
+  });
+  test('CANCEL keeps its INVITE\'s Request-URI and gets the initial checks', () => {
+    const known = inDialog(undefined, learned, routeSet);
+    assert.equal(assertForwarded(visitorSays({ method: 'CANCEL' }, known)).uri, 'sip:owner@home.arpa');
+    assertRefused(visitorSays({ method: 'CANCEL', uri: 'sip:+441234567890@home.arpa;user=phone' }, known), 'HL_TARGET_FORBIDDEN');
+  });
+  test('ACK for a failed INVITE (no dialog learned) goes to the INVITE\'s checked target', () => {
+    const snap = snapshot({ knownCallIds: new Set(['jsjoiupspgqeqk8djg33']) });
+    assert.equal(assertForwarded(visitorSays({ method: 'ACK', to: '<sip:owner@home.arpa>;tag=t' }, snap)).uri, 'sip:owner@home.arpa');
+    assert.equal(visitorSays({ method: 'ACK', uri: 'sip:owner@evil.example', to: '<sip:owner@home.arpa>;tag=t' }, snap).action, 'drop');
+  });
+  test('owner REGISTER with maddr in the Request-URI is refused', () => {
+    const reg = request({ method: 'REGISTER', uri: 'sip:home.arpa;maddr=203.0.113.9', to: '<sip:6000@home.arpa>', from: ownerFrom });
+    assertRefused(decide(reg, OWNER, snapshot()), 'HL_TARGET_FORBIDDEN');
+  });
+});
+
+describe('Contact: the remote target the client hands the PBX', () => {
+  const bad = {
+    'maddr': '<sip:me@a.invalid;transport=ws;maddr=203.0.113.9>',
+    'user=phone': '<sip:+441234567890@a.invalid;user=phone>',
+    'a real host': '<sip:me@203.0.113.9;transport=ws>',
+    'a real name': '<sip:me@evil.example;transport=ws>',
+  };
+  for (const [what, contact] of Object.entries(bad)) {
+    test(`${what}: 403 for a visitor INVITE and an owner REGISTER`, () => {
+      assertRefused(visitorSays({ extra: [`Contact: ${contact}`] }), 'HL_TARGET_FORBIDDEN');
+      const reg = request({ method: 'REGISTER', uri: 'sip:home.arpa', to: '<sip:6000@home.arpa>', from: ownerFrom, extra: [`Contact: ${contact};expires=600`] });
+      assertRefused(decide(reg, OWNER, snapshot()), 'HL_TARGET_FORBIDDEN');
+    });
+  }
+  test('JsSIP\'s own Contacts pass (;transport=ws;ob, GRUU ;gr, REGISTER header params)', () => {
+    assertForwarded(visitorSays({ extra: ['Contact: <sip:9q6hvi1a@hlq6cb2nha5q.invalid;transport=ws;ob>'] }));
+    assertForwarded(visitorSays({ extra: ['Contact: <sip:9q6hvi1a@hlq6cb2nha5q.invalid;transport=ws;gr=urn:uuid:1>'] }));
+    assertForwarded(decide(parseSip(fixture('register')) as SipRequest, OWNER, snapshot()));
+  });
+});
+
+describe('From and To of out-of-dialog requests carry nothing a PBX could misread', () => {
+  test('From with URI parameters (;maddr, ;user=phone) or a port: 403', () => {
+    for (const from of ['<sip:v-Ab3dE_fG9hIk@home.arpa;maddr=203.0.113.9>;tag=1', '<sip:v-Ab3dE_fG9hIk@home.arpa;user=phone>;tag=1', '<sip:v-Ab3dE_fG9hIk@home.arpa:5060>;tag=1']) {
+      assertRefused(visitorSays({ from }), 'HL_FROM_FORBIDDEN');
+    }
+  });
+  test('To that is tel:, another host, has parameters or escapes: 403', () => {
+    for (const to of ['<tel:+441234567890>', '<sip:owner@evil.example>', '<sip:owner@home.arpa;maddr=203.0.113.9>', '<sip:%6fwner@home.arpa>']) {
+      assertRefused(visitorSays({ to }), 'HL_TARGET_FORBIDDEN');
+      assertRefused(decide(request({ uri: 'sip:6001@home.arpa', from: ownerFrom, to }), OWNER, snapshot()), 'HL_TARGET_FORBIDDEN');
+    }
+  });
+  test('inside a dialog the To is the upstream\'s own choice and is left alone', () => {
+    const bye = request({ method: 'BYE', uri: 'sip:9q6hvi1a@hlq6cb2nha5q.invalid', from: '<sip:owner@home.arpa>;tag=8f2c', to: '<sip:v-x@127.0.0.1:5060>;tag=i14' });
+    assertForwarded(decide(bye, OWNER, inDialog(undefined, 'sip:9q6hvi1a@hlq6cb2nha5q.invalid', [])));
   });
 });

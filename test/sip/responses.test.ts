@@ -103,7 +103,7 @@ describe('a real JsSIP user agent accepts the edge\'s refusals', () => {
   async function visitor(state: Partial<CallSnapshot> = {}) {
     const agent = await startAgent(`sip:${VISITOR.user}@home.arpa`, 'Ada Lovelace');
     agents.push(agent);
-    const snap: CallSnapshot = { knownCallIds: new Set(), activeCalls: 0, visitorCallsTotal: 0, visitorCallsCap: 2, busyRetryAfterSeconds: 60, pausedTargets: new Set(), ...state };
+    const snap: CallSnapshot = { dialogs: new Map(), knownCallIds: new Set(), activeCalls: 0, visitorCallsTotal: 0, visitorCallsCap: 2, busyRetryAfterSeconds: 60, pausedTargets: new Set(), ...state };
     const verdicts: string[] = [];
     agent.socket.onsend = (text) => {
       const req = parseSip(text) as SipRequest;
@@ -182,7 +182,7 @@ describe('a real JsSIP user agent accepts the edge\'s refusals', () => {
     const OWNER: PolicyIdentity = { role: 'owner', user: '6000', targets: [], domain: 'home.arpa' };
     agent.socket.onsend = (text) => {
       const req = parseSip(text) as SipRequest;
-      const v = decide(req, OWNER, { knownCallIds: new Set(), activeCalls: 0, visitorCallsTotal: 0, visitorCallsCap: 2, busyRetryAfterSeconds: 60, pausedTargets: new Set() });
+      const v = decide(req, OWNER, { dialogs: new Map(), knownCallIds: new Set(), activeCalls: 0, visitorCallsTotal: 0, visitorCallsCap: 2, busyRetryAfterSeconds: 60, pausedTargets: new Set() });
       assert.equal(v.action, 'refuse');
       if (v.action === 'refuse') setImmediate(() => agent.socket.deliver(serializeSip(buildRefusal(req, v.code, v))));
     };
