@@ -64,8 +64,7 @@ test('visitor calls the registered owner: INVITE, 180, 200, ACK and BYE flow bot
   v.reply(bye.msg, 200, 'OK');
   await o.response(200, 'BYE');
 
-  // The call log has it, answered.
-  await new Promise((r) => setTimeout(r, 50));
+  // The call log has it, answered (the visitor's session logs the end before it relays the BYE).
   const call = edge.app.callLog.list().find((c) => c.id === visitorSide.callId)!;
   assert.equal(call.visitor, v.user);
   assert.equal(call.name, 'Ada Lovelace');
@@ -82,8 +81,18 @@ test('visitor hangs up: the owner gets the BYE', async () => {
   await o.request('ACK');
   v.inDialog('BYE', { ...visitorSide, cseq: 2 });
   const bye = await o.request('BYE');
+  // The BYE reaches the owner in the owner's view of the dialog: from the visitor's tag to the
+  // owner's, with the visitor's next CSeq.
+  assert.equal(header(bye.msg, 'Call-ID'), visitorSide.callId);
+  assert.equal(tagOf(header(bye.msg, 'From')), tagOf(visitorSide.from));
+  assert.equal(tagOf(header(bye.msg, 'To')), tagOf(visitorSide.to));
+  assert.equal(header(bye.msg, 'CSeq'), '2 BYE');
+  assert.equal(header(bye.msg, 'X-Homeline-Role'), 'visitor');
   o.reply(bye.msg, 200, 'OK');
   await v.response(200, 'BYE');
+  const call = edge.app.callLog.list().find((c) => c.id === visitorSide.callId)!;
+  assert.ok(call.answeredAt && call.endedAt && call.endedAt >= call.answeredAt);
+  assert.equal(call.outcome, 'answered');
   await Promise.all([o.close(), v.close()]);
 });
 
@@ -112,11 +121,20 @@ test('CANCEL while ringing: owner gets CANCEL, visitor gets 200 for the CANCEL a
 test('owner declines: the visitor gets 603', async () => {
   const o = await registeredOwner(edge);
   const v = await connectedVisitor(edge);
-  v.invite('owner');
+  const inv = v.invite('owner');
   const atOwner = await o.request('INVITE');
   o.reply(atOwner.msg, 603, 'Decline');
-  await v.response(603, 'INVITE');
-  await o.request('ACK');
+  const declined = await v.response(603, 'INVITE');
+  assert.equal(declined.msg.reason, 'Decline');
+  assert.equal(header(declined.msg, 'Call-ID'), header(inv, 'Call-ID'));
+  assert.equal(tagOf(header(declined.msg, 'From')), v.tag);
+  // The edge ACKs the owner's final response itself (hop by hop, same transaction).
+  const ack = await o.request('ACK');
+  assert.equal(header(ack.msg, 'Call-ID'), header(inv, 'Call-ID'));
+  assert.equal(header(ack.msg, 'CSeq'), '1 ACK');
+  const call = edge.app.callLog.list().find((c) => c.id === header(inv, 'Call-ID'))!;
+  assert.equal(call.answeredAt, null);
+  assert.equal(call.outcome, 'declined');
   await Promise.all([o.close(), v.close()]);
 });
 
