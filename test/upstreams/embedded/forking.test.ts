@@ -19,13 +19,19 @@ async function drained(ua: RawUa): Promise<string[]> {
   return ua.inbox.map((r) => (r.msg.kind === 'request' ? r.msg.method : `${r.msg.status} ${header(r.msg, 'CSeq')}`));
 }
 
-test('two tabs answer in the same instant: the first 200 wins, the loser gets ACK then BYE', async () => {
+/** Two registered owner tabs, both ringing with one visitor's INVITE. */
+async function twoTabsRinging() {
   const o1 = await registeredOwner(edge);
   const o2 = await registeredOwner(edge);
   const v = await connectedVisitor(edge);
   const inv = v.invite('owner');
   const a = await o1.request('INVITE');
   const b = await o2.request('INVITE');
+  return { o1, o2, v, inv, a, b };
+}
+
+test('two tabs answer in the same instant: the first 200 wins, the loser gets ACK then BYE', async () => {
+  const { o1, o2, v, inv, a, b } = await twoTabsRinging();
   // Both answer before either hears of the other (frames sent back to back).
   o1.reply(a.msg, 200, 'OK', { body: SDP, tag: 'tab1' });
   o2.reply(b.msg, 200, 'OK', { body: SDP, tag: 'tab2' });
@@ -53,12 +59,7 @@ test('two tabs answer in the same instant: the first 200 wins, the loser gets AC
 });
 
 test('a tab that lost the race cannot BYE the call: 481 from the router, the call goes on', async () => {
-  const o1 = await registeredOwner(edge);
-  const o2 = await registeredOwner(edge);
-  const v = await connectedVisitor(edge);
-  const inv = v.invite('owner');
-  const a = await o1.request('INVITE');
-  const b = await o2.request('INVITE');
+  const { o1, o2, v, inv, a, b } = await twoTabsRinging();
   o2.reply(b.msg, 200, 'OK', { body: SDP });
   const ok = await v.response(200, 'INVITE');
   const cancel = await o1.request('CANCEL');
