@@ -94,6 +94,10 @@ export class RelaySession {
     return this.d.who.user;
   }
 
+  get role(): PolicyIdentity['role'] {
+    return this.d.who.role;
+  }
+
   /** Closes the client; the upstream channel follows in teardown. */
   close(code: number, reason: string): void {
     if (this.d.socket.readyState === this.d.socket.OPEN) this.d.socket.close(code, reason.slice(0, 120));
