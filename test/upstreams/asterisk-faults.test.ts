@@ -4,53 +4,18 @@
 // client and its relay are the real ones.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { startFarEnd, type FarEnd, type FarEndMode } from '../helpers/far-end.ts';
 import { startEdge, visitorToken, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { RawUa, SDP, serialize } from '../helpers/raw-ua.ts';
 import { parseSip, header, headerValues, type SipRequest } from '../../server/sip/message.ts';
 import { parseNameAddr } from '../../server/sip/uri.ts';
 
-interface FarEnd {
-  url: string;
-  /** Sockets the edge opened, in order. */
-  sockets: WebSocket[];
-  nextSocket(): Promise<WebSocket>;
-  close(): Promise<void>;
-}
-
 const cleanups: Array<() => Promise<void>> = [];
 after(async () => { for (const c of cleanups.reverse()) await c(); });
 
-/** A WebSocket server; `mode` decides how it answers the edge's upgrade. */
-async function farEnd(mode: 'sip' | 'no-subprotocol' | { httpStatus: number }): Promise<FarEnd> {
-  const server: Server = createServer();
-  const sockets: WebSocket[] = [];
-  const waiting: Array<(ws: WebSocket) => void> = [];
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (mode === 'sip' && protocols.has('sip') ? 'sip' : false) });
-  server.on('upgrade', (req, socket, head) => {
-    if (typeof mode === 'object') {
-      socket.end(`HTTP/1.1 ${mode.httpStatus} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.push(ws);
-      const w = waiting.shift();
-      if (w) w(ws);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const fe: FarEnd = {
-    url: `ws://127.0.0.1:${port}/ws`,
-    sockets,
-    nextSocket: () => new Promise((r) => waiting.push(r)),
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+async function farEnd(mode: FarEndMode): Promise<FarEnd> {
+  const fe = await startFarEnd(mode);
   cleanups.push(fe.close);
   return fe;
 }
