@@ -84,7 +84,7 @@ export class RelaySession {
       this.close(why.code, why.reason);
     };
     this.later(d.limits.sessionSeconds * 1000, () => {
-      this.endCalls('capped');
+      this.endCalls('capped', 'session cap');
       this.close(WsClose.SessionCap, 'session cap reached');
     });
   }
@@ -92,6 +92,10 @@ export class RelaySession {
   /** The SIP user this connection speaks as. */
   get user(): string {
     return this.d.who.user;
+  }
+
+  get role(): PolicyIdentity['role'] {
+    return this.d.who.role;
   }
 
   /** Closes the client; the upstream channel follows in teardown. */
@@ -206,19 +210,20 @@ export class RelaySession {
   private capCall(call: TrackedCall): void {
     if (call.state !== 'confirmed') return;
     this.d.log.info({ callId: call.callId }, 'call duration cap reached; ending the call');
-    this.byeBothWays(call);
+    this.byeBothWays(call, 'call duration cap');
     this.tracker.end(call, 'capped');
   }
 
-  private endCalls(outcome: CallOutcome): void {
+  private endCalls(outcome: CallOutcome, why: string): void {
     for (const call of this.tracker.list()) {
-      if (call.state === 'confirmed') this.byeBothWays(call);
+      if (call.state === 'confirmed') this.byeBothWays(call, why);
       this.tracker.end(call, outcome);
     }
   }
 
-  private byeBothWays(call: TrackedCall): void {
-    const reason = 'SIP;cause=408;text="homeline call duration cap"';
+  /** `why` names the cap in the BYEs' Reason, so each side can tell the two caps apart. */
+  private byeBothWays(call: TrackedCall, why: string): void {
+    const reason = `SIP;cause=408;text="homeline ${why}"`;
     if (call.remoteTarget) {
       const up = this.bye(call.remoteTarget, call.localUri, call.remoteUri, call.callId, call.localCSeq + 1, call.routeSet, reason);
       this.d.channel.send(up, serializeSip(up));

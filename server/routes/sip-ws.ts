@@ -39,7 +39,8 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       }
       throw err;
     }
-    if (claims.role === 'visitor' && app.relaySessions.size >= limits.wsVisitorTotal) throw new HttpErrors.TooManyConnections();
+    // Owner tabs do not use up the visitors' budget.
+    if (claims.role === 'visitor' && visitorSessions(app) >= limits.wsVisitorTotal) throw new HttpErrors.TooManyConnections();
     req.connId = randomBytes(5).toString('hex');
     try {
       req.sipChannel = await app.upstream.open({ connId: req.connId, role: claims.role, user: claims.sub, ip: req.ip });
@@ -106,3 +107,9 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+function visitorSessions(app: FastifyInstance): number {
+  let n = 0;
+  for (const s of app.relaySessions) if (s.role === 'visitor') n++;
+  return n;
+}

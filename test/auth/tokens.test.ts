@@ -84,11 +84,20 @@ describe('TokenService', () => {
   });
 
   test('a refused token is not spent by the refusal (verify alone never spends)', async () => {
-    const svc = await TokenService.create(options());
-    const { token } = await svc.issue(VISITOR);
+    // The edge's clock is 10 s behind the issuer's: the token is refused as issued in the future.
+    let now = T0 - 10_000;
+    const svc = await TokenService.create(options({ now: () => now }));
+    const token = await signRaw(goodClaims());
+    await refusedWith(svc.verifyAndSpend(token), 'bad-claims');
+    await refusedWith(svc.verifyAndSpend(token), 'bad-claims');
+    // Once the clock catches up the same token is good: the refusals did not spend its jti,
+    // and neither does verify alone.
+    now = T0;
     await svc.verify(token);
     await svc.verify(token);
-    await svc.verifyAndSpend(token);
+    assert.equal((await svc.verifyAndSpend(token)).jti, goodClaims().jti);
+    // Spending is real: the next use is a replay.
+    await refusedWith(svc.verifyAndSpend(token), 'replayed');
   });
 
   test('alg: none', async () => {

@@ -57,8 +57,11 @@ describe('first-run secrets', () => {
     assert.equal(s.signingKey.privateJwk.crv, 'Ed25519');
     assert.ok(s.signingKey.privateJwk.d);
     assert.equal(s.signingKey.publicJwk.d, undefined);
-    assert.ok(Buffer.from(s.edgeSecret, 'base64url').length >= 24);
-    assert.ok(Buffer.from(s.ariPassword, 'base64url').length >= 16);
+    // 24 and 18 random bytes: 32 and 24 base64url characters, no padding.
+    assert.match(s.edgeSecret, /^[A-Za-z0-9_-]{32}$/);
+    assert.match(s.ariPassword, /^[A-Za-z0-9_-]{24}$/);
+    assert.equal(Buffer.from(s.edgeSecret, 'base64url').length, 24);
+    assert.equal(Buffer.from(s.ariPassword, 'base64url').length, 18);
     assert.match(s.ownerPasswordHash, /^scrypt\$/);
   });
 

@@ -30,10 +30,14 @@ test('switching microphone and speaker mid-call keeps the call and the audio', a
   const micChoices = await mic.locator('option').evaluateAll((os) => os.map((x) => (x as HTMLOptionElement).value).filter(Boolean));
   expect(micChoices.length, 'the fake devices offer more than one microphone').toBeGreaterThan(1);
   await mic.selectOption(micChoices[1]);
-  if (await speaker.count()) {
-    const outs = await speaker.locator('option').evaluateAll((os) => os.map((x) => (x as HTMLOptionElement).value).filter(Boolean));
-    if (outs.length) await speaker.selectOption(outs[outs.length - 1]);
-  }
+  // Chromium can route output (setSinkId), so the speaker choice is offered and takes effect:
+  // the call's audio element plays to the chosen device.
+  await expect(speaker).toBeVisible();
+  const outs = await speaker.locator('option').evaluateAll((os) => os.map((x) => (x as HTMLOptionElement).value).filter(Boolean));
+  expect(outs.length, 'the fake devices offer an output to choose').toBeGreaterThan(0);
+  const chosenOut = outs[outs.length - 1];
+  await speaker.selectOption(chosenOut);
+  await expect.poll(() => widget.locator('audio').evaluate((a) => (a as HTMLAudioElement & { sinkId: string }).sinkId)).toBe(chosenOut);
   await v.screenshot({ path: artifact('visitor-devices') });
   // The new microphone's track is what the owner now hears: packets keep coming, same tone.
   const before = (await rtpCounts(o)).received;

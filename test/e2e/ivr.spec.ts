@@ -1,9 +1,12 @@
 // The operator menu in the widget, on the embedded edge (no voice IVR there, so the page walks
 // the menu before any call): ring the owner from the menu, leave word through it, keyboard only,
-// and the in-call side channel (the MESSAGE an Asterisk edge sends) injected into a real call.
+// and the in-call side channel (the MESSAGE an Asterisk edge sends, made by the edge's own code)
+// injected into a real call.
 import { expect, test, type Page } from '@playwright/test';
 import { launchParty, type Party } from './support/party.ts';
 import { answer, artifact, bothEnded, callButton, openButton, ownerSignIn, visitorStatus } from './support/flows.ts';
+import { edgeSideChannel, type SideChannel } from './support/edge-side-channel.ts';
+import { IVR_NODE_CONTENT_TYPE } from '../../contract/ivr.ts';
 
 const EDGE = process.env.HL_E2E_EDGE!;
 const PASSWORD = process.env.HL_E2E_PASSWORD!;
@@ -150,11 +153,14 @@ test('c. keyboard only: Tab and Enter choose, typed digits choose, * goes back, 
 
 test('d. in a call, the side-channel MESSAGE shows the node and a tap sends its digit', async () => {
   const v = visitor.page, o = owner.page;
-  // The embedded edge has no voice menu to report nodes: play the edge's part on the visitor's
-  // socket (the real JsSIP UA receives it), everything else passes through to the real edge.
+  // The embedded edge has no voice menu to report nodes: the edge's own notify() makes each
+  // MESSAGE for this visitor and it is handed to the visitor's socket (the real JsSIP UA receives
+  // it); everything else passes through to the real edge.
   let inject: ((frame: string) => void) | undefined;
   let visitorUri = '';
   const replies: string[] = [];
+  let side: SideChannel | undefined;
+  const node = (n: Record<string, unknown>) => side!.frame(IVR_NODE_CONTENT_TYPE, JSON.stringify({ type: 'ivr-node', ...n }));
   await v.routeWebSocket(/\/sip\?/, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((m) => {
@@ -172,7 +178,8 @@ test('d. in a call, the side-channel MESSAGE shows the node and a tap sends its 
     await expect(o.locator('#call')).toHaveAttribute('data-state', 'ringing', { timeout: 15_000 });
     // A node reported before the call is up is kept for it.
     expect(visitorUri).toMatch(/^sip:v-/);
-    inject!(nodeMessage(visitorUri, 1, { node: 'contact', mode: 'menu', title: 'Contact the owner', text: 'To ring the owner, press 1.', options: [{ key: '1', label: 'Ring the owner' }, { key: '2', label: 'Tell him you called' }] }));
+    side = await edgeSideChannel(visitorUri);
+    inject!(await node({ node: 'contact', mode: 'menu', title: 'Contact the owner', text: 'To ring the owner, press 1.', options: [{ key: '1', label: 'Ring the owner' }, { key: '2', label: 'Tell him you called' }] }));
     await answer(v, o);
     await expect(widget(v).locator('.ivr')).toHaveAttribute('data-node', 'contact');
     await expect(widget(v).locator('.ivr-text')).toHaveText('To ring the owner, press 1.');
@@ -182,11 +189,11 @@ test('d. in a call, the side-channel MESSAGE shows the node and a tap sends its 
     await widget(v).getByRole('button', { name: 'Back', exact: true }).click();
     await expect(o.locator('#dtmf-received')).toHaveText('2*');
 
-    inject!(nodeMessage(visitorUri, 2, { node: 'contact', mode: 'ringing', title: 'Contact the owner', text: 'To ring the owner, press 1.', options: [{ key: '1', label: 'Ring the owner' }] }));
+    inject!(await node({ node: 'contact', mode: 'ringing', title: 'Contact the owner', text: 'To ring the owner, press 1.', options: [{ key: '1', label: 'Ring the owner' }] }));
     await expect(widget(v).locator('.ivr')).toContainText('Ringing, please hold');
     await expect(option(v, '1', 'Ring the owner')).toHaveCount(0);
     // Not a node message: ignored, still answered 200 by JsSIP.
-    inject!(rawMessage(visitorUri, 3, 'text/plain', 'hello'));
+    inject!(await side.frame('text/plain', 'hello'));
     await expect.poll(() => replies.length).toBe(3);
     await expect(widget(v).locator('.ivr')).toContainText('Ringing, please hold');
 
@@ -194,30 +201,9 @@ test('d. in a call, the side-channel MESSAGE shows the node and a tap sends its 
     await bothEnded(v, o);
   } finally {
     await v.unrouteAll({ behavior: 'ignoreErrors' });
+    await side?.close();
   }
 });
-
-function nodeMessage(uri: string, seq: number, node: Record<string, unknown>): string {
-  return rawMessage(uri, seq, 'application/vnd.homeline.ivr+json', JSON.stringify({ type: 'ivr-node', ...node }));
-}
-
-/** An out-of-dialog MESSAGE shaped like the edge's (server/relay/session.ts notify). */
-function rawMessage(uri: string, seq: number, contentType: string, body: string): string {
-  const domain = uri.split('@')[1];
-  return [
-    `MESSAGE ${uri} SIP/2.0`,
-    `Via: SIP/2.0/WSS edge.invalid;branch=z9hG4bK-hlmtest${seq}`,
-    'Max-Forwards: 70',
-    `From: <sip:edge@${domain}>;tag=test${seq}`,
-    `To: <${uri}>`,
-    `Call-ID: hl-test-${seq}`,
-    `CSeq: ${seq} MESSAGE`,
-    `Content-Type: ${contentType}`,
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    '',
-    body,
-  ].join('\r\n');
-}
 
 test('e. the owner unreachable: "ring the owner" in the menu offers the message form instead', async () => {
   // The rate-limit edge has no owner tab until limits.spec signs one in.

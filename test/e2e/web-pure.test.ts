@@ -1,8 +1,11 @@
 // The browser code's pure cores: end reasons, ICE early-send policy, reconnect schedule.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endReason } from '../../web/softphone/end-reason.ts';
+import { endReason, type EndReason } from '../../web/softphone/end-reason.ts';
 import { homelineWarningCode } from '../../contract/codes.ts';
+import { buildRefusal, buildResponse } from '../../server/sip/responses.ts';
+import { header, type SipRequest, type SipResponse } from '../../server/sip/message.ts';
+import type { SipRefusalCode } from '../../server/errors.ts';
 import { isUsableCandidate } from '../../web/softphone/ice.ts';
 import { backoffMs, refreshDelayMs } from '../../web/owner/backoff.ts';
 
@@ -22,8 +25,36 @@ test('the edge refusals are told apart by their HL code, not the status alone', 
   assert.deepEqual(endReason({ statusCode: 486, warning: w('HL_ONE_CALL') }), { kind: 'oneCall' });
   assert.deepEqual(endReason({ statusCode: 503, warning: w('HL_LINES_BUSY'), retryAfter: '60' }), { kind: 'linesBusy', retryAfterSeconds: 60 });
   assert.deepEqual(endReason({ statusCode: 480, warning: w('HL_OWNER_DND') }), { kind: 'unavailable' });
-  assert.deepEqual(endReason({ statusCode: 408, warning: w('HL_CALL_CAP') }), { kind: 'sessionCap' });
   assert.deepEqual(endReason({ statusCode: 408 }), { kind: 'noAnswer' });
+});
+
+test('every refusal the edge answers an INVITE with, built by the edge itself, reads as what it means', () => {
+  const invite: SipRequest = {
+    kind: 'request', method: 'INVITE', uri: 'sip:owner@home.arpa', body: '',
+    headers: [
+      { name: 'Via', value: 'SIP/2.0/WSS a.invalid;branch=z9hG4bK1' }, { name: 'From', value: '<sip:v-x@home.arpa>;tag=1' },
+      { name: 'To', value: '<sip:owner@home.arpa>' }, { name: 'Call-ID', value: 'c' }, { name: 'CSeq', value: '1 INVITE' },
+    ],
+  };
+  const read = (res: SipResponse) => endReason({ statusCode: res.status, warning: header(res, 'Warning'), retryAfter: header(res, 'Retry-After') });
+  const expected: Array<[SipRefusalCode, EndReason]> = [
+    ['HL_ONE_CALL', { kind: 'oneCall' }],
+    ['HL_LINES_BUSY', { kind: 'linesBusy', retryAfterSeconds: 42 }],
+    ['HL_OWNER_OFFLINE', { kind: 'unavailable' }],
+    ['HL_OWNER_DND', { kind: 'unavailable' }],
+    ['HL_OWNER_BUSY', { kind: 'busy' }],
+    ['HL_NOT_FOUND', { kind: 'unavailable' }],
+    ['HL_TARGET_FORBIDDEN', { kind: 'refused' }],
+    ['HL_FROM_FORBIDDEN', { kind: 'refused' }],
+    ['HL_ROUTE_FORBIDDEN', { kind: 'refused' }],
+    ['HL_MALFORMED', { kind: 'failed' }],
+  ];
+  for (const [code, reason] of expected) {
+    assert.deepEqual(read(buildRefusal(invite, code, code === 'HL_LINES_BUSY' ? { retryAfterSeconds: 42 } : {})), reason, code);
+  }
+  // The embedded router's ring timeout (not in the refusal table): 480 with HL_NO_ANSWER.
+  const noAnswer = buildResponse(invite, 480, 'Temporarily Unavailable', [{ name: 'Warning', value: '399 homeline "HL_NO_ANSWER: the owner did not answer"' }]);
+  assert.deepEqual(read(noAnswer), { kind: 'unavailable' });
 });
 
 test('503 with Retry-After but no Warning still reads as lines busy; without, service down', () => {

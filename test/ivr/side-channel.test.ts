@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { startEdge, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { header } from '../../server/sip/message.ts';
+import type { RawUa } from '../helpers/raw-ua.ts';
 import { AriSimulator } from './ari-simulator.ts';
 
 let sim: AriSimulator;
@@ -43,7 +44,8 @@ test('node changes of a visitor\'s call reach that visitor\'s socket as MESSAGEs
   assert.match(JSON.parse(next.msg.body).options.map((o: { label: string }) => o.label).join('|'), /Ring the owner/);
   v.reply(next.msg as never, 200, 'OK');
 
-  // The other visitor heard nothing of it.
+  // The other visitor heard nothing of it (its socket is flushed up to now).
+  await Promise.all([flushed(v), flushed(other)]);
   assert.equal(other.inbox.filter((r) => r.msg.kind === 'request' && r.msg.method === 'MESSAGE').length, 0);
   // The visitor's 200s ended at the edge: nothing of them went upstream or back.
   assert.equal(v.inbox.filter((r) => r.msg.kind === 'response').length, 0);
@@ -51,14 +53,40 @@ test('node changes of a visitor\'s call reach that visitor\'s socket as MESSAGEs
   await Promise.all([v.close(), other.close()]);
 });
 
+/** The next `nodeChanged` the edge's ARI app emits for `channelId`. */
+function nodeChange(channelId: string): Promise<{ channelId: string; visitor?: string; node: string }> {
+  return new Promise((resolve) => {
+    const on = (change: { channelId: string; visitor?: string; node: string }) => {
+      if (change.channelId !== channelId) return;
+      edge.app.ivr.ari!.off('nodeChanged', on);
+      resolve(change);
+    };
+    edge.app.ivr.ari!.on('nodeChanged', on);
+  });
+}
+
+/** A round trip on `ua`'s socket: every frame the edge sent it before is in its inbox now. */
+async function flushed(ua: RawUa): Promise<void> {
+  ua.sendMsg(ua.newRequest('OPTIONS', 'sip:owner@home.arpa'));
+  await ua.response(200, 'OPTIONS');
+}
+
 test('a call without the stamped visitor id, or with one that has no connection, is walked but tells nobody', async () => {
   const v = await connectedVisitor(edge);
-  const a = sim.startCall('homeline', { name: 'Visitor', number: '' }, 'Ring', ['visitor'])!;
-  const b = sim.startCall('homeline', { name: 'Visitor', number: '' }, 'Ring', ['visitor', 'v-nobodyhere'])!;
-  const c = sim.startCall('homeline', { name: 'Visitor', number: '' }, 'Ring', ['visitor', 'not a visitor id'])!;
-  await new Promise((r) => setTimeout(r, 1800));
-  assert.ok(sim.channelRequests(a).some((r) => r.path.endsWith('/answer')), 'the call itself is still served');
-  assert.equal(v.inbox.length, 0);
-  for (const ch of [a, b, c]) sim.hangup(ch);
+  const start = (vars: string[]) => {
+    const id = sim.startCall('homeline', { name: 'Visitor', number: '' }, 'Ring', vars)!;
+    assert.ok(id);
+    return { id, entered: nodeChange(id) };
+  };
+  const calls = [start(['visitor']), start(['visitor', 'v-nobodyhere']), start(['visitor', 'not a visitor id'])];
+  // Each call entered the main menu (the edge's side channel runs synchronously on this event)…
+  const changes = await Promise.all(calls.map((c) => c.entered));
+  assert.deepEqual(changes.map((c) => c.node), ['main', 'main', 'main']);
+  assert.equal(changes[0].visitor, undefined);
+  for (const c of calls) assert.ok(sim.channelRequests(c.id).some((r) => r.path.endsWith('/answer')), 'the call itself is served');
+  // …and nothing reached the connected visitor, whose socket has seen everything sent before now.
+  await flushed(v);
+  assert.deepEqual(v.inbox, []);
+  for (const c of calls) sim.hangup(c.id);
   await v.close();
 });

@@ -4,35 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEdge, visitorToken, ownerToken, registeredOwner, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { RawUa, SDP } from '../helpers/raw-ua.ts';
+import { establish } from '../helpers/call.ts';
 import { header, headerValues } from '../../server/sip/message.ts';
-import { tagOf, parseNameAddr } from '../../server/sip/uri.ts';
+import { tagOf } from '../../server/sip/uri.ts';
 
 let edge: TestEdge;
 before(async () => { edge = await startEdge({ limits: { wsPerIp: 50, tokenPerIpPerMinute: 1000 } }); });
 after(async () => { await edge.close(); });
-
-/** Visitor INVITEs owner, owner rings then answers; returns both sides' dialog views. */
-async function establish(o: RawUa, v: RawUa) {
-  const inv = v.invite('owner');
-  await v.response(100, 'INVITE');
-  const atOwner = await o.request('INVITE');
-  o.reply(atOwner.msg, 180, 'Ringing');
-  await v.response(180, 'INVITE');
-  o.reply(atOwner.msg, 200, 'OK', { body: SDP });
-  const ok = await v.response(200, 'INVITE');
-  const callId = header(inv, 'Call-ID')!;
-  const visitorSide = {
-    callId, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri,
-    routes: headerValues(ok.msg, 'Record-Route').reverse(),
-  };
-  const ownerSide = {
-    callId, cseq: 1, from: header(ok.msg, 'To')!, to: header(atOwner.msg, 'From')!,
-    remoteTarget: parseNameAddr(headerValues(atOwner.msg, 'Contact')[0])!.uri,
-    routes: headerValues(atOwner.msg, 'Record-Route'),
-  };
-  return { inv, atOwner, ok, visitorSide, ownerSide };
-}
 
 test('visitor calls the registered owner: INVITE, 180, 200, ACK and BYE flow both ways', async () => {
   const o = await registeredOwner(edge);
@@ -64,8 +42,7 @@ test('visitor calls the registered owner: INVITE, 180, 200, ACK and BYE flow bot
   v.reply(bye.msg, 200, 'OK');
   await o.response(200, 'BYE');
 
-  // The call log has it, answered.
-  await new Promise((r) => setTimeout(r, 50));
+  // The call log has it, answered (the visitor's session logs the end before it relays the BYE).
   const call = edge.app.callLog.list().find((c) => c.id === visitorSide.callId)!;
   assert.equal(call.visitor, v.user);
   assert.equal(call.name, 'Ada Lovelace');
@@ -82,8 +59,18 @@ test('visitor hangs up: the owner gets the BYE', async () => {
   await o.request('ACK');
   v.inDialog('BYE', { ...visitorSide, cseq: 2 });
   const bye = await o.request('BYE');
+  // The BYE reaches the owner in the owner's view of the dialog: from the visitor's tag to the
+  // owner's, with the visitor's next CSeq.
+  assert.equal(header(bye.msg, 'Call-ID'), visitorSide.callId);
+  assert.equal(tagOf(header(bye.msg, 'From')), tagOf(visitorSide.from));
+  assert.equal(tagOf(header(bye.msg, 'To')), tagOf(visitorSide.to));
+  assert.equal(header(bye.msg, 'CSeq'), '2 BYE');
+  assert.equal(header(bye.msg, 'X-Homeline-Role'), 'visitor');
   o.reply(bye.msg, 200, 'OK');
   await v.response(200, 'BYE');
+  const call = edge.app.callLog.list().find((c) => c.id === visitorSide.callId)!;
+  assert.ok(call.answeredAt && call.endedAt && call.endedAt >= call.answeredAt);
+  assert.equal(call.outcome, 'answered');
   await Promise.all([o.close(), v.close()]);
 });
 
@@ -112,11 +99,20 @@ test('CANCEL while ringing: owner gets CANCEL, visitor gets 200 for the CANCEL a
 test('owner declines: the visitor gets 603', async () => {
   const o = await registeredOwner(edge);
   const v = await connectedVisitor(edge);
-  v.invite('owner');
+  const inv = v.invite('owner');
   const atOwner = await o.request('INVITE');
   o.reply(atOwner.msg, 603, 'Decline');
-  await v.response(603, 'INVITE');
-  await o.request('ACK');
+  const declined = await v.response(603, 'INVITE');
+  assert.equal(declined.msg.reason, 'Decline');
+  assert.equal(header(declined.msg, 'Call-ID'), header(inv, 'Call-ID'));
+  assert.equal(tagOf(header(declined.msg, 'From')), v.tag);
+  // The edge ACKs the owner's final response itself (hop by hop, same transaction).
+  const ack = await o.request('ACK');
+  assert.equal(header(ack.msg, 'Call-ID'), header(inv, 'Call-ID'));
+  assert.equal(header(ack.msg, 'CSeq'), '1 ACK');
+  const call = edge.app.callLog.list().find((c) => c.id === header(inv, 'Call-ID'))!;
+  assert.equal(call.answeredAt, null);
+  assert.equal(call.outcome, 'declined');
   await Promise.all([o.close(), v.close()]);
 });
 

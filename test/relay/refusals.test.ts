@@ -8,7 +8,22 @@ import { header } from '../../server/sip/message.ts';
 
 let edge: TestEdge;
 before(async () => { edge = await startEdge({ limits: { wsPerIp: 50, tokenPerIpPerMinute: 1000, visitorCallsTotal: 1, busyRetryAfterSeconds: 42 } }); });
-after(async () => { await edge.close(); });
+after(async () => { await closeChecked(edge); });
+
+/** No secret of this edge, and no connect token, appears anywhere in what it logged. */
+function assertNoSecretLogged(e: TestEdge): void {
+  const s = e.app.secrets;
+  const all = e.logs.join('');
+  assert.ok(all.includes('connection opened'), 'the edge logged its connections (the check below is not vacuous)');
+  for (const [name, secret] of Object.entries({ edgeSecret: s.edgeSecret, ariPassword: s.ariPassword, ownerPasswordHash: s.ownerPasswordHash, signingKey: String(s.signingKey.privateJwk.d), ownerPassword: e.ownerPassword })) {
+    assert.ok(secret.length >= 8 && !all.includes(secret), `${name} reached the log`);
+  }
+  assert.ok(!/eyJ[A-Za-z0-9_-]{8,}/.test(all), 'connect tokens must never be logged');
+}
+
+async function closeChecked(e: TestEdge): Promise<void> {
+  try { assertNoSecretLogged(e); } finally { await e.close(); }
+}
 
 async function upgradeStatus(url: string, opts: { origin?: string; protocol?: string } = {}): Promise<number> {
   try {
@@ -20,31 +35,45 @@ async function upgradeStatus(url: string, opts: { origin?: string; protocol?: st
   }
 }
 
-test('a token opens one connection only: the replay is refused with 401', async () => {
+/**
+ * Tries an upgrade that must be refused for its token, and returns the reason the edge logged
+ * for exactly this refusal (the one `websocket refused` line the attempt added).
+ */
+async function tokenRefusal(e: TestEdge, url: string): Promise<string> {
+  const from = e.logs.length;
+  assert.equal(await upgradeStatus(url), 401);
+  const lines = e.logs.slice(from).map((l) => JSON.parse(l)).filter((l) => l.msg === 'websocket refused: bad token');
+  assert.equal(lines.length, 1, 'one refusal logged per refused upgrade');
+  return lines[0].reason;
+}
+
+test('a token opens one connection only: the replay is refused with 401, reason replayed', async () => {
   const tok = await visitorToken(edge);
   const ua = await RawUa.connect(tok.body.wsUrl, 'x');
-  assert.equal(await upgradeStatus(tok.body.wsUrl), 401);
+  assert.equal(await tokenRefusal(edge, tok.body.wsUrl), 'replayed');
   await ua.close();
 });
 
-test('missing, forged, expired and alg:none tokens are refused before the upgrade', async () => {
-  assert.equal(await upgradeStatus(edge.wsBase), 401);
+test('missing, forged, alg:none, expired and wrong-audience tokens are refused before the upgrade, each with its reason', async () => {
+  assert.equal(await tokenRefusal(edge, edge.wsBase), 'missing');
   const tok = await visitorToken(edge);
   const [h, p, s] = tok.body.token.split('.');
   const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
   const forged = Buffer.from(JSON.stringify({ ...payload, role: 'owner', jti: rid() })).toString('base64url');
-  assert.equal(await upgradeStatus(`${edge.wsBase}?token=${h}.${forged}.${s}`), 401);
+  assert.equal(await tokenRefusal(edge, `${edge.wsBase}?token=${h}.${forged}.${s}`), 'bad-signature');
   const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${forged}.`;
-  assert.equal(await upgradeStatus(`${edge.wsBase}?token=${none}`), 401);
+  assert.equal(await tokenRefusal(edge, `${edge.wsBase}?token=${none}`), 'bad-signature');
   const key = await importJWK(edge.app.secrets.signingKey.privateJwk, 'EdDSA');
   const now = Math.floor(Date.now() / 1000);
   const expired = await new SignJWT({ role: 'visitor', targets: ['owner'], cap: 60 }).setProtectedHeader({ alg: 'EdDSA' })
-    .setIssuer('homeline-edge').setAudience('homeline-sip').setSubject('v-x').setJti(rid()).setIssuedAt(now - 100).setExpirationTime(now - 70).sign(key);
-  assert.equal(await upgradeStatus(`${edge.wsBase}?token=${expired}`), 401);
+    .setIssuer('homeline-edge').setAudience('homeline-sip').setSubject('v-x').setJti(rid()).setIssuedAt(now - 40).setExpirationTime(now - 10).sign(key);
+  assert.equal(await tokenRefusal(edge, `${edge.wsBase}?token=${expired}`), 'expired');
   const wrongAud = await new SignJWT({ role: 'visitor', targets: ['owner'], cap: 60 }).setProtectedHeader({ alg: 'EdDSA' })
     .setIssuer('homeline-edge').setAudience('someone-else').setSubject('v-x').setJti(rid()).setIssuedAt(now).setExpirationTime(now + 30).sign(key);
-  assert.equal(await upgradeStatus(`${edge.wsBase}?token=${wrongAud}`), 401);
-  assert.ok(edge.logs.some((l) => l.includes('"reason":"replayed"') || l.includes('"reason":"expired"')));
+  assert.equal(await tokenRefusal(edge, `${edge.wsBase}?token=${wrongAud}`), 'wrong-audience');
+  // None of the refusals spent the good token.
+  const ua = await RawUa.connect(tok.body.wsUrl, 'x');
+  await ua.close();
 });
 
 test('a foreign Origin is refused with 403 at the upgrade and at the token route', async () => {
@@ -178,7 +207,7 @@ test('connections per address are capped: the next upgrade gets 429', async () =
     assert.equal(await upgradeStatus(t.body.wsUrl), 429);
     await Promise.all(open.map((u) => u.close()));
   } finally {
-    await small.close();
+    await closeChecked(small);
   }
 });
 
@@ -196,19 +225,29 @@ test('the call-duration cap ends a visitor call with a BYE to both sides', async
     o.reply(inv.msg, 200, 'OK', { body: SDP });
     await v.response(200, 'INVITE');
     const [atV, atO] = await Promise.all([v.request('BYE', 6000), o.request('BYE', 6000)]);
-    assert.match(header(atV.msg, 'Reason')!, /duration cap/);
-    assert.match(header(atO.msg, 'Reason')!, /duration cap/);
+    assert.equal(header(atV.msg, 'Reason'), 'SIP;cause=408;text="homeline call duration cap"');
+    assert.equal(header(atO.msg, 'Reason'), 'SIP;cause=408;text="homeline call duration cap"');
     await Promise.all([o.close(), v.close()]);
   } finally {
-    await capped.close();
+    await closeChecked(capped);
   }
 });
 
-test('no secret ever reaches the log', async () => {
-  const s = edge.app.secrets;
-  const all = edge.logs.join('');
-  for (const secret of [s.edgeSecret, s.ariPassword, s.ownerPasswordHash, String(s.signingKey.privateJwk.d), edge.ownerPassword]) {
-    assert.ok(!all.includes(secret));
+test('no secret ever reaches the log: login, tokens, upgrades, a refusal and a call on a fresh edge', async () => {
+  // Its own edge, so the check does not depend on what other tests ran before it.
+  const fresh = await startEdge();
+  try {
+    const o = await registeredOwner(fresh); // owner login (password, cookie) and a token in the URL
+    const v = await connectedVisitor(fresh, { name: 'Grace' });
+    const replayed = await visitorToken(fresh);
+    await (await RawUa.connect(replayed.body.wsUrl, 'x')).close();
+    assert.equal(await tokenRefusal(fresh, replayed.body.wsUrl), 'replayed');
+    v.invite('owner');
+    const inv = await o.request('INVITE');
+    o.reply(inv.msg, 486, 'Busy Here');
+    await v.response(486, 'INVITE');
+    await Promise.all([o.close(), v.close()]);
+  } finally {
+    await closeChecked(fresh);
   }
-  assert.ok(!/token=eyJ/.test(all), 'tokens must be redacted from logged URLs');
 });

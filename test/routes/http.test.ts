@@ -1,6 +1,6 @@
 // The HTTP side of the edge through fastify.inject: what a call button and the owner console
 // meet, including every refusal with its code.
-import { test, before, after } from 'node:test';
+import { test, before, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
 import { startEdge, type TestEdge } from '../helpers/edge.ts';
@@ -45,26 +45,33 @@ test('unknown target 400, foreign origin 403 without CORS, bad body 400', async 
 
 test('token route over its per-address limit: 429 with Retry-After and retryAfterSeconds', async () => {
   const fresh = await startEdge({ limits: { tokenPerIpPerMinute: 2 } });
+  // The clock stands still, so the whole 60 s window is still to wait when the limit is hit.
+  mock.timers.enable({ apis: ['Date'], now: Date.now() });
   try {
     for (let i = 0; i < 2; i++) assert.equal((await fresh.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {} })).statusCode, 200);
     const limited = await fresh.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {} });
     assert.equal(limited.statusCode, 429);
     assert.equal(limited.json().code, 'HL_RATE_LIMITED');
-    assert.ok(Number(limited.headers['retry-after']) > 0);
-    assert.ok(limited.json().retryAfterSeconds > 0);
+    assert.equal(limited.headers['retry-after'], '60');
+    assert.equal(limited.json().retryAfterSeconds, 60);
   } finally {
+    mock.timers.reset();
     await fresh.close();
   }
 });
 
 test('the edge-wide token budget answers 429 too, whoever asks', async () => {
   const fresh = await startEdge({ limits: { tokenGlobalPerMinute: 1, tokenPerIpPerMinute: 100 } });
+  mock.timers.enable({ apis: ['Date'], now: Date.now() });
   try {
     assert.equal((await fresh.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {}, remoteAddress: '127.0.0.2' })).statusCode, 200);
     const second = await fresh.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {}, remoteAddress: '127.0.0.3' });
     assert.equal(second.statusCode, 429);
-    assert.ok(Number(second.headers['retry-after']) > 0);
+    assert.equal(second.json().code, 'HL_RATE_LIMITED');
+    assert.equal(second.headers['retry-after'], '60');
+    assert.equal(second.json().retryAfterSeconds, 60);
   } finally {
+    mock.timers.reset();
     await fresh.close();
   }
 });
@@ -91,7 +98,17 @@ test('owner: wrong password 401, right one an HttpOnly SameSite=Strict session; 
   assert.equal((await inject({ url: '/api/status' })).json().owner.reason, 'dnd');
   await inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: true }, headers: { cookie } });
   assert.equal((await inject({ url: '/api/status' })).json().owner.reason, 'offline', 'no owner tab is registered');
-  assert.ok(Array.isArray((await inject({ url: '/api/owner/calls', headers: { cookie } })).json().calls));
+  // The call log, newest first, every column as stored.
+  edge.app.callLog.started({ id: 'c-old', startedAt: 1_000, visitor: 'v-a', name: 'Ada', message: 'hi', target: 'owner' });
+  edge.app.callLog.answered('c-old', 2_000);
+  edge.app.callLog.ended('c-old', 5_000, 'answered');
+  edge.app.callLog.started({ id: 'c-new', startedAt: 9_000, visitor: 'v-b', target: 'owner' });
+  edge.app.callLog.ended('c-new', 9_500, 'declined');
+  assert.deepEqual((await inject({ url: '/api/owner/calls', headers: { cookie } })).json().calls, [
+    { id: 'c-new', startedAt: 9_000, visitor: 'v-b', name: null, message: null, target: 'owner', answeredAt: null, endedAt: 9_500, outcome: 'declined' },
+    { id: 'c-old', startedAt: 1_000, visitor: 'v-a', name: 'Ada', message: 'hi', target: 'owner', answeredAt: 2_000, endedAt: 5_000, outcome: 'answered' },
+  ]);
+  assert.equal((await inject({ url: '/api/owner/calls' })).statusCode, 401);
 
   await inject({ method: 'POST', url: '/api/owner/logout', headers: { cookie } });
   assert.equal((await inject({ method: 'POST', url: '/api/owner/token', headers: { cookie } })).statusCode, 401);

@@ -1,0 +1,81 @@
+// The owner's HTTP routes beyond login and tokens: the session probe the console starts with, the
+// do-not-disturb switch (read, and kept across a restart), and Origin checks on login and status.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEdge, ownerLogin, type TestEdge } from '../helpers/edge.ts';
+
+let edge: TestEdge;
+const SITE = 'https://www.example.org';
+before(async () => { edge = await startEdge({ allowedOrigins: [SITE] }); });
+after(async () => { await edge.close(); });
+
+test('/api/owner/session: 401 HL_NOT_OWNER without a session, who the owner is with one', async () => {
+  const none = await edge.app.inject({ url: '/api/owner/session' });
+  assert.equal(none.statusCode, 401);
+  assert.equal(none.json().code, 'HL_NOT_OWNER');
+  const forged = await edge.app.inject({ url: '/api/owner/session', headers: { cookie: 'hl_owner=not-a-session' } });
+  assert.equal(forged.statusCode, 401);
+  const cookie = await ownerLogin(edge);
+  const res = await edge.app.inject({ url: '/api/owner/session', headers: { cookie } });
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(res.json(), { owner: true, name: edge.config.owner.name, extension: edge.config.owner.extension });
+  // Even an allowed embedding site cannot read it with the owner's cookie.
+  const fromSite = await edge.app.inject({ url: '/api/owner/session', headers: { cookie, origin: SITE } });
+  assert.equal(fromSite.statusCode, 403);
+  assert.equal(fromSite.json().code, 'HL_ORIGIN_FORBIDDEN');
+});
+
+test('GET /api/owner/availability follows the switch, and needs the session', async () => {
+  const cookie = await ownerLogin(edge);
+  assert.equal((await edge.app.inject({ url: '/api/owner/availability' })).statusCode, 401);
+  const get = async () => (await edge.app.inject({ url: '/api/owner/availability', headers: { cookie } })).json();
+  assert.deepEqual(await get(), { available: true });
+  await edge.app.inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: false }, headers: { cookie } });
+  assert.deepEqual(await get(), { available: false });
+  await edge.app.inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: true }, headers: { cookie } });
+  assert.deepEqual(await get(), { available: true });
+});
+
+test('login from a foreign Origin, even an allowed embedding site, is 403 before the password is checked', async () => {
+  for (const origin of ['https://evil.example', SITE]) {
+    const res = await edge.app.inject({ method: 'POST', url: '/api/owner/login', payload: { password: edge.ownerPassword }, headers: { origin } });
+    assert.equal(res.statusCode, 403, origin);
+    assert.equal(res.json().code, 'HL_ORIGIN_FORBIDDEN');
+    assert.equal(res.headers['set-cookie'], undefined);
+  }
+  const own = await edge.app.inject({ method: 'POST', url: '/api/owner/login', payload: { password: edge.ownerPassword }, headers: { origin: edge.url } });
+  assert.equal(own.statusCode, 204);
+});
+
+test('/api/status: 403 HL_ORIGIN_FORBIDDEN to a foreign Origin, CORS-allowed to an embedding site', async () => {
+  const foreign = await edge.app.inject({ url: '/api/status', headers: { origin: 'https://evil.example' } });
+  assert.equal(foreign.statusCode, 403);
+  assert.equal(foreign.json().code, 'HL_ORIGIN_FORBIDDEN');
+  assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+  const site = await edge.app.inject({ url: '/api/status', headers: { origin: SITE } });
+  assert.equal(site.statusCode, 200);
+  assert.equal(site.headers['access-control-allow-origin'], SITE);
+  assert.equal(site.json().owner.reason, 'offline');
+});
+
+test('do-not-disturb survives a restart of the edge on the same data dir', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'homeline-dnd-'));
+  try {
+    const first = await startEdge({ dataDir });
+    const cookie = await ownerLogin(first);
+    await first.app.inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: false }, headers: { cookie } });
+    await first.close();
+    const second = await startEdge({ dataDir });
+    try {
+      assert.equal((await second.app.inject({ url: '/api/status' })).json().owner.reason, 'dnd');
+      assert.equal(second.app.presence.isAvailable(), false);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
