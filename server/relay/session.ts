@@ -155,10 +155,11 @@ export class RelaySession {
   private malformed(text: string, err: Error): void {
     const reason = err instanceof SipParseError ? err.message : 'unparseable';
     const req = salvageRequest(text);
-    this.d.log.warn({ reason }, 'malformed SIP from client');
-    if (req && req.method !== 'ACK') {
-      return this.send(serializeSip(buildRefusal(req, 'HL_MALFORMED', { detail: reason })));
-    }
+    this.d.log.warn({ reason, method: req?.method }, 'malformed SIP from client');
+    // An ACK gets no response (RFC 3261 §17.1.1.3): a client acknowledging the edge's own 400
+    // repeats the Request-URI that earned it, so it is dropped, not a reason to end the session.
+    if (req?.method === 'ACK') return;
+    if (req) return this.send(serializeSip(buildRefusal(req, 'HL_MALFORMED', { detail: reason })));
     this.close(WsClose.Unparseable, `malformed SIP: ${reason}`);
   }
 

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, importJWK } from 'jose';
 import { startEdge, visitorToken, ownerToken, registeredOwner, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
-import { RawUa, SDP, rid } from '../helpers/raw-ua.ts';
+import { RawUa, SDP, rid, serialize } from '../helpers/raw-ua.ts';
 import { header } from '../../server/sip/message.ts';
 
 let edge: TestEdge;
@@ -129,6 +129,23 @@ test('malformed SIP gets 400 when a response can be built, else the socket close
   v.send('HELLO THERE\r\n\r\n');
   const closed = await v.waitClose();
   assert.equal(closed.code, 1007);
+});
+
+test('the ACK for a 400 the edge gave a malformed INVITE is dropped, and the session goes on', async () => {
+  const v = await connectedVisitor(edge);
+  const invite = v.newRequest('INVITE', 'sip:owner@home.arpa');
+  const uri = 'sip:owner@home.arpa?Route=%3Csip:127.0.0.1%3E';
+  const lines = (method: string) => [`${method} ${uri} SIP/2.0`, ...invite.headers.filter((h) => h.name !== 'CSeq').map((h) => `${h.name}: ${h.value}`), `CSeq: 1 ${method}`, 'Content-Length: 0', '', ''].join('\r\n');
+  v.send(lines('INVITE'));
+  const refused = await v.response(400, 'INVITE');
+  assert.match(header(refused.msg, 'Warning')!, /HL_MALFORMED: URI headers/);
+  v.send(lines('ACK'));
+  // Answered after the ACK, on the same socket: the ACK neither closed it nor drew a response.
+  v.send(serialize(v.newRequest('OPTIONS', 'sip:owner@home.arpa')));
+  await v.response(200, 'OPTIONS');
+  assert.equal(v.closed, undefined);
+  assert.deepEqual(v.inbox, []);
+  await v.close();
 });
 
 test('an oversized frame closes the socket with 1009', async () => {
