@@ -2,13 +2,14 @@
 // (npm run asterisk:config, with optional owner site options) loaded into Asterisk, and the real
 // edge on its `asterisk` upstream with ARI, sharing one data dir (so one edge secret and ARI
 // password). Every spec through Asterisk starts from here.
-import { expect } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAsterisk, type RunningAsterisk } from '../../asterisk/support/run-asterisk.ts';
 import { freePort, repo, startEdge, type RunningEdge } from './edge.ts';
+import { remotePeakHz, rtpCounts } from './party.ts';
 
 /** The address the namespace's veth gets: Asterisk never offers a 127.x ICE candidate. */
 export const NAMESPACE_ADDRESS = '10.213.0.1';
@@ -87,4 +88,24 @@ export async function startHome(opts: HomeOptions = {}): Promise<Home> {
       if (!process.env.HOMELINE_TEST_KEEP) rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The tones the parties of the specs through Asterisk play (away from telephone tones). */
+export const VISITOR_HZ = 620;
+export const OWNER_HZ = 1000;
+const BIN_HZ = 48000 / 16384;
+
+/** Each side hears the other's tone (the peak of its remote audio), and RTP flows both ways. */
+export async function expectHearEachOther(visitor: Page, owner: Page): Promise<void> {
+  const [vPeak, oPeak] = await Promise.all([remotePeakHz(visitor), remotePeakHz(owner)]);
+  expect(Math.abs(vPeak.hz - OWNER_HZ), `visitor hears ${vPeak.hz} Hz`).toBeLessThan(2 * BIN_HZ + 1);
+  expect(Math.abs(oPeak.hz - VISITOR_HZ), `owner hears ${oPeak.hz} Hz`).toBeLessThan(2 * BIN_HZ + 1);
+  const [vs, os] = await Promise.all([rtpCounts(visitor), rtpCounts(owner)]);
+  for (const n of [vs.sent, vs.received, os.sent, os.received]) expect(n).toBeGreaterThan(20);
+}
+
+/** GET /readyz: its status and body. */
+export async function readyz(edgeUrl: string): Promise<{ status: number; body: { ready?: boolean; detail?: string } }> {
+  const r = await fetch(`${edgeUrl}/readyz`);
+  return { status: r.status, body: await r.json().catch(() => ({})) };
 }
