@@ -16,6 +16,8 @@ export interface AsteriskUpstreamOptions {
 export class AsteriskUpstream implements Upstream {
   readonly kind = 'asterisk' as const;
   private readonly sockets = new Set<WebSocket>();
+  /** Sockets the edge itself closed: their 'close' is no news about Asterisk. */
+  private readonly closedByUs = new WeakSet<WebSocket>();
   private lastError = '';
   private lastOkAt = 0;
 
@@ -53,6 +55,7 @@ export class AsteriskUpstream implements Upstream {
       onMessage: () => {},
       onClose: () => {},
       close: () => {
+        this.closedByUs.add(ws);
         if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
       },
     };
@@ -63,11 +66,15 @@ export class AsteriskUpstream implements Upstream {
     });
     ws.on('close', (code, reason) => {
       this.sockets.delete(ws);
-      channel.onClose({ code: WsClose.UpstreamFailed, reason: `phone system closed the connection (${code}${reason.length ? ` ${reason}` : ''})` });
+      const why = `phone system closed the connection (${code}${reason.length ? ` ${reason}` : ''})`;
+      // Asterisk stopped or crashed (no close frame: 1006): not ready until a connection opens again.
+      if (!this.closedByUs.delete(ws)) this.lastError = why;
+      channel.onClose({ code: WsClose.UpstreamFailed, reason: why });
     });
     return channel;
   }
 
+  /** Without a network round trip: what the last connection attempt or loss said. */
   readiness(): Readiness {
     if (this.lastError) return { ready: false, detail: `asterisk: ${this.lastError}` };
     return { ready: true, detail: this.lastOkAt ? 'asterisk websocket reachable' : 'asterisk not yet contacted' };
@@ -90,7 +97,10 @@ export class AsteriskUpstream implements Upstream {
   }
 
   async close(): Promise<void> {
-    for (const ws of this.sockets) ws.close(1001);
+    for (const ws of this.sockets) {
+      this.closedByUs.add(ws);
+      ws.close(1001);
+    }
     this.sockets.clear();
   }
 }

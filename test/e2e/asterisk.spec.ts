@@ -5,9 +5,9 @@
 // the options the edge reports, and reaches the owner. Audio is checked both ways, as in
 // calls.spec.ts.
 import { expect, test } from '@playwright/test';
-import { expectHearEachOther, OWNER_HZ, startHome, VISITOR_HZ, type Home } from './support/asterisk-home.ts';
-import { launchParty, remoteLevel, rtpCounts, type Party } from './support/party.ts';
-import { answer, artifact, bothEnded, callButton, callOwner, openButton, ownerSignIn } from './support/flows.ts';
+import { expectHearEachOther, useHomeWithOwnerTab } from './support/asterisk-home.ts';
+import { remoteLevel, rtpCounts } from './support/party.ts';
+import { answer, artifact, bothEnded, callButton, callOwner, openButton } from './support/flows.ts';
 
 /**
  * Loudest ~43 ms frame of the remote audio while a prompt plays. Speech synthesised by the edge
@@ -16,28 +16,11 @@ import { answer, artifact, bothEnded, callButton, callOwner, openButton, ownerSi
  */
 const PROMPT_MIN_RMS = 0.01;
 
-let home: Home | undefined;
-let owner: Party;
-let visitor: Party;
-
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  test.setTimeout(150_000);
-  home = await startHome();
-  [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ }), launchParty({ toneHz: VISITOR_HZ })]);
-  await ownerSignIn(owner.page, home.edge.url, home.edge.password);
-  await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the owner tab is registered in Asterisk' }).toMatch(/Contact:\s+6000\//);
-});
-
-test.afterAll(async () => {
-  await Promise.all([owner?.close(), visitor?.close()]);
-  await home?.stop();
-});
+const h = useHomeWithOwnerTab();
 
 test('a visitor rings the owner through Asterisk: the tab rings, both hear each other', async () => {
-  const v = visitor.page, o = owner.page;
-  await openButton(v, `${home!.edge.url}/demo/`);
+  const v = h.visitor.page, o = h.owner.page;
+  await openButton(v, `${h.home.edge.url}/demo/`);
   await callOwner(v, o);
   await answer(v, o);
   await expectHearEachOther(v, o);
@@ -47,10 +30,10 @@ test('a visitor rings the owner through Asterisk: the tab rings, both hear each 
 });
 
 test('a visitor walks the operator menu at 100 by tapping what the edge shows, and reaches the owner', async () => {
-  const v = visitor.page, o = owner.page;
+  const v = h.visitor.page, o = h.owner.page;
   const widget = v.locator('homeline-call');
   const option = (key: string, label: RegExp) => widget.getByRole('button', { name: new RegExp(`^${key}: ${label.source}`) });
-  await openButton(v, `${home!.edge.url}/demo/menu.html`);
+  await openButton(v, `${h.home.edge.url}/demo/menu.html`);
   await callButton(v).click();
   // Asterisk answers into Stasis; the edge's ARI app reports the main node over the side channel.
   await expect(widget.locator('.ivr')).toHaveAttribute('data-node', 'main', { timeout: 20_000 });

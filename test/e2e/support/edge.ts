@@ -57,10 +57,12 @@ export async function startEdge(env: Record<string, string> = {}, opts: EdgeOpti
   const start = async () => {
     if (child && child.exitCode === null && child.signalCode === null) throw new Error('the edge is already running');
     // HL_E2E_EDGE_ENTRY runs another entry point (e.g. a local variant of main.ts under test).
+    // Its own process group: tsx runs the edge as a child of its own, and a stop must reach both.
     const c: ChildProcess = spawn(tsx, [process.env.HL_E2E_EDGE_ENTRY ?? 'server/main.ts'], {
       cwd: repo,
       env: { ...baseEnv, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     child = c;
     c.stdout!.on('data', (d) => { out += d; });
@@ -72,21 +74,24 @@ export async function startEdge(env: Record<string, string> = {}, opts: EdgeOpti
         const r = await fetch(`${url}/readyz`);
         if (r.ok) break;
       } catch { /* not listening yet */ }
-      if (Date.now() > deadline) { c.kill(); throw new Error(`edge not ready in ${readyMs / 1000} s:\n${out}`); }
+      if (Date.now() > deadline) { await halt(); throw new Error(`edge not ready in ${readyMs / 1000} s:\n${out}`); }
       await new Promise((r) => setTimeout(r, 100));
     }
   };
 
+  // SIGTERM runs the edge's graceful shutdown (close handshakes, ARI goodbye: ~3 s at most); a
+  // process still serving keep-alive connections after that would answer a restarted edge's
+  // visitors with 503, so the whole group goes, and only then does halt() return.
   const halt = async () => {
     const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGKILL');
-      await exited;
-    }
+    if (!c?.pid) return;
+    const group = -c.pid;
+    const alive = () => { try { process.kill(group, 0); return true; } catch { return false; } };
+    const signal = (s: NodeJS.Signals) => { try { process.kill(group, s); } catch { /* gone */ } };
+    signal('SIGTERM');
+    for (const end = Date.now() + 10_000; alive() && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+    signal('SIGKILL');
+    while (alive()) await new Promise((r) => setTimeout(r, 20));
   };
 
   await start();
