@@ -69,7 +69,13 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   }));
   const presence = new Presence(config.dataDir);
   app.decorate('presence', presence);
-  app.decorate('ownerSessions', new OwnerSessions(config.owner.sessionHours * 3600_000));
+  // Persisted in the data dir, so the owner's tab survives an edge restart (server/owner/sessions.ts).
+  const ownerSessions = new OwnerSessions(config.owner.sessionHours * 3600_000, {
+    file: join(config.dataDir, 'owner-sessions.json'),
+    passwordHash: secrets.ownerPasswordHash,
+  });
+  app.decorate('ownerSessions', ownerSessions);
+  if (ownerSessions.restored) app.log.info({ sessions: ownerSessions.restored }, 'owner sessions restored');
   const db = openDb(config.dataDir);
   app.decorate('db', db);
   // Added first so it runs last (onClose hooks run in reverse): every store sharing the

@@ -80,7 +80,10 @@ export class RelaySession {
     d.channel.onMessage = (text) => this.fromUpstream(text);
     d.channel.onClose = (why) => {
       if (this.closed) return;
-      d.log.warn({ reason: why.reason }, 'upstream closed; closing the client');
+      // Asterisk stopped or crashed. Nothing can be sent upstream any more; the client learns it
+      // from the close code (docs/edge-api.md: 1011) and its calls end as 'dropped'.
+      const calls = this.tracker.list().filter((c) => c.state !== 'ended').map((c) => ({ callId: c.callId, state: c.state }));
+      d.log.warn({ reason: why.reason, code: why.code, calls }, calls.length ? 'phone system connection lost; calls on it end' : 'phone system connection lost; closing the client');
       this.close(why.code, why.reason);
     };
     this.later(d.limits.sessionSeconds * 1000, () => {

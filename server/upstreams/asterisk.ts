@@ -13,9 +13,16 @@ export interface AsteriskUpstreamOptions {
   log: FastifyBaseLogger;
 }
 
+/** How long one probe's answer serves /readyz. */
+const PROBE_REUSE_MS = 2000;
+
 export class AsteriskUpstream implements Upstream {
   readonly kind = 'asterisk' as const;
   private readonly sockets = new Set<WebSocket>();
+  /** Sockets the edge itself closed: their 'close' is no news about Asterisk. */
+  private readonly closedByUs = new WeakSet<WebSocket>();
+  /** The last probe, shared by every /readyz inside PROBE_REUSE_MS: one connection per interval, not per request. */
+  private probed?: { at: number; result: Promise<Readiness> };
 
   constructor(private readonly opts: AsteriskUpstreamOptions) {}
 
@@ -48,6 +55,7 @@ export class AsteriskUpstream implements Upstream {
       onMessage: () => {},
       onClose: () => {},
       close: () => {
+        this.closedByUs.add(ws);
         if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
       },
     };
@@ -57,13 +65,26 @@ export class AsteriskUpstream implements Upstream {
     });
     ws.on('close', (code, reason) => {
       this.sockets.delete(ws);
-      channel.onClose({ code: WsClose.UpstreamFailed, reason: `phone system closed the connection (${code}${reason.length ? ` ${reason}` : ''})` });
+      const why = `phone system closed the connection (${code}${reason.length ? ` ${reason}` : ''})`;
+      // Asterisk stopped or crashed (no close frame: 1006): the next /readyz probes afresh.
+      if (!this.closedByUs.delete(ws)) this.probed = undefined;
+      channel.onClose({ code: WsClose.UpstreamFailed, reason: why });
     });
     return channel;
   }
 
-  /** Probes the WebSocket endpoint once, so /readyz tells an owner "Asterisk is down" and why. */
+  /**
+   * Whether Asterisk takes a WebSocket now, and why not. Probes with one connection at most every
+   * PROBE_REUSE_MS (anyone may ask /readyz, and Asterisk's sessionlimit is the owner's too); a
+   * connection Asterisk dropped (it stopped or crashed) makes the next call probe again at once.
+   */
   async readiness(): Promise<Readiness> {
+    const now = Date.now();
+    if (!this.probed || now - this.probed.at > PROBE_REUSE_MS) this.probed = { at: now, result: this.probe() };
+    return this.probed.result;
+  }
+
+  private async probe(): Promise<Readiness> {
     try {
       const ch = await this.open({ connId: 'probe', role: 'visitor', user: 'probe', ip: '127.0.0.1' });
       ch.onClose = () => {};
@@ -79,7 +100,10 @@ export class AsteriskUpstream implements Upstream {
   }
 
   async close(): Promise<void> {
-    for (const ws of this.sockets) ws.close(1001);
+    for (const ws of this.sockets) {
+      this.closedByUs.add(ws);
+      ws.close(1001);
+    }
     this.sockets.clear();
   }
 }

@@ -1,7 +1,7 @@
 // The browser code's pure cores: end reasons, ICE early-send policy, reconnect schedule.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endReason, type EndReason } from '../../web/softphone/end-reason.ts';
+import { amendEndReason, endReason, type EndReason } from '../../web/softphone/end-reason.ts';
 import { homelineWarningCode } from '../../contract/codes.ts';
 import { buildRefusal, buildResponse } from '../../server/sip/responses.ts';
 import { header, type SipRequest, type SipResponse } from '../../server/sip/message.ts';
@@ -62,10 +62,18 @@ test('503 with Retry-After but no Warning still reads as lines busy; without, se
   assert.deepEqual(endReason({ statusCode: 503 }), { kind: 'serviceDown' });
 });
 
-test('socket close codes: 4000 session cap, 1006 network lost, 1011 service down', () => {
+test('socket close codes: 4000 session cap, 1006 network lost, 1001 service down, 1011 home phone system lost', () => {
   assert.deepEqual(endReason({ wsCloseCode: 4000 }), { kind: 'sessionCap' });
   assert.deepEqual(endReason({ wsCloseCode: 1006 }), { kind: 'networkLost' });
-  assert.deepEqual(endReason({ wsCloseCode: 1011 }), { kind: 'serviceDown' });
+  assert.deepEqual(endReason({ wsCloseCode: 1001 }), { kind: 'serviceDown' });
+  assert.deepEqual(endReason({ wsCloseCode: 1011 }), { kind: 'homeLost' });
+});
+
+test('a BYE followed by the edge losing Asterisk reads as the phone system going, not a hang-up', () => {
+  const bye = endReason({ cause: 'Terminated', originator: 'remote' });
+  assert.deepEqual(amendEndReason(bye, 1011), { kind: 'homeLost' });
+  assert.equal(amendEndReason(bye, 1000), undefined, 'an ordinary close after a hang-up changes nothing');
+  assert.equal(amendEndReason({ kind: 'hungUpByYou' }, 1011), undefined, 'our own hang-up stays ours');
 });
 
 test('BYE: who hung up', () => {
@@ -83,10 +91,12 @@ test('ICE: without servers a UDP host candidate is enough; with servers wait for
   assert.equal(isUsableCandidate({ type: 'relay', protocol: 'udp', address: '203.0.113.9' }, true), true);
 });
 
-test('reconnect backoff doubles to a 30 s ceiling, with bounded jitter', () => {
+test('reconnect backoff doubles to a 5 s ceiling (back within seconds of a restart), with bounded jitter', () => {
   assert.equal(backoffMs(0, 0.5), 1000);
   assert.equal(backoffMs(1, 0.5), 2000);
-  assert.equal(backoffMs(10, 0.5), 30000);
+  assert.equal(backoffMs(2, 0.5), 4000);
+  assert.equal(backoffMs(3, 0.5), 5000);
+  assert.equal(backoffMs(10, 1), 6000);
   assert.equal(backoffMs(0, 0), 800);
   assert.equal(backoffMs(0, 1), 1200);
 });

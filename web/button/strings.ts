@@ -85,6 +85,7 @@ export const strings = {
     networkLost: 'The connection was lost. Check your network and call again.',
     sessionCap: 'The call reached its time limit.',
     serviceDown: 'The call service is unavailable right now. Please try again later.',
+    homeLost: 'The call ended: the connection to the home phone system was lost. Please try again in a minute.',
     refused: 'The call was not allowed.',
     media: "The call couldn't set up audio.",
     failed: "The call couldn't be completed.",

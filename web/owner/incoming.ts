@@ -5,6 +5,7 @@ import { h } from '../shared/dom.ts';
 import { callControls } from '../softphone/call-controls.ts';
 import { capIceGathering } from '../softphone/ice.ts';
 import { openMicrophone } from '../softphone/media.ts';
+import { HOME_LOST_AFTER_BYE_MS } from '../softphone/end-reason.ts';
 import { ringtone, type Tone } from '../softphone/tones.ts';
 import { pcConfig, type RTCSession } from '../softphone/ua.ts';
 import { ownerStrings as S } from './strings.ts';
@@ -24,7 +25,15 @@ export interface IncomingUi {
   done: () => void;
 }
 
-export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: IncomingUi) {
+export interface IncomingCall {
+  /**
+   * The connection under the call was lost: end it saying `why`. `explainsRecentBye`: a BYE that
+   * came just before (Asterisk hangs calls up as it stops) was this loss too, so say it instead.
+   */
+  cut(why: string, explainsRecentBye: boolean): void;
+}
+
+export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: IncomingUi): IncomingCall {
   const req = (session as unknown as { _request?: { getHeader(n: string): string | undefined } })._request;
   const who = callerName(req?.getHeader('X-Homeline-Caller')) ?? S.anonymous;
   const visitor = req?.getHeader('X-Homeline-Visitor');
@@ -95,17 +104,33 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
     ui.panel.replaceChildren(h('h2', {}, S.inCall(who)), controls.el, keysLine());
     controls.start();
   });
-  const end = () => {
+  let because: string | undefined;
+  let endedByByeAt = 0;
+  const say = (text: string) => {
+    ui.status.textContent = text;
+    ui.panel.replaceChildren(h('p', {}, text), keysLine());
+  };
+  const end = (e?: { originator?: string }) => {
+    if (ui.panel.dataset.state === 'ended') return;
     stopRinging();
     note?.close();
     controls?.stop();
     for (const t of mic?.getTracks() ?? []) t.stop();
     ui.audio.srcObject = null;
-    ui.status.textContent = S.ended;
+    if (e?.originator === 'remote' && !because) endedByByeAt = Date.now();
     ui.panel.dataset.state = 'ended';
-    ui.panel.replaceChildren(h('p', {}, S.ended), keysLine());
+    say(because ?? S.ended);
     ui.done();
   };
   session.on('ended', end);
   session.on('failed', end);
+  return {
+    cut(why, explainsRecentBye) {
+      if (ui.panel.dataset.state !== 'ended') { because = why; return; }
+      if (explainsRecentBye && endedByByeAt && Date.now() - endedByByeAt < HOME_LOST_AFTER_BYE_MS) {
+        endedByByeAt = 0;
+        say(why);
+      }
+    },
+  };
 }

@@ -1,9 +1,9 @@
 // The owner console: sign in, stay registered, take calls, see who called.
 import { edgeFetch, EdgeError } from '../shared/api.ts';
 
-import { handleIncoming } from './incoming.ts';
+import { handleIncoming, type IncomingCall } from './incoming.ts';
 import { callsTable, messagesTable, type CallRecord, type MessageRecord } from './lists.ts';
-import { Registration, type RegState } from './registration.ts';
+import { Registration, type LostWhy, type RegState } from './registration.ts';
 import { ownerStrings as S } from './strings.ts';
 
 // The console is served by the edge itself: /owner/ → the edge is one level up.
@@ -25,9 +25,12 @@ let ctx: AudioContext | undefined;
 const audioCtx = () => (ctx ??= new AudioContext());
 let registration: Registration | undefined;
 
-function showState(s: RegState, retryMs?: number) {
+function showState(s: RegState, retryMs?: number, why?: LostWhy) {
   regStatus.dataset.state = s;
-  regStatus.textContent = s === 'reconnecting' ? S.status.reconnecting(Math.round((retryMs ?? 0) / 1000)) : S.status[s];
+  if (why) regStatus.dataset.why = why;
+  else delete regStatus.dataset.why;
+  const secs = Math.round((retryMs ?? 0) / 1000);
+  regStatus.textContent = s === 'reconnecting' ? (why ? S.status.waiting[why](secs) : S.status.reconnecting(secs)) : S.status[s];
   if (s === 'logged-out') showLogin();
 }
 
@@ -62,12 +65,15 @@ async function startConsole() {
   }
   notifyBtn.hidden = typeof Notification === 'undefined' || Notification.permission !== 'default';
   registration?.stop();
+  let call: IncomingCall | undefined;
   registration = new Registration(base, {
     state: showState,
+    // The call on a lost connection ends with it (or just did, by the phone system's own BYE).
+    lost: (why) => call?.cut(S.endedBecause[why], why === 'phone-system'),
     incoming(session, info) {
       if (registration!.busy) { session.terminate({ status_code: 486 }); return; }
       registration!.busy = true;
-      handleIncoming(session, info, {
+      call = handleIncoming(session, info, {
         panel: callPanel, status: callStatus, audio, ctx: audioCtx, messageFor,
         done: () => { registration!.idle(); void refreshLists(); },
       });

@@ -13,6 +13,12 @@ export const ownerStrings = {
     connecting: 'Connecting…',
     registered: 'Registered: visitors can call you in this tab.',
     reconnecting: (s: number) => `Connection lost, reconnecting in ${s} s…`,
+    // What the tab is waiting for, when it knows (web/owner/registration.ts LostWhy)
+    waiting: {
+      'phone-system': (s: number) => `The home phone system is not reachable; trying again in ${s} s…`,
+      edge: (s: number) => `The call service (edge) is not reachable; trying again in ${s} s…`,
+      network: (s: number) => `Connection lost, reconnecting in ${s} s…`,
+    },
     offline: 'Offline: visitors cannot reach you.',
     'logged-out': 'Signed out.',
   } as const,
@@ -27,6 +33,11 @@ export const ownerStrings = {
   decline: 'Decline',
   inCall: (who: string) => `In call with ${who}`,
   ended: 'Call ended.',
+  endedBecause: {
+    'phone-system': 'Call ended: the connection to the home phone system was lost.',
+    edge: 'Call ended: the call service (edge) restarted or went away.',
+    network: 'Call ended: the connection was lost.',
+  },
   received: 'Keys pressed by the caller:',
   micProblem: 'Your microphone is not available; allow it for this page and try again.',
   recentCalls: 'Recent calls',

@@ -4,7 +4,8 @@
 // Sources, most specific first:
 //   Warning: 399 homeline "HL_CODE: text"  — the edge explains its own refusals (docs/edge-api.md)
 //   SIP status code                         — 603/486 from the owner, 503 + Retry-After from the cap
-//   WebSocket close code                    — 4000 session cap, 1006 network, 1001/1011 edge/upstream
+//   WebSocket close code                    — 4000 session cap, 1006 network, 1001 edge going away,
+//                                             1011 the edge lost the home phone system (Asterisk)
 //   JsSIP cause                             — BYE, CANCELED, NO_ANSWER, media errors
 import { callerMeaning, homelineWarningCode } from '../../contract/codes.ts';
 
@@ -21,6 +22,7 @@ export type EndReason =
   | { kind: 'networkLost' }
   | { kind: 'sessionCap' }
   | { kind: 'serviceDown' }
+  | { kind: 'homeLost' }
   | { kind: 'refused' }
   | { kind: 'media' }
   | { kind: 'micDenied' }
@@ -56,7 +58,9 @@ export function endReason(f: EndFacts): EndReason {
   if (f.wsCloseCode !== undefined) {
     if (f.wsCloseCode === 4000) return { kind: 'sessionCap' };
     if (f.wsCloseCode === 1008) return { kind: 'rateLimited' };
-    if (f.wsCloseCode === 1001 || f.wsCloseCode === 1011) return { kind: 'serviceDown' };
+    // 1011: the edge's connection to Asterisk went away under a call (Asterisk stopped or crashed).
+    if (f.wsCloseCode === 1011) return { kind: 'homeLost' };
+    if (f.wsCloseCode === 1001) return { kind: 'serviceDown' };
     return { kind: 'networkLost' };
   }
   switch (f.statusCode) {
@@ -80,4 +84,19 @@ export function endReason(f: EndFacts): EndReason {
     case 'User Denied Media Access': return { kind: 'media' };
   }
   return { kind: 'failed' };
+}
+
+/**
+ * How long after the far end's BYE a lost home phone system still explains it. Asterisk that
+ * stops (`core stop now`, systemd's SIGTERM) first hangs every call up with an ordinary BYE
+ * (Q.850 cause 16, just like a hang-up) and drops its connections about a second later.
+ */
+export const HOME_LOST_AFTER_BYE_MS = 3000;
+
+/**
+ * A call that read as "the other side hung up" and whose socket then closed with `wsCloseCode`
+ * (within HOME_LOST_AFTER_BYE_MS): the better reason, or undefined when the first one stands.
+ */
+export function amendEndReason(first: EndReason, wsCloseCode: number): EndReason | undefined {
+  return first.kind === 'hungUpByOther' && wsCloseCode === 1011 ? { kind: 'homeLost' } : undefined;
 }

@@ -9,7 +9,7 @@ import type { ConnectInfo } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
 import { callControls } from './call-controls.ts';
 import { controlStrings } from '../shared/call-control-strings.ts';
-import { endReason, type EndFacts, type EndReason } from './end-reason.ts';
+import { amendEndReason, endReason, HOME_LOST_AFTER_BYE_MS, type EndFacts, type EndReason } from './end-reason.ts';
 import type { CallHandle, CallState, SoftphoneHost } from './host.ts';
 import { capIceGathering } from './ice.ts';
 import { MicError, openMicrophone } from './media.ts';
@@ -63,11 +63,28 @@ export function startCall(host: SoftphoneHost): CallHandle {
     for (const t of mic?.getTracks() ?? []) t.stop();
     const u = ua;
     ua = undefined;
-    try { u?.stop(); } catch { /* socket already gone */ }
     host.audio.srcObject = null;
     host.panel.replaceChildren();
     set('ended', reasonText(host, r));
     host.onEnded(r);
+    if (u && r.kind === 'hungUpByOther') {
+      // Asterisk shutting down hangs up with an ordinary BYE and drops the socket a moment later:
+      // keep listening briefly, so the visitor reads that the phone system went, not the owner.
+      const stopAt = setTimeout(() => stopUa(u), HOME_LOST_AFTER_BYE_MS);
+      u.on('disconnected', (e: { code?: number }) => {
+        clearTimeout(stopAt);
+        const better = amendEndReason(r, e.code ?? 1006);
+        if (better) {
+          set('ended', reasonText(host, better));
+          host.onEnded(better);
+        }
+        stopUa(u);
+      });
+    } else stopUa(u);
+  }
+
+  function stopUa(u: ReturnType<typeof createUa> | undefined) {
+    try { u?.stop(); } catch { /* socket already gone */ }
   }
 
   function hangUp() {
@@ -77,10 +94,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
   }
 
   // The browser knows before the socket does; say it at once rather than after a TCP timeout.
-  const onOffline = () => {
-    if (session && !session.isEnded()) { try { session.terminate(); } catch { /* no transport */ } }
-    finish({ kind: 'networkLost' });
-  };
+  const onOffline = () => finish({ kind: 'networkLost' }); // stopping the UA ends the session
   window.addEventListener('offline', onOffline);
 
   function place(info: ConnectInfo) {
@@ -138,7 +152,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
       const facts: EndFacts = { wsCloseCode: e.code ?? 1006 };
       // Refused before any call: 401/403/429/503 all reach the page as 1006 (see WEBRTC-TESTING.md).
       if (!calling && navigator.onLine) return finish({ kind: 'serviceDown' });
-      if (session && !session.isEnded()) { try { session.terminate(); } catch { /* no transport */ } }
+      // Say why first: stopping the UA ends the session, which would otherwise read as our hang-up.
       finish(endReason(facts));
     });
     set('connecting', S.connecting);

@@ -31,10 +31,20 @@ function dataDir(): string {
   return [join(prefix, 'var/lib/asterisk'), '/var/lib/asterisk', '/usr/share/asterisk'].find((d) => existsSync(join(d, 'documentation'))) ?? '/var/lib/asterisk';
 }
 
+export type StopHow = 'now' | 'term' | 'kill';
+
 export interface RunningAsterisk {
   root: string;
   cli(cmd: string): string;
-  stop(): Promise<void>;
+  /**
+   * Stops Asterisk: `now` hangs every call up first (`core stop now`), `term` as systemd's stop or
+   * restart does (SIGTERM), `kill` as a crash (SIGKILL).
+   */
+  stop(how?: StopHow): Promise<void>;
+  /** Starts it again on the same root, configuration and ports after a stop. */
+  start(): Promise<void>;
+  /** Whether the daemon is running. */
+  running(): boolean;
 }
 
 export interface RunOptions {
@@ -76,23 +86,37 @@ astlogdir => ${join(root, 'log')}
 astcachedir => ${cacheDir}
 [options]
 `);
-  const cli = (cmd: string) => execFileSync(ASTERISK_BINARY, ['-C', conf, '-rx', cmd], { encoding: 'utf8' });
-  const daemon: ChildProcess = spawn(ASTERISK_BINARY, ['-C', conf, '-f', '-n'], { stdio: 'ignore' });
-  let booted = false;
-  for (let i = 0; i < 60 && !booted && daemon.exitCode === null; i++) {
-    // An Asterisk that exits mid-boot (a required module missing) drops the remote console
-    // with status 0 and no output: only the words say it booted.
-    try { booted = /fully booted/i.test(cli('core waitfullybooted')); } catch { /* not up yet */ }
-    if (!booted) await new Promise((r) => setTimeout(r, 500));
-  }
-  const stop = async () => {
-    try { cli('core stop now'); } catch { daemon.kill('SIGTERM'); }
-    await new Promise((r) => (daemon.exitCode !== null ? r(null) : daemon.once('exit', r)));
+  const cli = (cmd: string) => execFileSync(ASTERISK_BINARY, ['-C', conf, '-rx', cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  let daemon: ChildProcess | undefined;
+  const running = () => daemon !== undefined && daemon.exitCode === null && daemon.signalCode === null;
+  const stop = async (how: StopHow = 'now') => {
+    const d = daemon;
+    if (!d || d.exitCode !== null || d.signalCode !== null) return;
+    const exited = new Promise((r) => d.once('exit', r));
+    if (how === 'kill') d.kill('SIGKILL');
+    else if (how === 'term') d.kill('SIGTERM');
+    else {
+      try { cli('core stop now'); } catch { d.kill('SIGTERM'); }
+    }
+    await exited;
   };
-  if (!booted) {
-    await stop();
-    const log = join(root, 'log', 'messages.log');
-    throw new AsteriskStartError(daemon.exitCode, existsSync(log) ? readFileSync(log, 'utf8') : '', join(root, 'log'));
-  }
-  return { root, cli, stop };
+  const start = async () => {
+    if (running()) throw new Error('Asterisk is already running');
+    daemon = spawn(ASTERISK_BINARY, ['-C', conf, '-f', '-n'], { stdio: 'ignore' });
+    let booted = false;
+    for (let i = 0; i < 60 && !booted && running(); i++) {
+      // An Asterisk that exits mid-boot (a required module missing) drops the remote console
+      // with status 0 and no output: only the words say it booted.
+      try { booted = /fully booted/i.test(cli('core waitfullybooted')); } catch { /* not up yet */ }
+      if (!booted) await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!booted) {
+      const exitCode = daemon.exitCode;
+      await stop();
+      const log = join(root, 'log', 'messages.log');
+      throw new AsteriskStartError(exitCode, existsSync(log) ? readFileSync(log, 'utf8') : '', join(root, 'log'));
+    }
+  };
+  await start();
+  return { root, cli, stop, start, running };
 }

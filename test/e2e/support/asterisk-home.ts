@@ -2,13 +2,15 @@
 // (npm run asterisk:config, with optional owner site options) loaded into Asterisk, and the real
 // edge on its `asterisk` upstream with ARI, sharing one data dir (so one edge secret and ARI
 // password). Every spec through Asterisk starts from here.
-import { expect } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAsterisk, type RunningAsterisk } from '../../asterisk/support/run-asterisk.ts';
 import { freePort, repo, startEdge, type RunningEdge } from './edge.ts';
+import { launchParty, remotePeakHz, rtpCounts, type Party } from './party.ts';
+import { ownerSignIn } from './flows.ts';
 
 /** The address the namespace's veth gets: Asterisk never offers a 127.x ICE candidate. */
 export const NAMESPACE_ADDRESS = '10.213.0.1';
@@ -87,4 +89,51 @@ export async function startHome(opts: HomeOptions = {}): Promise<Home> {
       if (!process.env.HOMELINE_TEST_KEEP) rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The tones the parties of the specs through Asterisk play (away from telephone tones). */
+export const VISITOR_HZ = 620;
+export const OWNER_HZ = 1000;
+const BIN_HZ = 48000 / 16384;
+
+/** Each side hears the other's tone (the peak of its remote audio), and RTP flows both ways. */
+export async function expectHearEachOther(visitor: Page, owner: Page): Promise<void> {
+  const [vPeak, oPeak] = await Promise.all([remotePeakHz(visitor), remotePeakHz(owner)]);
+  expect(Math.abs(vPeak.hz - OWNER_HZ), `visitor hears ${vPeak.hz} Hz`).toBeLessThan(2 * BIN_HZ + 1);
+  expect(Math.abs(oPeak.hz - VISITOR_HZ), `owner hears ${oPeak.hz} Hz`).toBeLessThan(2 * BIN_HZ + 1);
+  const [vs, os] = await Promise.all([rtpCounts(visitor), rtpCounts(owner)]);
+  for (const n of [vs.sent, vs.received, os.sent, os.received]) expect(n).toBeGreaterThan(20);
+}
+
+/** GET /readyz: its status and body. */
+export async function readyz(edgeUrl: string): Promise<{ status: number; body: { ready?: boolean; detail?: string } }> {
+  const r = await fetch(`${edgeUrl}/readyz`);
+  return { status: r.status, body: await r.json().catch(() => ({})) };
+}
+
+/** A home with the owner's tab signed in and registered in Asterisk, and a visitor's browser. */
+export async function homeWithOwnerTab(opts: HomeOptions = {}): Promise<{ home: Home; owner: Party; visitor: Party }> {
+  const home = await startHome(opts);
+  const [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ }), launchParty({ toneHz: VISITOR_HZ })]);
+  await ownerSignIn(owner.page, home.edge.url, home.edge.password);
+  await expect.poll(() => home.asterisk.cli('pjsip show contacts'), { message: 'the owner tab is registered in Asterisk' }).toMatch(/Contact:\s+6000\//);
+  return { home, owner, visitor };
+}
+
+/**
+ * For a spec file: one such home for all its tests, run one after another (they share the tab),
+ * stopped at the end. The returned object's fields are set once beforeAll has run.
+ */
+export function useHomeWithOwnerTab(opts: HomeOptions = {}): { home: Home; owner: Party; visitor: Party } {
+  const ctx = {} as { home: Home; owner: Party; visitor: Party };
+  test.describe.configure({ mode: 'serial' });
+  test.beforeAll(async () => {
+    test.setTimeout(150_000);
+    Object.assign(ctx, await homeWithOwnerTab(opts));
+  });
+  test.afterAll(async () => {
+    await Promise.all([ctx.owner?.close(), ctx.visitor?.close()]);
+    await ctx.home?.stop();
+  });
+  return ctx;
 }

@@ -15,6 +15,8 @@ export interface Party {
   close(): Promise<void>;
 }
 
+type RemoteAnalyser = (fftSize: number) => Promise<{ an: AnalyserNode; sampleRate: number; close(): Promise<void> }>;
+
 export interface PartyOptions {
   toneHz: number;
   /** false: no microphone permission and no auto-accept, to see the denied path. */
@@ -52,8 +54,25 @@ export async function launchParty(opts: PartyOptions): Promise<Party> {
  * The microphone stays the real (fake-device) one; only the constraints change.
  */
 function instrument() {
-  const w = window as unknown as { __hlPcs: RTCPeerConnection[] };
+  const w = window as unknown as { __hlPcs: RTCPeerConnection[]; __hlRemoteAnalyser: RemoteAnalyser };
   w.__hlPcs = [];
+  // An analyser on the remote audio of the last peer connection, for the measuring helpers below.
+  w.__hlRemoteAnalyser = async (fftSize) => {
+    const pc = w.__hlPcs[w.__hlPcs.length - 1];
+    const track = pc.getReceivers().find((r) => r.track.kind === 'audio')!.track;
+    const stream = new MediaStream([track]);
+    // An analyser on a remote stream reads silence unless an element also plays it.
+    const el = new Audio();
+    el.muted = true;
+    el.srcObject = stream;
+    await el.play().catch(() => {});
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const an = ctx.createAnalyser();
+    an.fftSize = fftSize;
+    ctx.createMediaStreamSource(stream).connect(an);
+    return { an, sampleRate: ctx.sampleRate, close: async () => { el.srcObject = null; await ctx.close(); } };
+  };
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
     constructor(cfg?: RTCConfiguration) { super(cfg); w.__hlPcs.push(this); }
@@ -69,20 +88,7 @@ function instrument() {
 /** Peak FFT frequency of the remote audio of the page's last peer connection, over ~1 s. */
 export function remotePeakHz(page: Page): Promise<{ hz: number; level: number; second: number }> {
   return page.evaluate(async () => {
-    const pcs = (window as unknown as { __hlPcs: RTCPeerConnection[] }).__hlPcs;
-    const pc = pcs[pcs.length - 1];
-    const track = pc.getReceivers().find((r) => r.track.kind === 'audio')!.track;
-    const stream = new MediaStream([track]);
-    // An analyser on a remote stream reads silence unless an element also plays it.
-    const el = new Audio();
-    el.muted = true;
-    el.srcObject = stream;
-    await el.play().catch(() => {});
-    const ctx = new AudioContext();
-    await ctx.resume();
-    const an = ctx.createAnalyser();
-    an.fftSize = 16384;
-    ctx.createMediaStreamSource(stream).connect(an);
+    const { an, sampleRate, close } = await (window as unknown as { __hlRemoteAnalyser: RemoteAnalyser }).__hlRemoteAnalyser(16384);
     const sums = new Float32Array(an.frequencyBinCount);
     const bins = new Float32Array(an.frequencyBinCount);
     for (let i = 0; i < 10; i++) {
@@ -92,11 +98,10 @@ export function remotePeakHz(page: Page): Promise<{ hz: number; level: number; s
     }
     let best = 1, second = 0;
     for (let b = 2; b < sums.length; b++) if (sums[b] > sums[best]) best = b;
-    const binHz = ctx.sampleRate / an.fftSize;
+    const binHz = sampleRate / an.fftSize;
     // Strongest bin well away from the peak: a mix of tones shows up here.
     for (let b = 2; b < sums.length; b++) if (Math.abs(b - best) * binHz > 60 && sums[b] > second) second = sums[b];
-    el.srcObject = null;
-    await ctx.close();
+    await close();
     return { hz: best * binHz, level: sums[best] / 10, second: second / 10 };
   });
 }
@@ -113,4 +118,28 @@ export function rtpCounts(page: Page): Promise<{ received: number; sent: number 
     });
     return { received, sent };
   });
+}
+
+/**
+ * How loud the remote audio of the page's last peer connection is, over `ms`: the RMS of each
+ * ~43 ms frame (full scale 1.0), loudest and median. Silence that still arrives as RTP (an
+ * Asterisk playing nothing sends packets all the same) reads ~0; speech reads well above 0.01.
+ */
+export function remoteLevel(page: Page, ms = 1500): Promise<{ maxRms: number; medianRms: number; frames: number }> {
+  return page.evaluate(async (ms) => {
+    const { an, sampleRate, close } = await (window as unknown as { __hlRemoteAnalyser: RemoteAnalyser }).__hlRemoteAnalyser(2048);
+    const buf = new Float32Array(an.fftSize);
+    const rms: number[] = [];
+    const frameMs = (an.fftSize / sampleRate) * 1000;
+    for (const end = performance.now() + ms; performance.now() < end;) {
+      await new Promise((r) => setTimeout(r, frameMs));
+      an.getFloatTimeDomainData(buf);
+      let sum = 0;
+      for (const x of buf) sum += x * x;
+      rms.push(Math.sqrt(sum / buf.length));
+    }
+    await close();
+    const sorted = [...rms].sort((a, b) => a - b);
+    return { maxRms: sorted[sorted.length - 1] ?? 0, medianRms: sorted[Math.floor(sorted.length / 2)] ?? 0, frames: rms.length };
+  }, ms);
 }
