@@ -33,6 +33,9 @@ export const SIP_CODES = {
   HL_LOOP: { status: 483 },
   HL_CALL_CAP: { status: 408, caller: 'sessionCap' },
   HL_NOT_FOUND: { status: 404, caller: 'unavailable' },
+  // cap10 (issue 10): visitor upstream channels are opened lazily, within a budget.
+  HL_UPSTREAM_BUSY: { status: 503, caller: 'linesBusy' },
+  HL_UPSTREAM_DOWN: { status: 503, caller: 'failed' },
 } as const satisfies Record<string, SipCode>;
 
 export type SipCodeName = keyof typeof SIP_CODES;

@@ -48,6 +48,9 @@ export const SipRefusals = {
   HL_LOOP: sip('HL_LOOP', 'Too Many Hops', 'Max-Forwards exhausted'),
   HL_CALL_CAP: sip('HL_CALL_CAP', 'Request Timeout', 'visitor call duration cap reached'),
   HL_NOT_FOUND: sip('HL_NOT_FOUND', 'Not Found', 'no such user'),
+  // cap10 (issue 10)
+  HL_UPSTREAM_BUSY: sip('HL_UPSTREAM_BUSY', 'Service Unavailable', 'the phone system has no free line for visitors'),
+  HL_UPSTREAM_DOWN: sip('HL_UPSTREAM_DOWN', 'Service Unavailable', 'the phone system is not reachable'),
 } satisfies Record<SipCodeName, SipRefusal>;
 
 export type SipRefusalCode = keyof typeof SipRefusals;
@@ -60,6 +63,8 @@ export const WsClose = {
   TooBig: 1009,
   UpstreamFailed: 1011,
   SessionCap: 4000,
+  /** A visitor connected but placed no call within visitor.idleSeconds. */
+  NoCall: 4001,
 } as const;
 
 export class SipParseError extends Error {

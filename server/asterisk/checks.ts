@@ -10,6 +10,7 @@ import { checkListeners } from './checks/listeners.ts';
 import { checkEdgeIdentity } from './checks/identity.ts';
 import { checkAuthentication, checkModules } from './checks/auth.ts';
 import { checkAgreement } from './checks/agreement.ts';
+import { checkSessionBudget } from './checks/sessions.ts';
 
 export type { ConfSet, Expectations, Violation };
 
@@ -54,6 +55,7 @@ export const CHECKS = {
   authentication: checkAuthentication,
   modules: (set: ConfSet) => checkModules(set),
   agreement: checkAgreement,
+  sessions: checkSessionBudget,
   includes: (set: ConfSet) => checkIncludes(set),
 } satisfies Record<string, (set: ConfSet, plan: AsteriskPlan) => Violation[]>;
 
