@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { validateConfig } from '../../server/config/load.ts';
 import { loadOrCreateSecrets } from '../../server/config/secrets.ts';
@@ -15,20 +14,12 @@ import { validateSite } from '../../server/asterisk/site.ts';
 import { generate, renderPhoneSecrets, PHONE_SECRETS_FILE } from '../../server/asterisk/generate.ts';
 import { parseConfSet, checkAll } from '../../server/asterisk/checks.ts';
 import { runAsterisk } from './support/run-asterisk.ts';
+import { freePort } from '../e2e/support/edge.ts';
 import { startEdge, connectedVisitor, registeredOwner, visitorToken } from '../helpers/edge.ts';
 import { RawUa } from '../helpers/raw-ua.ts';
 import { header } from '../../server/sip/message.ts';
 
 const IDLE_VISITORS = 250;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 /** An offer shaped like a browser's (ICE + DTLS): Asterisk's WebRTC endpoint accepts it. */
 function webrtcSdp(): string {
