@@ -55,6 +55,8 @@ export const HTTP_CODES = {
   HL_INTERNAL: 500,
   HL_UPSTREAM_DOWN: 503,
   HL_WEB_NOT_BUILT: 503,
+  // cap10 (issue 10): owner logins wait for a password-hash slot; a full queue is refused.
+  HL_LOGIN_BUSY: 429,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

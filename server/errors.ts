@@ -20,6 +20,7 @@ export const HttpErrors = {
   UpstreamDown: http('HL_UPSTREAM_DOWN', 'The phone system is not reachable'),
   Subprotocol: http('HL_SUBPROTOCOL', 'WebSocket subprotocol "sip" is required (RFC 7118)'),
   WebNotBuilt: http('HL_WEB_NOT_BUILT', 'web build missing: run `npm run build:web`'),
+  LoginBusy: http('HL_LOGIN_BUSY', 'Too many logins at once; retry in %s s'),
 };
 
 export interface SipRefusal {
