@@ -35,6 +35,9 @@ export const SIP_CODES = {
   HL_NOT_FOUND: { status: 404, caller: 'unavailable' },
   HL_HEADER_FORBIDDEN: { status: 403, caller: 'refused' },
   HL_EXTENSION_UNSUPPORTED: { status: 420, caller: 'refused' },
+  // cap10 (issue 10): visitor upstream channels are opened lazily, within a budget.
+  HL_UPSTREAM_BUSY: { status: 503, caller: 'linesBusy' },
+  HL_UPSTREAM_DOWN: { status: 503, caller: 'failed' },
 } as const satisfies Record<string, SipCode>;
 
 export type SipCodeName = keyof typeof SIP_CODES;
@@ -54,6 +57,8 @@ export const HTTP_CODES = {
   HL_INTERNAL: 500,
   HL_UPSTREAM_DOWN: 503,
   HL_WEB_NOT_BUILT: 503,
+  // cap10 (issue 10): owner logins wait for a password-hash slot; a full queue is refused.
+  HL_LOGIN_BUSY: 429,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

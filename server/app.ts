@@ -18,6 +18,7 @@ import { OwnerSessions } from './owner/sessions.ts';
 import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
 import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
+import { ChannelBudget } from './limits/channel-budget.ts';
 import { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
 import { HttpErrors, WsClose } from './errors.ts';
@@ -28,6 +29,7 @@ import tokenRoutes from './routes/tokens.ts';
 import ownerRoutes, { ownerAuth } from './routes/owner.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
 import webRoutes from './routes/web.ts';
+import securityHeaders from './routes/security-headers.ts';
 import ivrPlugin from './ivr/plugin.ts';
 import { followIvr } from './ivr/side-channel.ts';
 import { join } from 'node:path';
@@ -55,6 +57,17 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
     },
     trustProxy: false,
     bodyLimit: 16 * 1024,
+    // A client that sends its headers (or a WebSocket upgrade) slowly, or never finishes them, is
+    // cut off: Node checks headersTimeout every connectionsCheckingInterval; requestTimeout bounds
+    // a whole request (bodies are at most 16 KiB); connectionTimeout an idle socket (ws turns it
+    // off on the sockets it upgrades).
+    http: {
+      headersTimeout: config.limits.headersTimeoutMs,
+      requestTimeout: Math.max(30_000, config.limits.headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, config.limits.headersTimeoutMs),
+    },
+    requestTimeout: Math.max(30_000, config.limits.headersTimeoutMs),
+    connectionTimeout: Math.max(60_000, config.limits.headersTimeoutMs),
   });
 
   app.decorate('config', config);
@@ -84,6 +97,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   app.decorate('callLog', new CallLog(db));
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());
+  app.decorate('visitorChannels', new ChannelBudget(config.limits.visitorUpstreamChannels));
   app.decorate('visitors', new VisitorDirectory());
   app.decorate('relaySessions', new Set<RelaySession>());
   app.decorate('upstream', makeUpstream(app, config, secrets));
@@ -115,6 +129,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   });
 
   await app.register(originPlugin);
+  await app.register(securityHeaders);
   await app.register(ownerAuth);
   await app.register(websocket, {
     // Our own goodbye: 1001 with a reason (the plugin's default closes without a code), then

@@ -20,6 +20,7 @@ export const HttpErrors = {
   UpstreamDown: http('HL_UPSTREAM_DOWN', 'The phone system is not reachable'),
   Subprotocol: http('HL_SUBPROTOCOL', 'WebSocket subprotocol "sip" is required (RFC 7118)'),
   WebNotBuilt: http('HL_WEB_NOT_BUILT', 'web build missing: run `npm run build:web`'),
+  LoginBusy: http('HL_LOGIN_BUSY', 'Too many logins at once; retry in %s s'),
 };
 
 export interface SipRefusal {
@@ -51,6 +52,9 @@ export const SipRefusals = {
   // Header allow-lists: headers refused rather than removed, and Require tags the edge does not know.
   HL_HEADER_FORBIDDEN: sip('HL_HEADER_FORBIDDEN', 'Forbidden', 'header not allowed'),
   HL_EXTENSION_UNSUPPORTED: sip('HL_EXTENSION_UNSUPPORTED', 'Bad Extension', 'required extension not supported'),
+  // cap10 (issue 10)
+  HL_UPSTREAM_BUSY: sip('HL_UPSTREAM_BUSY', 'Service Unavailable', 'the phone system has no free line for visitors'),
+  HL_UPSTREAM_DOWN: sip('HL_UPSTREAM_DOWN', 'Service Unavailable', 'the phone system is not reachable'),
 } satisfies Record<SipCodeName, SipRefusal>;
 
 export type SipRefusalCode = keyof typeof SipRefusals;
@@ -63,6 +67,8 @@ export const WsClose = {
   TooBig: 1009,
   UpstreamFailed: 1011,
   SessionCap: 4000,
+  /** A visitor connected but placed no call within visitor.idleSeconds. */
+  NoCall: 4001,
 } as const;
 
 export class SipParseError extends Error {

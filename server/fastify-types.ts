@@ -8,6 +8,7 @@ import type { OwnerSessions } from './owner/sessions.ts';
 import type { CallLog } from './calls/log.ts';
 import type { Db } from './store/db.ts';
 import type { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
+import type { ChannelBudget } from './limits/channel-budget.ts';
 import type { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,6 +27,8 @@ declare module 'fastify' {
     db: Db;
     wsByIp: ConnectionCounter;
     visitorCalls: VisitorCallCounter;
+    /** Upstream channels visitors hold (opened at their first INVITE); the rest is the owner's reserve. */
+    visitorChannels: ChannelBudget;
     visitors: VisitorDirectory;
     relaySessions: Set<RelaySession>;
     /** The origin this edge serves its own pages from, e.g. http://127.0.0.1:8080. */

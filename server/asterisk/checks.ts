@@ -11,6 +11,7 @@ import { checkEdgeIdentity } from './checks/identity.ts';
 import { checkAuthentication, checkModules } from './checks/auth.ts';
 import { checkAgreement } from './checks/agreement.ts';
 import { checkRequiredModules } from './checks/required-modules.ts';
+import { checkSessionBudget } from './checks/sessions.ts';
 
 export type { ConfSet, Expectations, Violation };
 
@@ -56,6 +57,7 @@ export const CHECKS = {
   modules: (set: ConfSet) => checkModules(set),
   requiredModules: (set: ConfSet) => checkRequiredModules(set),
   agreement: checkAgreement,
+  sessions: checkSessionBudget,
   includes: (set: ConfSet) => checkIncludes(set),
 } satisfies Record<string, (set: ConfSet, plan: AsteriskPlan) => Violation[]>;
 

@@ -23,6 +23,11 @@ export interface AsteriskPlan {
   domain: string;
   edgeSecret: string;
   http: HostPort & { prefix: string };
+  /**
+   * Asterisk HTTP sessions: the `sessionlimit` to write, and what the edge may hold at once:
+   * visitor channels (capped) plus the owner's reserve (tabs, ARI, probes).
+   */
+  sessions: { limit: number; visitorChannels: number; ownerReserve: number };
   ari: { user: string; password: string; app: string };
   owner: {
     extension: string; name: string; phones: string[]; ringSeconds: number; mailbox: string;
@@ -148,6 +153,11 @@ export function buildPlan(config: Config, secrets: { edgeSecret: string; ariPass
     domain: config.sip.domain,
     edgeSecret: secrets.edgeSecret,
     http,
+    sessions: {
+      limit: config.upstream.asteriskSessionLimit,
+      visitorChannels: config.limits.visitorUpstreamChannels,
+      ownerReserve: config.limits.ownerReserveChannels,
+    },
     ari: { user: config.ari.user, password: ariPassword, app: config.ari.app },
     owner: {
       extension: config.owner.extension,

@@ -65,6 +65,8 @@ export const ConfigSchema = Type.Object(
         }),
         sessionMinutes: Type.Number({ minimum: 0.05, maximum: 240, default: 30 }),
         callMinutes: Type.Number({ minimum: 0.05, maximum: 240, default: 20 }),
+        /** A visitor socket that has placed no call after this long is closed (4001): idle sockets cost nothing upstream, but not forever. */
+        idleSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -87,6 +89,22 @@ export const ConfigSchema = Type.Object(
         messageBurst: Type.Integer({ minimum: 1, default: 40 }),
         visitorCallsTotal: Type.Integer({ minimum: 1, default: 2 }),
         busyRetryAfterSeconds: Type.Integer({ minimum: 1, default: 60 }),
+        /**
+         * Visitor channels open to the upstream at once (each is one Asterisk HTTP session, opened
+         * at the visitor's first INVITE). With ownerReserveChannels it must fit in
+         * upstream.asteriskSessionLimit: the generator's checks refuse a configuration where it does not.
+         */
+        visitorUpstreamChannels: Type.Integer({ minimum: 1, default: 150 }),
+        /** Asterisk HTTP sessions no visitor can take: the owner's tabs, ARI (events + requests), readiness probes. */
+        ownerReserveChannels: Type.Integer({ minimum: 1, default: 20 }),
+        /** Owner login attempts per minute over all addresses (after the per-address budget). */
+        loginGlobalPerMinute: Type.Integer({ minimum: 1, default: 20 }),
+        /** Password hashes computed at once; further logins wait in a short queue, then get 429. */
+        loginConcurrentHashes: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
+        /** IVR message-form posts per 10 minutes over all addresses (after the per-address budget). */
+        messageFormGlobalPer10Minutes: Type.Integer({ minimum: 1, default: 30 }),
+        /** Milliseconds a client may take to send a request's headers (and an upgrade request); slow senders are cut off. */
+        headersTimeoutMs: Type.Integer({ minimum: 500, maximum: 120000, default: 10000 }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -96,6 +114,8 @@ export const ConfigSchema = Type.Object(
         kind: Type.Union([Type.Literal('auto'), Type.Literal('embedded'), Type.Literal('asterisk')], { default: 'auto' }),
         asteriskWsUrl: Type.String({ default: '' }),
         connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 30000, default: 3000 }),
+        /** Asterisk's http.conf `sessionlimit`, written by the generator: every /ws and ARI connection is one session. */
+        asteriskSessionLimit: Type.Integer({ minimum: 10, maximum: 100000, default: 200 }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -132,9 +132,14 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   });
 
   // The embedded upstream's "leave word" form. Few per address: it is a free text box on the web.
+  // Beside the per-address window, one over every caller (many addresses must not fill the
+  // owner's inbox), and the Origin allow-list (a foreign page must not post as its visitors).
   const window = new RateWindow({ max: 3, windowMs: 10 * 60_000 });
+  const edgeWide = new RateWindow({ max: config.limits.messageFormGlobalPer10Minutes, windowMs: 10 * 60_000 });
   fastify.post<{ Body: { name: string; number?: string; message: string } }>('/api/ivr/message', { schema: { body: MessageBody } }, async (req, reply) => {
-    const retry = window.take(req.ip, Date.now());
+    if (fastify.hasDecorator('checkOrigin')) fastify.checkOrigin(req);
+    const now = Date.now();
+    const retry = window.take(req.ip, now) || edgeWide.take('all', now);
     if (retry > 0) {
       const seconds = Math.ceil(retry / 1000);
       reply.header('retry-after', String(seconds));

@@ -20,7 +20,7 @@ export class Presence {
 
   set(available: boolean): void {
     this.available = available;
-    mkdirSync(join(this.file, '..'), { recursive: true });
-    writeFileSync(this.file, JSON.stringify({ available, changedAt: new Date().toISOString() }));
+    mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(this.file, JSON.stringify({ available, changedAt: new Date().toISOString() }), { mode: 0o600 });
   }
 }

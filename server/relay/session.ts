@@ -75,6 +75,15 @@ export class RelaySession {
       },
     });
     d.socket.on('message', (data, isBinary) => this.fromClient(data as Buffer, isBinary));
+    // Control frames spend the same budget: ws answers every ping with a pong by itself.
+    const control = () => {
+      if (!this.closed && !this.bucket.take()) {
+        d.log.warn('control frame rate exceeded; closing');
+        this.close(WsClose.Policy, 'message rate exceeded');
+      }
+    };
+    d.socket.on('ping', control);
+    d.socket.on('pong', control);
     d.socket.on('close', (code, reason) => this.teardown(code, reason.toString()));
     d.socket.on('error', (err) => d.log.warn({ err: err.message }, 'client websocket error'));
     d.channel.onMessage = (text) => this.fromUpstream(text);

@@ -5,6 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpErrors } from '../errors.ts';
 import { verifyPassword } from '../auth/password.ts';
+import { LoginGuard, LoginBusy } from '../owner/login-guard.ts';
 
 const COOKIE = 'hl_owner';
 const LoginBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
@@ -19,16 +20,34 @@ export const ownerAuth = fp(async function ownerAuth(app: FastifyInstance) {
 
 export default async function ownerRoutes(app: FastifyInstance) {
   const secure = app.config.publicUrl.startsWith('https:');
+  const { limits } = app.config;
+  const guard = new LoginGuard({ perMinute: limits.loginGlobalPerMinute, concurrent: limits.loginConcurrentHashes, queue: 4 });
 
   app.post<{ Body: Static<typeof LoginBody> }>('/api/owner/login', {
     schema: { body: LoginBody },
     config: { rateLimit: { max: app.config.limits.loginPerIpPerMinute, timeWindow: 60_000 } },
   }, async (req, reply) => {
     app.checkOrigin(req, 'own');
-    if (!(await verifyPassword(req.body.password, app.secrets.ownerPasswordHash))) {
+    const wait = guard.admit();
+    if (wait > 0) {
+      const seconds = Math.max(1, Math.ceil(wait / 1000));
+      req.log.warn({ retryAfterSeconds: seconds }, 'owner login refused: edge-wide login budget or back-off');
+      throw Object.assign(new HttpErrors.RateLimited(seconds), { retryAfterSeconds: seconds });
+    }
+    let ok: boolean;
+    try {
+      ok = await guard.hashing(() => verifyPassword(req.body.password, app.secrets.ownerPasswordHash));
+    } catch (err) {
+      if (!(err instanceof LoginBusy)) throw err;
+      req.log.warn('owner login refused: too many password checks at once');
+      throw Object.assign(new HttpErrors.LoginBusy(1), { retryAfterSeconds: 1 });
+    }
+    if (!ok) {
+      guard.failed();
       req.log.warn('owner login failed: wrong password');
       throw new HttpErrors.BadPassword();
     }
+    guard.succeeded();
     const s = app.ownerSessions.create();
     reply.setCookie(COOKIE, s.id, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(s.expiresAt) });
     req.log.info('owner logged in');
@@ -36,6 +55,8 @@ export default async function ownerRoutes(app: FastifyInstance) {
   });
 
   app.post('/api/owner/logout', async (req, reply) => {
+    // A foreign page must not be able to log the owner out (or probe the route) either.
+    app.checkOrigin(req, 'own');
     app.ownerSessions.revoke(req.cookies[COOKIE]);
     reply.clearCookie(COOKIE, { path: '/' });
     return reply.code(204).send();

@@ -3,11 +3,12 @@
 // log with the reason, which is where an owner looks when "it didn't ring".
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpErrors } from '../errors.ts';
+import { HttpErrors, WsClose } from '../errors.ts';
 import { TokenError } from '../auth/tokens.ts';
 import type { ConnectClaims } from '../auth/claims.ts';
 import type { UpstreamChannel } from '../upstreams/types.ts';
 import { RelaySession } from '../relay/session.ts';
+import { LazyUpstreamChannel } from '../relay/lazy-channel.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,7 +26,26 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!protocols.includes('sip')) throw new HttpErrors.Subprotocol();
     app.checkOrigin(req);
+    // The address's slot is taken here, before anything asynchronous, and given back if the
+    // upgrade does not happen: a burst of simultaneous upgrades cannot all pass the check.
     if (app.wsByIp.count(req.ip) >= limits.wsPerIp) throw new HttpErrors.TooManyConnections();
+    const ip = req.ip;
+    app.wsByIp.add(ip);
+    let held = true;
+    const release = () => {
+      if (held) app.wsByIp.remove(ip);
+      held = false;
+    };
+    req.raw.socket.once('close', release);
+    try {
+      await admitWithSlot(req);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  };
+
+  const admitWithSlot = async (req: FastifyRequest) => {
     const token = (req.query as { token?: string }).token;
     let claims: ConnectClaims;
     try {
@@ -41,12 +61,24 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
     }
     // Owner tabs do not use up the visitors' budget.
     if (claims.role === 'visitor' && visitorSessions(app) >= limits.wsVisitorTotal) throw new HttpErrors.TooManyConnections();
-    req.connId = randomBytes(5).toString('hex');
-    try {
-      req.sipChannel = await app.upstream.open({ connId: req.connId, role: claims.role, user: claims.sub, ip: req.ip });
-    } catch (err) {
-      req.log.error({ err: (err as Error).message, upstream: app.upstream.kind }, 'websocket refused: upstream unreachable');
-      throw new HttpErrors.UpstreamDown();
+    const connId = randomBytes(5).toString('hex');
+    req.connId = connId;
+    const client = { connId, role: claims.role, user: claims.sub, ip: req.ip };
+    if (claims.role === 'visitor') {
+      // A visitor costs the upstream nothing until it places a call (server/relay/lazy-channel.ts).
+      req.sipChannel = new LazyUpstreamChannel({
+        open: () => app.upstream.open(client),
+        budget: app.visitorChannels,
+        busyRetryAfterSeconds: limits.busyRetryAfterSeconds,
+        log: app.log.child({ conn: connId, role: claims.role, user: claims.sub }),
+      });
+    } else {
+      try {
+        req.sipChannel = await app.upstream.open(client);
+      } catch (err) {
+        req.log.error({ err: (err as Error).message, upstream: app.upstream.kind }, 'websocket refused: upstream unreachable');
+        throw new HttpErrors.UpstreamDown();
+      }
     }
     req.sipClaims = claims;
     // If the upgrade never completes (the client vanished mid-handshake), the handler never runs:
@@ -65,7 +97,6 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
     const log = app.log.child({ conn: connId, role: claims.role, user: claims.sub });
     req.sipChannel = undefined;
     req.sipPending!.channel = undefined; // the session owns it now
-    app.wsByIp.add(ip);
     const note = claims.role === 'visitor' ? app.visitors.get(claims.sub) : undefined;
     const session = new RelaySession({
       connId,
@@ -101,8 +132,16 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
     log.info({ ip }, 'connection opened');
     socket.once('close', () => {
       app.relaySessions.delete(session);
-      app.wsByIp.remove(ip);
     });
+    if (channel instanceof LazyUpstreamChannel) {
+      const idle = setTimeout(() => {
+        if (channel.opened) return;
+        log.info({ idleSeconds: visitor.idleSeconds }, 'visitor placed no call; closing');
+        session.close(WsClose.NoCall, `HL_NO_CALL: no call placed within ${visitor.idleSeconds} s`);
+      }, visitor.idleSeconds * 1000);
+      idle.unref();
+      socket.once('close', () => clearTimeout(idle));
+    }
   });
 }
 

@@ -38,11 +38,14 @@ export default async function tokenRoutes(app: FastifyInstance) {
   }, async (req) => {
     const all = visitorTargets(app);
     const body = req.body ?? {};
-    if (body.target !== undefined && !all.some((t) => t.user === body.target)) throw new HttpErrors.UnknownTarget(body.target);
+    // One target per token: the connection may INVITE only what was asked for (the policy
+    // refuses any other target with HL_TARGET_FORBIDDEN). No target asked: the first one.
+    const target = body.target === undefined ? all[0] : all.find((t) => t.user === body.target);
+    if (!target) throw new HttpErrors.UnknownTarget(body.target);
     const user = `v-${randomBytes(9).toString('base64url')}`;
     app.visitors.set(user, { name: body.name?.trim() || undefined, message: body.message?.trim() || undefined });
-    req.log.info({ visitor: user, target: body.target }, 'visitor token issued');
-    return connectInfo(app, req, 'visitor', user, all, Math.round(visitor.sessionMinutes * 60));
+    req.log.info({ visitor: user, target: target.user }, 'visitor token issued');
+    return connectInfo(app, req, 'visitor', user, [target], Math.round(visitor.sessionMinutes * 60));
   });
 
   app.post('/api/owner/token', {

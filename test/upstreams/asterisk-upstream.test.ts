@@ -3,6 +3,7 @@
 // identify_by=header does. The owner registers and a visitor calls, through the edge.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { homelineWarningCode } from '../../contract/codes.ts';
 import { startEdge, visitorToken, ownerToken, type TestEdge } from '../helpers/edge.ts';
 import { RawUa, SDP } from '../helpers/raw-ua.ts';
 import { header, headerValues } from '../../server/sip/message.ts';
@@ -72,17 +73,32 @@ test('without the edge the SIP server refuses: a direct client lacks the secret'
   ws.close();
 });
 
-test('when the SIP server goes away the client is closed with 1011 and /readyz says why', { skip }, async () => {
+test('when the SIP server goes away a calling client is closed with 1011 and /readyz says why', { skip }, async () => {
+  const { body } = await ownerToken(edge);
+  const o = await RawUa.connect(body.wsUrl, '6000');
+  o.register();
+  await o.response(200, 'REGISTER');
   const t = await visitorToken(edge);
-  const v = await RawUa.connect(t.body.wsUrl, 'x');
+  const v = await RawUa.connect(t.body.wsUrl, t.body.sip.uri.slice(4).split('@')[0]);
+  // A visitor's channel opens at its first INVITE (an idle visitor holds none).
+  v.invite('owner');
+  await o.request('INVITE', 5000);
   await kam.stop();
   const closed = await v.waitClose(5000);
   assert.equal(closed.code, 1011);
   const ready = await fetch(`${edge.url}/readyz`);
   assert.equal(ready.status, 503);
-  const body = await ready.json() as { detail: string };
-  assert.match(body.detail, /asterisk/);
-  // A new connection is refused before the upgrade with 503.
+  const rb = await ready.json() as { detail: string };
+  assert.match(rb.detail, /asterisk/);
+  // A new visitor connects (it costs the upstream nothing) but its call gets 503 HL_UPSTREAM_DOWN.
   const t2 = await visitorToken(edge);
-  await assert.rejects(RawUa.connect(t2.body.wsUrl, 'x'), (e: { statusCode?: number }) => e.statusCode === 503);
+  const v2 = await RawUa.connect(t2.body.wsUrl, t2.body.sip.uri.slice(4).split('@')[0]);
+  v2.invite('owner');
+  const down = await v2.response(503, 'INVITE', 10_000);
+  assert.equal(homelineWarningCode(header(down.msg, 'Warning')), 'HL_UPSTREAM_DOWN');
+  await v2.close();
+  // The owner's connection opens its channel at once: refused before the upgrade with 503.
+  const again = await ownerToken(edge);
+  await assert.rejects(RawUa.connect(again.body.wsUrl, '6000'), (e: { statusCode?: number }) => e.statusCode === 503);
+  o.ws.terminate();
 });

@@ -15,7 +15,9 @@ bindport=${plan.http.port}
 ${plan.http.prefix ? `prefix=${plan.http.prefix}\n` : ''}tlsenable=no
 ; An empty server name hides the Asterisk version from anyone who reaches the port.
 servername=
-sessionlimit=200
+; Every /ws connection and ARI request is one session: the edge holds at most
+; ${plan.sessions.visitorChannels} for visitors and keeps ${plan.sessions.ownerReserve} for the owner and ARI.
+sessionlimit=${plan.sessions.limit}
 session_inactivity=30000
 session_keep_alive=15000
 `;

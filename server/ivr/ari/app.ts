@@ -244,9 +244,9 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
     if (!this.opts.recordingsDir) return null;
     try {
       const audio = await this.rest<Buffer>('GET', `/recordings/stored/${enc(name)}/file`);
-      mkdirSync(this.opts.recordingsDir, { recursive: true });
+      mkdirSync(this.opts.recordingsDir, { recursive: true, mode: 0o700 });
       const path = join(this.opts.recordingsDir, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.wav`);
-      writeFileSync(path, audio);
+      writeFileSync(path, audio, { mode: 0o600 });
       this.opts.store.setAudioPath(id, path);
       return path;
     } catch (err) {

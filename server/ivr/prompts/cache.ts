@@ -31,7 +31,7 @@ export class PromptCache {
   private readonly ids = new Map<string, string>();
 
   constructor(private readonly opts: PromptCacheOptions) {
-    mkdirSync(opts.dir, { recursive: true });
+    mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
   }
 
   /** Id without rendering (for URLs); recorded files are hashed by content. */
@@ -61,7 +61,7 @@ export class PromptCache {
         ? readFileSync(join(this.opts.recordingsDir, prompt.file))
         : synthesize(typeof prompt === 'string' ? prompt : prompt.text, this.opts.voice);
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, toAsteriskWav(source));
+    writeFileSync(tmp, toAsteriskWav(source), { mode: 0o600 });
     renameSync(tmp, path);
     return { id, path, cached: false };
   }
