@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
 import { startFarEnd, type FarEnd, type FarEndMode } from '../helpers/far-end.ts';
-import { startEdge, visitorToken, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
+import { startEdge, ownerToken, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { RawUa, SDP, serialize } from '../helpers/raw-ua.ts';
 import { parseSip, header, headerValues, type SipRequest } from '../../server/sip/message.ts';
 import { parseNameAddr } from '../../server/sip/uri.ts';
@@ -63,8 +63,9 @@ function farMessage(ws: WebSocket, to: RawUa, text: string): void {
   ].join('\r\n'));
 }
 
+/** The owner's upgrade opens its upstream channel at once (a visitor's waits for its first INVITE). */
 async function upgradeRefusal(edge: TestEdge): Promise<number | undefined> {
-  const t = await visitorToken(edge);
+  const t = await ownerToken(edge);
   try {
     await (await RawUa.connect(t.body.wsUrl, 'x')).close();
     return 101;
@@ -73,11 +74,21 @@ async function upgradeRefusal(edge: TestEdge): Promise<number | undefined> {
   }
 }
 
+/** A visitor's first INVITE is where its upstream channel opens: refused 503 HL_UPSTREAM_DOWN. */
+async function visitorInviteRefusal(edge: TestEdge): Promise<string | undefined> {
+  const v = await connectedVisitor(edge);
+  v.send(serialize(v.newRequest('INVITE', 'sip:owner@home.arpa', { body: SDP })));
+  const r = await v.response(503, 'INVITE');
+  await v.close();
+  return header(r.msg, 'Warning');
+}
+
 test('a phone system that refuses the sip subprotocol: the upgrade gets 503 and readiness says why', async () => {
   const fe = await farEnd('no-subprotocol');
   const edge = await edgeOn(fe);
   assert.equal(await upgradeRefusal(edge), 503);
-  assert.deepEqual(edge.app.upstream.readiness(), { ready: false, detail: 'asterisk: Server sent no subprotocol' });
+  assert.match((await visitorInviteRefusal(edge))!, /HL_UPSTREAM_DOWN/);
+  assert.deepEqual(await edge.app.upstream.readiness(), { ready: false, detail: 'asterisk: Server sent no subprotocol' });
   const ready = await fetch(`${edge.url}/readyz`);
   assert.equal(ready.status, 503);
   assert.match(((await ready.json()) as { detail: string }).detail, /asterisk: Server sent no subprotocol/);
@@ -87,7 +98,8 @@ test('a phone system that answers the upgrade with HTTP 500: the upgrade gets 50
   const fe = await farEnd({ httpStatus: 500 });
   const edge = await edgeOn(fe);
   assert.equal(await upgradeRefusal(edge), 503);
-  assert.deepEqual(edge.app.upstream.readiness(), { ready: false, detail: 'asterisk: Asterisk answered HTTP 500' });
+  assert.match((await visitorInviteRefusal(edge))!, /HL_UPSTREAM_DOWN/);
+  assert.deepEqual(await edge.app.upstream.readiness(), { ready: false, detail: 'asterisk: Asterisk answered HTTP 500' });
   assert.ok(edge.logs.some((l) => l.includes('websocket refused: upstream unreachable') && l.includes('Asterisk answered HTTP 500')));
 });
 
@@ -95,7 +107,8 @@ test('malformed SIP from the phone system is dropped and logged; the next good m
   const fe = await farEnd('sip');
   const edge = await edgeOn(fe);
   const up = fe.nextSocket();
-  const v = await connectedVisitor(edge);
+  // The owner's connection opens its upstream channel at the upgrade (a visitor's at its first INVITE).
+  const v = await RawUa.connect((await ownerToken(edge)).body.wsUrl, edge.config.owner.extension);
   const ws = await up;
   ws.send('THIS IS NOT SIP\r\n\r\n');
   farMessage(ws, v, 'after');
@@ -111,11 +124,12 @@ test('malformed SIP from the phone system is dropped and logged; the next good m
 test('the response to a BYE the edge sent itself stops at the edge', async () => {
   const fe = await farEnd('sip');
   const edge = await edgeOn(fe, { visitor: { callMinutes: 0.05 } });
-  const up = fe.nextSocket();
   const v = await connectedVisitor(edge);
+  // The visitor's upstream channel opens with its first INVITE.
+  const up = fe.nextSocket();
+  const inv = v.invite('owner');
   const ws = await up;
   const gotInvite = nextRequest(ws, 'INVITE');
-  const inv = v.invite('owner');
   answer(ws, await gotInvite, 200, 'OK', SDP);
   const ok = await v.response(200, 'INVITE');
   v.inDialog('ACK', {
