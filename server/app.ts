@@ -18,12 +18,9 @@ import { OwnerSessions } from './owner/sessions.ts';
 import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
 import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
-import { VisitorDirectory } from './routes/visitor-directory.ts';
+import { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
-import { WsClose } from './errors.ts';
-
-/** Body type of the edge's IVR side-channel MESSAGEs (docs/edge-api.md). */
-export const IVR_NODE_CONTENT_TYPE = 'application/vnd.homeline.ivr+json';
+import { HttpErrors, WsClose } from './errors.ts';
 import originPlugin from './routes/origin.ts';
 import healthRoutes from './routes/health.ts';
 import statusRoutes from './routes/status.ts';
@@ -32,6 +29,7 @@ import ownerRoutes, { ownerAuth } from './routes/owner.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
 import webRoutes from './routes/web.ts';
 import ivrPlugin from './ivr/plugin.ts';
+import { followIvr } from './ivr/side-channel.ts';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 
@@ -74,6 +72,9 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   app.decorate('ownerSessions', new OwnerSessions(config.owner.sessionHours * 3600_000));
   const db = openDb(config.dataDir);
   app.decorate('db', db);
+  // Added first so it runs last (onClose hooks run in reverse): every store sharing the
+  // connection, the IVR's included, is done with it by then.
+  app.addHook('onClose', async () => db.close());
   app.decorate('callLog', new CallLog(db));
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());
@@ -84,9 +85,10 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    // Thrown by the plugin, so it reaches the one error handler below like every HTTP error.
     errorResponseBuilder: (_req, ctx) => {
       const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000));
-      return { statusCode: 429, code: 'HL_RATE_LIMITED', error: 'Too Many Requests', message: `Too many requests; retry in ${seconds} s`, retryAfterSeconds: seconds };
+      return Object.assign(new HttpErrors.RateLimited(seconds), { retryAfterSeconds: seconds });
     },
   });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; retryAfterSeconds?: number; validation?: unknown }, req, reply) => {
@@ -137,25 +139,8 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
 
   app.addHook('onClose', async () => {
     await app.upstream.close();
-    db.close();
   });
   return app;
-}
-
-/** Tells a visitor's widget which menu node its call is in, over the visitor's own /sip socket. */
-function followIvr(app: FastifyInstance): void {
-  app.ivr.ari?.on('nodeChanged', (change) => {
-    if (!change.visitor) return;
-    const node = app.ivr.view.nodes[change.node];
-    if (!node) return;
-    for (const session of app.relaySessions) {
-      if (session.user !== change.visitor) continue;
-      session.notify(IVR_NODE_CONTENT_TYPE, JSON.stringify({
-        type: 'ivr-node', node: change.node, mode: change.mode, title: node.title, text: node.text,
-        options: node.options.map((o) => ({ key: o.key, label: o.label })),
-      }));
-    }
-  });
 }
 
 function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): Upstream {

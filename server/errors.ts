@@ -1,17 +1,25 @@
-// Every refusal the edge makes, declared once with a stable code. HTTP errors use @fastify/error;
-// SIP refusals are a table the policy and relay turn into real SIP responses. The widget and the
+// Every refusal the edge makes, declared once with a stable code. The codes and their statuses
+// are the shared table in contract/codes.ts (the widget reads it too); here they get their
+// wording. HTTP errors use @fastify/error and all go through app.ts's one error handler; SIP
+// refusals are a table the policy and relay turn into real SIP responses. The widget and the
 // tests match on the code, never on the wording.
 import createError from '@fastify/error';
+import { HTTP_CODES, SIP_CODES, type HttpCodeName, type SipCodeName } from '../contract/codes.ts';
+
+/** An HTTP error whose status comes from the shared code table. */
+const http = (code: HttpCodeName, message: string) => createError(code, message, HTTP_CODES[code]);
 
 export const HttpErrors = {
-  OriginForbidden: createError('HL_ORIGIN_FORBIDDEN', 'Origin %s is not allowed to use this edge', 403),
-  RateLimited: createError('HL_RATE_LIMITED', 'Too many requests; retry in %s s', 429),
-  BadPassword: createError('HL_BAD_PASSWORD', 'Wrong owner password', 401),
-  NotOwner: createError('HL_NOT_OWNER', 'Owner login required', 401),
-  UnknownTarget: createError('HL_UNKNOWN_TARGET', 'Unknown call target %s', 400),
-  TokenRefused: createError('HL_TOKEN_REFUSED', 'Connect token refused: %s', 401),
-  TooManyConnections: createError('HL_TOO_MANY_CONNECTIONS', 'Too many connections from this address', 429),
-  UpstreamDown: createError('HL_UPSTREAM_DOWN', 'The phone system is not reachable', 503),
+  OriginForbidden: http('HL_ORIGIN_FORBIDDEN', 'Origin %s is not allowed to use this edge'),
+  RateLimited: http('HL_RATE_LIMITED', 'Too many requests; retry in %s s'),
+  BadPassword: http('HL_BAD_PASSWORD', 'Wrong owner password'),
+  NotOwner: http('HL_NOT_OWNER', 'Owner login required'),
+  UnknownTarget: http('HL_UNKNOWN_TARGET', 'Unknown call target %s'),
+  TokenRefused: http('HL_TOKEN_REFUSED', 'Connect token refused: %s'),
+  TooManyConnections: http('HL_TOO_MANY_CONNECTIONS', 'Too many connections from this address'),
+  UpstreamDown: http('HL_UPSTREAM_DOWN', 'The phone system is not reachable'),
+  Subprotocol: http('HL_SUBPROTOCOL', 'WebSocket subprotocol "sip" is required (RFC 7118)'),
+  WebNotBuilt: http('HL_WEB_NOT_BUILT', 'web build missing: run `npm run build:web`'),
 };
 
 export interface SipRefusal {
@@ -20,26 +28,30 @@ export interface SipRefusal {
   text: string;
 }
 
+/** A SIP refusal: status from the shared code table, reason phrase and default text here. */
+const sip = (code: SipCodeName, reason: string, text: string): SipRefusal => ({ status: SIP_CODES[code].status, reason, text });
+
 export const SipRefusals = {
-  HL_MALFORMED: { status: 400, reason: 'Bad Request', text: 'malformed SIP message' },
-  HL_METHOD_FORBIDDEN: { status: 405, reason: 'Method Not Allowed', text: 'method not allowed for this role' },
-  HL_TARGET_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'target not allowed' },
-  HL_FROM_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'From must be your own address' },
-  HL_AOR_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'may register only its own extension' },
-  HL_ROUTE_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'Route header not allowed' },
-  HL_ONE_CALL: { status: 486, reason: 'Busy Here', text: 'one call at a time' },
-  HL_LINES_BUSY: { status: 503, reason: 'Service Unavailable', text: 'all visitor lines are busy' },
-  HL_OWNER_OFFLINE: { status: 480, reason: 'Temporarily Unavailable', text: 'the owner is not online' },
-  HL_OWNER_DND: { status: 480, reason: 'Temporarily Unavailable', text: 'the owner is not taking calls' },
-  HL_OWNER_BUSY: { status: 486, reason: 'Busy Here', text: 'the owner is in a call' },
-  HL_NO_DIALOG: { status: 481, reason: 'Call/Transaction Does Not Exist', text: 'no such dialog' },
-  HL_LOOP: { status: 483, reason: 'Too Many Hops', text: 'Max-Forwards exhausted' },
-  HL_CALL_CAP: { status: 408, reason: 'Request Timeout', text: 'visitor call duration cap reached' },
-  HL_NOT_FOUND: { status: 404, reason: 'Not Found', text: 'no such user' },
-  // Issue 10 (header allow-lists, sip10): headers refused rather than removed, and Require tags.
-  HL_HEADER_FORBIDDEN: { status: 403, reason: 'Forbidden', text: 'header not allowed' },
-  HL_EXTENSION_UNSUPPORTED: { status: 420, reason: 'Bad Extension', text: 'required extension not supported' },
-} satisfies Record<string, SipRefusal>;
+  HL_MALFORMED: sip('HL_MALFORMED', 'Bad Request', 'malformed SIP message'),
+  HL_METHOD_FORBIDDEN: sip('HL_METHOD_FORBIDDEN', 'Method Not Allowed', 'method not allowed for this role'),
+  HL_TARGET_FORBIDDEN: sip('HL_TARGET_FORBIDDEN', 'Forbidden', 'target not allowed'),
+  HL_FROM_FORBIDDEN: sip('HL_FROM_FORBIDDEN', 'Forbidden', 'From must be your own address'),
+  HL_AOR_FORBIDDEN: sip('HL_AOR_FORBIDDEN', 'Forbidden', 'may register only its own extension'),
+  HL_ROUTE_FORBIDDEN: sip('HL_ROUTE_FORBIDDEN', 'Forbidden', 'Route header not allowed'),
+  HL_ONE_CALL: sip('HL_ONE_CALL', 'Busy Here', 'one call at a time'),
+  HL_LINES_BUSY: sip('HL_LINES_BUSY', 'Service Unavailable', 'all visitor lines are busy'),
+  HL_OWNER_OFFLINE: sip('HL_OWNER_OFFLINE', 'Temporarily Unavailable', 'the owner is not online'),
+  HL_OWNER_DND: sip('HL_OWNER_DND', 'Temporarily Unavailable', 'the owner is not taking calls'),
+  HL_OWNER_BUSY: sip('HL_OWNER_BUSY', 'Busy Here', 'the owner is in a call'),
+  HL_NO_ANSWER: sip('HL_NO_ANSWER', 'Temporarily Unavailable', 'the owner did not answer'),
+  HL_NO_DIALOG: sip('HL_NO_DIALOG', 'Call/Transaction Does Not Exist', 'no such dialog'),
+  HL_LOOP: sip('HL_LOOP', 'Too Many Hops', 'Max-Forwards exhausted'),
+  HL_CALL_CAP: sip('HL_CALL_CAP', 'Request Timeout', 'visitor call duration cap reached'),
+  HL_NOT_FOUND: sip('HL_NOT_FOUND', 'Not Found', 'no such user'),
+  // Header allow-lists: headers refused rather than removed, and Require tags the edge does not know.
+  HL_HEADER_FORBIDDEN: sip('HL_HEADER_FORBIDDEN', 'Forbidden', 'header not allowed'),
+  HL_EXTENSION_UNSUPPORTED: sip('HL_EXTENSION_UNSUPPORTED', 'Bad Extension', 'required extension not supported'),
+} satisfies Record<SipCodeName, SipRefusal>;
 
 export type SipRefusalCode = keyof typeof SipRefusals;
 

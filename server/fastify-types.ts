@@ -8,7 +8,7 @@ import type { OwnerSessions } from './owner/sessions.ts';
 import type { CallLog } from './calls/log.ts';
 import type { Db } from './store/db.ts';
 import type { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
-import type { VisitorDirectory } from './routes/visitor-directory.ts';
+import type { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
@@ -31,6 +31,11 @@ declare module 'fastify' {
     /** The origin this edge serves its own pages from, e.g. http://127.0.0.1:8080. */
     selfOrigins: () => string[];
     isAllowedOrigin: (origin: string | undefined) => boolean;
+    /**
+     * The one Origin check: throws 403 HL_ORIGIN_FORBIDDEN unless the request's Origin is allowed.
+     * `allowed`: any site on the list and the edge itself; `own`: only the edge's own pages.
+     */
+    checkOrigin: (req: FastifyRequest, scope?: 'allowed' | 'own') => void;
     /** preHandler for owner-only routes: 401 HL_NOT_OWNER without a valid session cookie. */
     requireOwner: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }

@@ -1,17 +1,7 @@
 // What a visitor's widget may see of the menu: titles, prompt texts, option keys and labels
 // and what kind of step each is. Never extension numbers, ring groups or dial strings.
+import type { ViewOption } from '../../contract/ivr.ts';
 import { actionKind, promptText, type Menu } from './menu-schema.ts';
-
-export interface ViewOption {
-  key: string;
-  label: string;
-  kind: string;
-  goto?: string;
-  /** What a `say` or `hangup` step tells the caller (the safety instructions of the emergency menu). */
-  text?: string;
-  /** What a `ring` reaches, without numbers: the owner's ring group, or other home extensions. */
-  rings?: 'owner' | 'extension';
-}
 
 export interface VisitorMenuView {
   title: string;

@@ -59,7 +59,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   const { config } = opts;
   const reach = reachFromConfig(config);
   const menu = loadMenuFile(config.ivr.menuFile, reach); // throws MenuInvalidError: start-up stops
-  const store = new IvrStore(join(config.dataDir, 'homeline.db'));
+  // The edge's one SQLite connection when there is one (a plugin test alone opens its own).
+  const store = new IvrStore(fastify.hasDecorator('db') ? fastify.db : join(config.dataDir, 'homeline.db'));
   const prompts = new PromptCache({ dir: join(config.dataDir, 'prompts'), voice: menu.menu.voice, recordingsDir: menu.baseDir });
   const view = visitorMenuView(menu.menu);
   let ari: IvrAriApp | null = null;

@@ -1,9 +1,9 @@
 // What callers leave for the owner: "tell him I called" names, voicemail messages and the
 // visitor form's messages (table `messages`), and callback requests (table `callbacks`).
-// SQLite in <dataDir>/homeline.db so the owner console lists them after a restart.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// SQLite in <dataDir>/homeline.db so the owner console lists them after a restart. In the edge
+// the store shares the edge's one connection (server/store/db.ts) and its owner closes it.
+import { basename, dirname } from 'node:path';
+import { openDb, type Db } from '../store/db.ts';
 
 export interface StoredMessage {
   id: number;
@@ -49,13 +49,14 @@ CREATE TABLE IF NOT EXISTS callbacks (
 );`;
 
 export class IvrStore {
-  private readonly db: Database.Database;
+  private readonly db: Db;
+  /** Whether this store opened the connection itself (a file name was given) and so closes it. */
+  private readonly owned: boolean;
 
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 2000');
+  /** `db`: the edge's connection, shared; or a file (`:memory:` in tests) to open for this store alone. */
+  constructor(db: Db | string) {
+    this.owned = typeof db === 'string';
+    this.db = typeof db !== 'string' ? db : db === ':memory:' ? openDb(undefined, db) : openDb(dirname(db), basename(db));
     this.db.exec(SCHEMA);
   }
 
@@ -93,6 +94,6 @@ export class IvrStore {
   }
 
   close(): void {
-    this.db.close();
+    if (this.owned) this.db.close();
   }
 }

@@ -1,8 +1,11 @@
 // Which browser pages may use this edge: its own origin plus config.allowedOrigins. CORS answers
 // are generated from the same list, so a site on the list can fetch tokens and one off it cannot.
+// Every route that checks the Origin calls app.checkOrigin: tokens, status and /sip accept any
+// listed site; the owner's routes only the edge's own pages.
 import fp from 'fastify-plugin';
 import cors from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpErrors } from '../errors.ts';
 
 export default fp(async function originPlugin(app: FastifyInstance) {
   const { host, port, publicUrl, allowedOrigins } = app.config;
@@ -23,6 +26,11 @@ export default fp(async function originPlugin(app: FastifyInstance) {
   // tokens, rate limits and the policy still apply to them.
   app.decorate('isAllowedOrigin', (origin: string | undefined) =>
     origin === undefined || allowed.has(origin) || selfOrigins().includes(origin));
+  app.decorate('checkOrigin', (req: FastifyRequest, scope: 'allowed' | 'own' = 'allowed') => {
+    const origin = req.headers.origin;
+    const ok = scope === 'own' ? origin === undefined || selfOrigins().includes(origin) : app.isAllowedOrigin(origin);
+    if (!ok) throw new HttpErrors.OriginForbidden(origin);
+  });
 
   await app.register(cors, {
     origin: (origin, cb) => cb(null, origin !== undefined && app.isAllowedOrigin(origin) ? origin : false),

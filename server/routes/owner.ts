@@ -12,8 +12,7 @@ const AvailabilityBody = Type.Object({ available: Type.Boolean() }, { additional
 
 export const ownerAuth = fp(async function ownerAuth(app: FastifyInstance) {
   app.decorate('requireOwner', async (req: FastifyRequest, _reply: FastifyReply) => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && !app.selfOrigins().includes(origin)) throw new HttpErrors.OriginForbidden(origin);
+    app.checkOrigin(req, 'own');
     if (!app.ownerSessions.valid(req.cookies[COOKIE])) throw new HttpErrors.NotOwner();
   });
 }, { name: 'homeline-owner-auth', dependencies: ['homeline-origin'] });
@@ -25,8 +24,7 @@ export default async function ownerRoutes(app: FastifyInstance) {
     schema: { body: LoginBody },
     config: { rateLimit: { max: app.config.limits.loginPerIpPerMinute, timeWindow: 60_000 } },
   }, async (req, reply) => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && !app.selfOrigins().includes(origin)) throw new HttpErrors.OriginForbidden(origin);
+    app.checkOrigin(req, 'own');
     if (!(await verifyPassword(req.body.password, app.secrets.ownerPasswordHash))) {
       req.log.warn('owner login failed: wrong password');
       throw new HttpErrors.BadPassword();

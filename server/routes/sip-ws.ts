@@ -23,14 +23,8 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
 
   const admit = async (req: FastifyRequest) => {
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-    if (!protocols.includes('sip')) {
-      const err = new Error('WebSocket subprotocol "sip" is required (RFC 7118)') as Error & { statusCode: number; code: string };
-      err.statusCode = 400;
-      err.code = 'HL_SUBPROTOCOL';
-      throw err;
-    }
-    const origin = req.headers.origin;
-    if (!app.isAllowedOrigin(origin)) throw new HttpErrors.OriginForbidden(origin);
+    if (!protocols.includes('sip')) throw new HttpErrors.Subprotocol();
+    app.checkOrigin(req);
     if (app.wsByIp.count(req.ip) >= limits.wsPerIp) throw new HttpErrors.TooManyConnections();
     const token = (req.query as { token?: string }).token;
     let claims: ConnectClaims;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 export default async function statusRoutes(app: FastifyInstance) {
   app.get('/api/status', async (req, reply) => {
-    if (!app.isAllowedOrigin(req.headers.origin)) return reply.code(403).send({ statusCode: 403, code: 'HL_ORIGIN_FORBIDDEN', error: 'Forbidden', message: `Origin ${req.headers.origin} is not allowed to use this edge` });
+    app.checkOrigin(req);
     const available = app.presence.isAvailable();
     const online = app.upstream.ownerOnline();
     const reason = !available ? 'dnd' : online === false ? 'offline' : 'available';

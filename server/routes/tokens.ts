@@ -1,7 +1,7 @@
 // POST /api/visitor/token and /api/owner/token: short-lived, single-use connect tokens.
 import { randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpErrors } from '../errors.ts';
 import { connectInfo, visitorTargets } from './connect-info.ts';
 
@@ -20,10 +20,7 @@ export default async function tokenRoutes(app: FastifyInstance) {
   // createRateLimit is the plugin's checker without its once-per-request guard, so both apply.
   const edgeWide = app.createRateLimit({ max: limits.tokenGlobalPerMinute, timeWindow: 60_000, keyGenerator: () => 'visitor-tokens' });
 
-  const originCheck = async (req: { headers: Record<string, unknown> }) => {
-    const origin = req.headers.origin as string | undefined;
-    if (!app.isAllowedOrigin(origin)) throw new HttpErrors.OriginForbidden(origin);
-  };
+  const originCheck = async (req: FastifyRequest) => app.checkOrigin(req);
 
   app.post<{ Body: Static<typeof VisitorTokenBody> }>('/api/visitor/token', {
     schema: { body: VisitorTokenBody },

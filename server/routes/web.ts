@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { HttpErrors } from '../errors.ts';
 
 export interface WebRoutesOptions {
   /** The build output, normally `<repo>/dist/web`. */
@@ -17,8 +18,7 @@ export default async function webRoutes(app: FastifyInstance, opts: WebRoutesOpt
   if (!existsSync(join(opts.root, 'homeline-call.js'))) {
     // Say so plainly instead of 404s that look like a broken snippet.
     app.log.warn({ root: opts.root }, 'web build missing: run `npm run build:web`');
-    const missing = async (_req: unknown, reply: { code(n: number): { send(b: unknown): unknown } }) =>
-      reply.code(503).send({ statusCode: 503, code: 'HL_WEB_NOT_BUILT', error: 'Service Unavailable', message: 'web build missing: run `npm run build:web`' });
+    const missing = async () => { throw new HttpErrors.WebNotBuilt(); };
     for (const path of ['/homeline-call.js', '/owner/', '/demo/', '/assets/*']) app.get(path, missing);
     return;
   }

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 
 export type Db = Database.Database;
 
-export function openDb(dataDir: string, file = 'homeline.db'): Db {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, file));
+/** `dataDir` undefined with `file` `:memory:`: a private in-memory database (tests, benches). */
+export function openDb(dataDir: string | undefined, file = 'homeline.db'): Db {
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(dataDir === undefined ? file : join(dataDir, file));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 2000');
   return db;

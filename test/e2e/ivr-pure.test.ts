@@ -7,7 +7,8 @@ import { loadMenuFile } from '../../server/ivr/menu-load.ts';
 import { reachFromConfig } from '../../server/ivr/menu-validate.ts';
 import { visitorMenuView } from '../../server/ivr/menu-view.ts';
 import { validateConfig } from '../../server/config/load.ts';
-import { MenuPath, parseNodeMessage, stepFor, IVR_CONTENT_TYPE, type VisitorMenu } from '../../web/ivr/menu-model.ts';
+import { MenuPath, parseNodeMessage, stepFor, type VisitorMenu } from '../../web/ivr/menu-model.ts';
+import { IVR_NODE_CONTENT_TYPE as IVR_CONTENT_TYPE } from '../../contract/ivr.ts';
 import { followIvr, shownForMessage } from '../../web/ivr/in-call.ts';
 import { strings } from '../../web/button/strings.ts';
 

@@ -1,7 +1,8 @@
 // The browser code's pure cores: end reasons, ICE early-send policy, reconnect schedule.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endReason, homelineWarningCode } from '../../web/softphone/end-reason.ts';
+import { endReason } from '../../web/softphone/end-reason.ts';
+import { homelineWarningCode } from '../../contract/codes.ts';
 import { isUsableCandidate } from '../../web/softphone/ice.ts';
 import { backoffMs, refreshDelayMs } from '../../web/owner/backoff.ts';
 

@@ -10,9 +10,10 @@
 // A target of kind `ivr` (the operator menu, `target="100"`) on the embedded upstream opens the
 // menu on screen first (ready ──click──▶ menu ──ring──▶ softphone to `owner`, or ──▶ form); on
 // the Asterisk upstream it is a call, and the softphone shows the nodes the edge reports.
+// The message form (message-form.ts) is fetched when it is first offered, like the softphone.
 import { strings } from './strings.ts';
 import { css } from './styles.ts';
-import { edgeBase, getMenu, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
+import { edgeBase, getMenu, getStatus, getToken, leaveMessage } from './edge.ts';
 import type { EdgeStatus } from '../shared/api.ts';
 import type { CallHandle } from '../softphone/host.ts';
 import type { EndReason } from '../softphone/end-reason.ts';
@@ -21,6 +22,7 @@ const TAG = 'homeline-call';
 // The softphone first: bench/bundle.ts measures the loader's first lazy import as the softphone.
 const loadSoftphone = () => import('../softphone/softphone.ts');
 const loadMenu = () => import('../ivr/visual-walk.ts');
+const loadMessageForm = () => import('./message-form.ts');
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
@@ -206,40 +208,30 @@ export class HomelineCall extends HTMLElement {
   }
 
   /** `intro` says why the form is offered (from the menu); `needNumber` for a callback request. */
-  showMessageForm(intro?: string, needNumber = false) {
-    const name = el('input', { type: 'text', required: true, autocomplete: 'name', maxLength: 80, value: this.nameInput.value });
-    const number = el('input', { type: 'tel', autocomplete: 'tel', maxLength: 32, required: needNumber });
-    const message = el('textarea', { rows: 3, maxLength: 1000, required: true });
-    const send = el('button', { type: 'submit', className: 'primary', textContent: strings.send });
-    const cancel = el('button', { type: 'button', textContent: strings.cancel });
-    const form = el('form', { className: 'panel' },
-      el('strong', {}, strings.messageTitle),
-      intro ? el('p', {}, intro) : '',
-      el('label', {}, strings.nameLabel, name),
-      el('label', {}, needNumber ? strings.callbackNumberLabel : strings.numberLabel, number),
-      el('label', {}, strings.messageLabel, message),
-      el('div', { className: 'row' }, send, cancel));
-    form.setAttribute('aria-label', strings.messageTitle);
-    cancel.onclick = () => (intro ? this.closeMenu() : (this.panel.replaceChildren(), this.msgBtn.focus()));
-    form.onsubmit = async (ev) => {
-      ev.preventDefault();
-      send.disabled = true;
-      this.say(strings.sending);
-      try {
-        await leaveMessage(this.edge, { name: name.value.trim(), number: number.value.trim(), message: message.value.trim() });
+  async showMessageForm(intro?: string, needNumber = false) {
+    let mod: Awaited<ReturnType<typeof loadMessageForm>>;
+    try {
+      mod = await loadMessageForm();
+    } catch {
+      this.say(strings.loadFailed);
+      return;
+    }
+    const form = mod.messageForm({
+      strings, intro, needNumber,
+      name: this.nameInput.value,
+      send: (m) => leaveMessage(this.edge, m),
+      say: (text) => this.say(text),
+      sent: () => {
         this.panel.replaceChildren();
         this.msgBtn.hidden = true;
         this.callBtn.hidden = false;
         this.say(strings.messageSent);
         this.dataset.state = 'message-sent';
-      } catch (e) {
-        const f = e as EdgeFailure;
-        this.say(f.status === 429 ? strings.reasons.rateLimited(f.retryAfterSeconds) : strings.messageFailed);
-        send.disabled = false;
-      }
-    };
-    this.panel.replaceChildren(form);
-    name.focus();
+      },
+      cancel: () => (intro ? this.closeMenu() : (this.panel.replaceChildren(), this.msgBtn.focus())),
+    });
+    this.panel.replaceChildren(form.el);
+    form.focus();
   }
 }
 

@@ -1,6 +1,7 @@
 // Every word the call button and the visitor's softphone show, in one module so a site owner can
 // translate them (copy this file, change the right-hand sides, rebuild). Functions take the
-// variable parts so word order stays the translator's choice.
+// variable parts so word order stays the translator's choice. The in-call controls' words (mute,
+// keypad, hang up…) are shared with the owner console: web/shared/call-control-strings.ts.
 
 export const strings = {
   defaultLabel: 'Call me',
@@ -34,19 +35,6 @@ export const strings = {
   ended: 'Call ended.',
   callAgain: 'Call again',
   callLabel: (label: string) => label,
-
-  // Controls
-  mute: 'Mute',
-  unmute: 'Unmute',
-  hangUp: 'Hang up',
-  keypad: 'Keypad',
-  keypadTitle: 'Keypad: send tones',
-  digit: (d: string) => `Send ${d}`,
-  sentDigits: 'Sent:',
-  timer: 'Call time',
-  output: 'Speaker',
-  input: 'Microphone',
-  defaultDevice: 'Default',
 
   // The operator menu (target kind `ivr`): walked on screen, or followed during the call
   ivr: {

@@ -1,6 +1,6 @@
 // The operator menu as the widget sees it: the edge's visitor view (GET /api/ivr/menu) and the
 // node MESSAGEs of the in-call side channel (docs/edge-api.md). Pure: no DOM, no fetch.
-import type { ViewOption } from '../../server/ivr/menu-view.ts';
+import { IVR_NODE_CONTENT_TYPE, type IvrNodeBody, type ViewOption } from '../../contract/ivr.ts';
 //
 // Visual walk on the embedded upstream (no audio IVR there, so the page walks the tree itself):
 //
@@ -10,7 +10,7 @@ import type { ViewOption } from '../../server/ivr/menu-view.ts';
 //     ├─collect──────▶ "needs the home phone system" + message form
 //     └─say/hangup───▶ text, then back (say) or done (hangup)
 
-/** One option of a node, as GET /api/ivr/menu lists it (the edge's own type: one contract). */
+/** One option of a node, as GET /api/ivr/menu lists it (contract/ivr.ts, shared with the edge). */
 export type MenuOptionView = ViewOption;
 
 export interface MenuNodeView {
@@ -85,16 +85,8 @@ export class MenuPath {
   }
 }
 
-export const IVR_CONTENT_TYPE = 'application/vnd.homeline.ivr+json';
-
-/** What the edge reports when the caller's menu node changes (interpreter modes). */
-export interface IvrNodeMessage {
-  node: string;
-  mode: string;
-  title: string;
-  text: string;
-  options: { key: string; label: string }[];
-}
+/** What the edge reports when the caller's menu node changes (the contract's body, checked). */
+export type IvrNodeMessage = Omit<IvrNodeBody, 'type'>;
 
 const KEY = /^[0-9*#]$/;
 
@@ -103,7 +95,7 @@ const KEY = /^[0-9*#]$/;
  * shown: the body comes over the network and is rendered as text only.
  */
 export function parseNodeMessage(contentType: string | undefined, body: string | undefined): IvrNodeMessage | null {
-  if (!contentType || contentType.split(';')[0].trim().toLowerCase() !== IVR_CONTENT_TYPE || !body) return null;
+  if (!contentType || contentType.split(';')[0].trim().toLowerCase() !== IVR_NODE_CONTENT_TYPE || !body) return null;
   let j: unknown;
   try {
     j = JSON.parse(body);

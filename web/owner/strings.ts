@@ -1,4 +1,6 @@
 // The owner console's words, in one place like the button's (web/button/strings.ts).
+import { controlStrings } from '../shared/call-control-strings.ts';
+
 export const ownerStrings = {
   title: 'homeline — owner console',
   password: 'Owner password',
@@ -33,18 +35,6 @@ export const ownerStrings = {
   outcome: (o: string | null | undefined, answered: boolean, ended: boolean) =>
     (!ended ? (answered ? 'in call' : 'ringing') : answered ? 'answered' : o || 'missed'),
   col: { time: 'Time', who: 'Who', duration: 'Duration', outcome: 'Outcome', number: 'Number', message: 'Message' },
-  // Call control labels (see web/softphone/call-controls.ts)
-  controls: {
-    mute: 'Mute',
-    unmute: 'Unmute',
-    hangUp: 'Hang up',
-    keypad: 'Keypad',
-    keypadTitle: 'Keypad: send tones',
-    digit: (d: string) => `Send ${d}`,
-    sentDigits: 'Sent:',
-    timer: 'Call time',
-    output: 'Speaker',
-    input: 'Microphone',
-    defaultDevice: 'Default',
-  },
+  // Call control labels: the same as the call button's (web/shared/call-control-strings.ts)
+  controls: controlStrings,
 };

@@ -1,21 +1,9 @@
 // In-call controls shared by the visitor's softphone and the owner's console: timer, mute,
 // keypad (DTMF), hang up, speaker and microphone choice where the browser allows it.
 import { h, formatDuration } from '../shared/dom.ts';
+import type { ControlLabels } from '../shared/call-control-strings.ts';
 import { canChooseOutput, chooseInput, chooseOutput, listDevices } from './media.ts';
 
-export interface ControlLabels {
-  mute: string;
-  unmute: string;
-  hangUp: string;
-  keypad: string;
-  keypadTitle: string;
-  digit: (d: string) => string;
-  sentDigits: string;
-  timer: string;
-  output: string;
-  input: string;
-  defaultDevice: string;
-}
 
 export interface ControlActions {
   setMuted(muted: boolean): void;

@@ -6,6 +6,7 @@
 //   SIP status code                         — 603/486 from the owner, 503 + Retry-After from the cap
 //   WebSocket close code                    — 4000 session cap, 1006 network, 1001/1011 edge/upstream
 //   JsSIP cause                             — BYE, CANCELED, NO_ANSWER, media errors
+import { callerMeaning, homelineWarningCode } from '../../contract/codes.ts';
 
 export type EndReason =
   | { kind: 'hungUpByYou' }
@@ -42,45 +43,16 @@ export interface EndFacts {
   wsCloseCode?: number;
 }
 
-/** `399 homeline "HL_VISITOR_CALL_CAP: all lines busy"` → `HL_VISITOR_CALL_CAP`. */
-export function homelineWarningCode(warning: string | undefined): string | undefined {
-  if (!warning) return undefined;
-  const m = /\b399\s+homeline\s+"(HL_[A-Z0-9_]+)/i.exec(warning);
-  return m?.[1]?.toUpperCase();
-}
-
-/** The edge's SIP refusals (server/errors.ts). */
-const EXACT: Record<string, EndReason['kind']> = {
-  HL_ONE_CALL: 'oneCall',
-  HL_LINES_BUSY: 'linesBusy',
-  HL_OWNER_OFFLINE: 'unavailable',
-  HL_OWNER_DND: 'unavailable',
-  HL_OWNER_BUSY: 'busy',
-  HL_CALL_CAP: 'sessionCap',
-  HL_NOT_FOUND: 'unavailable',
-  HL_TARGET_FORBIDDEN: 'refused',
-  HL_METHOD_FORBIDDEN: 'refused',
-  HL_MALFORMED: 'failed',
-};
-
 function seconds(v: string | undefined): number | undefined {
   const n = v === undefined ? NaN : parseInt(v, 10);
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 export function endReason(f: EndFacts): EndReason {
-  const code = homelineWarningCode(f.warning);
-  const exact = code && EXACT[code];
-  if (exact) return exact === 'linesBusy' ? { kind: exact, retryAfterSeconds: seconds(f.retryAfter) } : { kind: exact };
-  if (code) {
-    // Names are matched by meaning, so a renamed code still lands in the right family.
-    if (/CAP|LINES|FULL|CALLS_TOTAL/.test(code) && f.statusCode === 503) return { kind: 'linesBusy', retryAfterSeconds: seconds(f.retryAfter) };
-    if (/ONE_CALL|CALL_IN_PROGRESS|ALREADY/.test(code)) return { kind: 'oneCall' };
-    if (/DND|OFFLINE|NOT_REGISTERED|UNREACHABLE|UNAVAILABLE/.test(code)) return { kind: 'unavailable' };
-    if (/RATE|LIMIT/.test(code)) return { kind: 'rateLimited', retryAfterSeconds: seconds(f.retryAfter) };
-    if (/SESSION|DURATION|CALL_TIME/.test(code)) return { kind: 'sessionCap' };
-    if (/FORBIDDEN|TARGET|METHOD|NOT_ALLOWED/.test(code)) return { kind: 'refused' };
-  }
+  // The edge's own codes mean what the shared table says (contract/codes.ts); a code it does not
+  // list, or one that says no more than its status, leaves the decision to the status below.
+  const meaning = callerMeaning(homelineWarningCode(f.warning));
+  if (meaning) return meaning === 'linesBusy' ? { kind: meaning, retryAfterSeconds: seconds(f.retryAfter) } : { kind: meaning };
   if (f.wsCloseCode !== undefined) {
     if (f.wsCloseCode === 4000) return { kind: 'sessionCap' };
     if (f.wsCloseCode === 1008) return { kind: 'rateLimited' };

@@ -8,6 +8,7 @@
 import type { ConnectInfo } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
 import { callControls } from './call-controls.ts';
+import { controlStrings } from '../shared/call-control-strings.ts';
 import { endReason, type EndFacts, type EndReason } from './end-reason.ts';
 import type { CallHandle, CallState, SoftphoneHost } from './host.ts';
 import { capIceGathering } from './ice.ts';
@@ -48,7 +49,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
     host.status.textContent = words;
     host.onState(s);
   };
-  const hangBtn = h('button', { type: 'button', className: 'danger', textContent: S.hangUp });
+  const hangBtn = h('button', { type: 'button', className: 'danger', textContent: controlStrings.hangUp });
   hangBtn.onclick = () => hangUp();
   host.panel.append(hangBtn);
 
@@ -116,7 +117,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
         tone = undefined;
         set('in-call', S.inCall(host.calleeName));
         const sendDigit = (d: string) => s.sendDTMF(d, { transportType: host.dtmfTransport as never, duration: 120 });
-        controls = callControls(S, host.audio, {
+        controls = callControls(controlStrings, host.audio, {
           mic: mic!,
           setMuted: (m) => (m ? s.mute({ audio: true }) : s.unmute({ audio: true })),
           sendDigit,

@@ -1,7 +1,7 @@
 // Small pieces of RFC 3261 the embedded router builds its messages from: its own Via entries,
 // transaction keys, and the requests a proxy makes itself. Pure functions of their input.
 import { EDGE_VIA_HOST } from '../../sip/edge-requests.ts';
-import { header, headerValues, parseCSeq, viaBranch, type SipHeader, type SipMessage, type SipRequest } from '../../sip/message.ts';
+import { cloneMessage, header, headerValues, parseCSeq, setHeader, viaBranch, type SipHeader, type SipMessage, type SipRequest } from '../../sip/message.ts';
 import { tagOf } from '../../sip/uri.ts';
 
 
@@ -59,3 +59,12 @@ export function reasonFor(code: number): string {
   return ({ 480: 'Temporarily Unavailable', 486: 'Busy Here', 487: 'Request Terminated', 603: 'Decline', 408: 'Request Timeout' } as Record<number, string>)[code] ?? 'Failed';
 }
 
+
+/** A copy of a request to send on towards `uri`, one hop further (RFC 3261 §16.6 steps 1–3). */
+export function forwardCopy(req: SipRequest, uri: string): SipRequest {
+  const out = cloneMessage(req);
+  out.uri = uri;
+  const mf = Number(header(req, 'Max-Forwards') ?? '70');
+  setHeader(out, 'Max-Forwards', String(Math.max(0, mf - 1)));
+  return out;
+}

@@ -47,14 +47,15 @@ export async function startEdge(env: Record<string, string> = {}): Promise<Runni
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // An edge on Asterisk renders its IVR prompts (mespeak) before it listens: ~30 s on a busy 2-core machine.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`edge exited ${child.exitCode}:\n${out}`);
     try {
       const r = await fetch(`${url}/readyz`);
       if (r.ok) break;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill(); throw new Error(`edge not ready in 20 s:\n${out}`); }
+    if (Date.now() > deadline) { child.kill(); throw new Error(`edge not ready in 90 s:\n${out}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
   const loader = await fetch(`${url}/homeline-call.js`);

@@ -1,0 +1,72 @@
+// Every code the edge puts on a refusal, shared by the edge (server/errors.ts adds the wording)
+// and the call widget (web/softphone/end-reason.ts reads what a code means for the caller).
+// Neutral ground: nothing here imports from server/ or web/, and both import from here.
+//
+// SIP refusals travel as `Warning: 399 homeline "HL_CODE: text"` (docs/edge-api.md); HTTP errors
+// as `{ statusCode, code, error, message }`.
+
+/** What a refusal means to the person calling: the widget says it in words (web/button/strings.ts). */
+export type CallerMeaning =
+  | 'oneCall' | 'linesBusy' | 'unavailable' | 'busy' | 'noAnswer'
+  | 'sessionCap' | 'refused' | 'failed';
+
+export interface SipCode {
+  status: number;
+  /** Absent: the code adds nothing to the SIP status, the widget goes by that. */
+  caller?: CallerMeaning;
+}
+
+export const SIP_CODES = {
+  HL_MALFORMED: { status: 400, caller: 'failed' },
+  HL_METHOD_FORBIDDEN: { status: 405, caller: 'refused' },
+  HL_TARGET_FORBIDDEN: { status: 403, caller: 'refused' },
+  HL_FROM_FORBIDDEN: { status: 403, caller: 'refused' },
+  HL_AOR_FORBIDDEN: { status: 403, caller: 'refused' },
+  HL_ROUTE_FORBIDDEN: { status: 403, caller: 'refused' },
+  HL_ONE_CALL: { status: 486, caller: 'oneCall' },
+  HL_LINES_BUSY: { status: 503, caller: 'linesBusy' },
+  HL_OWNER_OFFLINE: { status: 480, caller: 'unavailable' },
+  HL_OWNER_DND: { status: 480, caller: 'unavailable' },
+  HL_OWNER_BUSY: { status: 486, caller: 'busy' },
+  HL_NO_ANSWER: { status: 480 },
+  HL_NO_DIALOG: { status: 481 },
+  HL_LOOP: { status: 483 },
+  HL_CALL_CAP: { status: 408, caller: 'sessionCap' },
+  HL_NOT_FOUND: { status: 404, caller: 'unavailable' },
+  HL_HEADER_FORBIDDEN: { status: 403, caller: 'refused' },
+  HL_EXTENSION_UNSUPPORTED: { status: 420, caller: 'refused' },
+} as const satisfies Record<string, SipCode>;
+
+export type SipCodeName = keyof typeof SIP_CODES;
+
+/** HTTP error codes and their status. */
+export const HTTP_CODES = {
+  HL_BAD_REQUEST: 400,
+  HL_UNKNOWN_TARGET: 400,
+  HL_SUBPROTOCOL: 400,
+  HL_BAD_PASSWORD: 401,
+  HL_NOT_OWNER: 401,
+  HL_TOKEN_REFUSED: 401,
+  HL_ORIGIN_FORBIDDEN: 403,
+  HL_NOT_FOUND: 404,
+  HL_RATE_LIMITED: 429,
+  HL_TOO_MANY_CONNECTIONS: 429,
+  HL_INTERNAL: 500,
+  HL_UPSTREAM_DOWN: 503,
+  HL_WEB_NOT_BUILT: 503,
+} as const satisfies Record<string, number>;
+
+export type HttpCodeName = keyof typeof HTTP_CODES;
+
+/** `399 homeline "HL_LINES_BUSY: all lines busy"` → `HL_LINES_BUSY`. */
+export function homelineWarningCode(warning: string | undefined): string | undefined {
+  if (!warning) return undefined;
+  const m = /\b399\s+homeline\s+"(HL_[A-Z0-9_]+)/i.exec(warning);
+  return m?.[1]?.toUpperCase();
+}
+
+/** What a SIP refusal code means for the caller, if the edge knows the code and it says more than its status. */
+export function callerMeaning(code: string | undefined): CallerMeaning | undefined {
+  if (!code || !Object.hasOwn(SIP_CODES, code)) return undefined;
+  return (SIP_CODES[code as SipCodeName] as SipCode).caller;
+}

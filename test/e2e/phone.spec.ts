@@ -1,0 +1,152 @@
+// A real SIP phone in the owner's ring group. Debian's baresip stands in for the owner's iPhone:
+// it registers as 6001 over the generated TLS transport (a CA and server certificate made here
+// with openssl; the phone trusts the CA) with the digest password from the generated secrets
+// file, and takes the media encryption the generator writes for phones (SDES-SRTP). A visitor's
+// browser rings the owner through the edge and Asterisk: the tab and the phone ring together;
+// (1) the phone answers, (2) the tab answers. Audio is checked both ways each time.
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NAMESPACE_ADDRESS, startHome, type Home } from './support/asterisk-home.ts';
+import { peakHz, startPhone, type Phone } from './support/baresip.ts';
+import { freePort } from './support/edge.ts';
+import { answer, artifact, bothEnded, callOwner, openButton, ownerSignIn } from './support/flows.ts';
+import { launchParty, remotePeakHz, rtpCounts, type Party } from './support/party.ts';
+
+const VISITOR_HZ = 620;
+const OWNER_HZ = 1000;
+const PHONE_HZ = 1400;
+const BIN_HZ = 48000 / 16384;
+
+let home: Home | undefined;
+let phone: Phone | undefined;
+let owner: Party;
+let visitor: Party;
+let root: string;
+
+test.describe.configure({ mode: 'serial' });
+
+/** A CA and a server certificate for `ip`, made fresh for this run (never committed). */
+function makeCertificates(dir: string, ip: string) {
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=homeline test CA', '-keyout', 'ca.key', '-out', 'ca.crt');
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${ip}`, '-keyout', 'pbx.key', '-out', 'pbx.csr');
+  execFileSync('sh', ['-c', `printf 'subjectAltName=IP:${ip}\\nextendedKeyUsage=serverAuth\\n' > ext.cnf`], { cwd: dir });
+  ssl('x509', '-req', '-in', 'pbx.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'ext.cnf', '-out', 'pbx.crt');
+  return { ca: join(dir, 'ca.crt'), cert: join(dir, 'pbx.crt'), key: join(dir, 'pbx.key') };
+}
+
+/** The phone's password as the generator wrote it (pjsip_phone_secrets.conf, section `<ext>-auth`). */
+function phonePassword(confDir: string, extension: string): string {
+  const text = readFileSync(join(confDir, 'pjsip_phone_secrets.conf'), 'utf8');
+  const section = text.split(/^\[/m).find((s) => s.startsWith(`${extension}-auth]`));
+  const pw = section?.match(/^password=(.+)$/m)?.[1];
+  if (!pw) throw new Error(`no password for ${extension} in the generated secrets file`);
+  return pw;
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  root = mkdtempSync(join(tmpdir(), 'hl-phone-'));
+  const certs = makeCertificates(root, NAMESPACE_ADDRESS);
+  const tlsPort = await freePort();
+  home = await startHome({
+    site: {
+      phones: [{ extension: '6001', name: 'iPhone' }],
+      tls: { bind: `${NAMESPACE_ADDRESS}:${tlsPort}`, certFile: certs.cert, privKeyFile: certs.key, caListFile: certs.ca },
+    },
+    // The owner's ring group is the tab and this one phone.
+    env: { HOMELINE__owner__phones: '6001' },
+  });
+  // Debian's baresip 1.0.0 (libre 1.1.0) registers whatever certificate the server shows, so
+  // openssl checks what the generated transport presents: our server certificate, for its address.
+  const verify = spawnSync('openssl', ['s_client', '-connect', `${NAMESPACE_ADDRESS}:${tlsPort}`, '-CAfile', certs.ca, '-verify_ip', NAMESPACE_ADDRESS, '-verify_return_error', '-brief'], { input: '', encoding: 'utf8' });
+  expect(verify.status, verify.stderr).toBe(0);
+  expect(verify.stderr + verify.stdout).toContain('Verification: OK');
+  phone = await startPhone({
+    dir: join(root, 'phone'),
+    aor: `sip:6001@${NAMESPACE_ADDRESS}:${tlsPort};transport=tls`,
+    password: phonePassword(home.confDir, '6001'),
+    caFile: certs.ca,
+    mediaenc: 'srtp-mand',
+    toneHz: PHONE_HZ,
+    ctrlPort: await freePort(),
+    listen: `${NAMESPACE_ADDRESS}:0`,
+  });
+  // baresip prints the transport its registration went over; Asterisk has the contact.
+  const registered = await phone.line(/6001@\S+: \{\d+\/(\w+)\/v4\} 200 OK/);
+  expect(registered[1]).toBe('TLS');
+  await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the phone is registered in Asterisk' }).toMatch(/Contact:\s+6001\/sip:6001/);
+  [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ }), launchParty({ toneHz: VISITOR_HZ })]);
+  await ownerSignIn(owner.page, home.edge.url, home.edge.password);
+  await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the owner tab is registered in Asterisk' }).toMatch(/Contact:\s+6000\//);
+});
+
+test.afterAll(async () => {
+  await Promise.all([owner?.close(), visitor?.close()]);
+  await phone?.stop();
+  await home?.stop();
+  if (!process.env.HOMELINE_TEST_KEEP) rmSync(root, { recursive: true, force: true });
+});
+
+function near(hz: number, want: number, bin: number) {
+  return Math.abs(hz - want) < 2 * bin + 1;
+}
+
+async function expectVisitorHears(v: Page, hz: number) {
+  const peak = await remotePeakHz(v);
+  expect(near(peak.hz, hz, BIN_HZ), `visitor hears ${peak.hz} Hz, wants ${hz}`).toBe(true);
+  expect(peak.second, 'a single tone, not a mix').toBeLessThan(peak.level / 4);
+}
+
+test('the tab and the phone ring together; the phone answers over TLS + SRTP and both sides hear each other', async () => {
+  const v = visitor.page, o = owner.page;
+  const from = phone!.events.length;
+  await openButton(v, `${home!.edge.url}/demo/`);
+  await callOwner(v, o);
+  const incoming = await phone!.event('CALL_INCOMING', from);
+  expect(incoming.accountaor).toContain('6001');
+  expect((await phone!.command('accept')).ok).toBe(true);
+  await phone!.event('CALL_ESTABLISHED', from);
+  await expect(v.locator('homeline-call')).toHaveAttribute('data-state', 'in-call');
+  // Asterisk cancels the tab's leg once the phone has answered.
+  await expect(o.locator('#call')).not.toHaveAttribute('data-state', 'ringing');
+  // The call's media really is SRTP with SDES keys (baresip's srtp module says so).
+  const srtp = await phone!.line(/srtp: audio: SRTP is Enabled \(cryptosuite=(\S+)\)/);
+  expect(srtp[1]).toMatch(/^AES/);
+  await expectVisitorHears(v, PHONE_HZ);
+  // What the phone heard in its last second: the visitor's tone.
+  await expect.poll(() => {
+    const { samples, rate } = phone!.heard();
+    if (samples.length < 2 * rate) return 'under 2 s recorded';
+    const p = peakHz(samples, rate);
+    return near(p.hz, VISITOR_HZ, 2) && p.second < p.level / 4 ? 'visitor tone' : `${p.hz} Hz`;
+  }, { message: 'the phone hears the visitor', timeout: 15_000 }).toBe('visitor tone');
+  const vs = await rtpCounts(v);
+  expect(vs.sent).toBeGreaterThan(20);
+  expect(vs.received).toBeGreaterThan(20);
+  await v.screenshot({ path: artifact('phone-answered-visitor') });
+  await v.locator('homeline-call').getByRole('button', { name: 'Hang up' }).click();
+  await phone!.event('CALL_CLOSED', from);
+  await expect(v.locator('homeline-call')).toHaveAttribute('data-state', 'ended');
+});
+
+test('the tab answers: the phone stops ringing, the tab and the visitor hear each other', async () => {
+  const v = visitor.page, o = owner.page;
+  const from = phone!.events.length;
+  await openButton(v, `${home!.edge.url}/demo/`);
+  await callOwner(v, o);
+  await phone!.event('CALL_INCOMING', from);
+  await answer(v, o);
+  await phone!.event('CALL_CLOSED', from);
+  expect(phone!.events.slice(from).map((e) => e.type)).not.toContain('CALL_ESTABLISHED');
+  const [vPeak, oPeak] = await Promise.all([remotePeakHz(v), remotePeakHz(o)]);
+  expect(near(vPeak.hz, OWNER_HZ, BIN_HZ), `visitor hears ${vPeak.hz} Hz`).toBe(true);
+  expect(near(oPeak.hz, VISITOR_HZ, BIN_HZ), `owner hears ${oPeak.hz} Hz`).toBe(true);
+  const [vs, os] = await Promise.all([rtpCounts(v), rtpCounts(o)]);
+  for (const n of [vs.sent, vs.received, os.sent, os.received]) expect(n).toBeGreaterThan(20);
+  await v.locator('homeline-call').getByRole('button', { name: 'Hang up' }).click();
+  await bothEnded(v, o);
+});
