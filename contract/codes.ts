@@ -35,6 +35,8 @@ export const SIP_CODES = {
   HL_NOT_FOUND: { status: 404, caller: 'unavailable' },
   HL_HEADER_FORBIDDEN: { status: 403, caller: 'refused' },
   HL_EXTENSION_UNSUPPORTED: { status: 420, caller: 'refused' },
+  // Dialog-exact tracking (issue 10).
+  HL_CALL_ID_REUSED: { status: 400, caller: 'failed' },
 } as const satisfies Record<string, SipCode>;
 
 export type SipCodeName = keyof typeof SIP_CODES;

@@ -24,7 +24,9 @@ export class CallLog {
       id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, visitor TEXT NOT NULL, name TEXT, message TEXT,
       target TEXT NOT NULL, answered_at INTEGER, ended_at INTEGER, outcome TEXT)`);
     db.exec('CREATE INDEX IF NOT EXISTS calls_started ON calls(started_at DESC)');
-    this.insert = db.prepare('INSERT OR IGNORE INTO calls (id, started_at, visitor, name, message, target) VALUES (?, ?, ?, ?, ?, ?)');
+    // Ids are made by the edge (server/relay/calls.ts), never by a client: a clash is a bug, not
+    // something to ignore.
+    this.insert = db.prepare('INSERT INTO calls (id, started_at, visitor, name, message, target) VALUES (?, ?, ?, ?, ?, ?)');
     this.answer = db.prepare('UPDATE calls SET answered_at = ? WHERE id = ? AND answered_at IS NULL');
     this.finish = db.prepare('UPDATE calls SET ended_at = ?, outcome = ? WHERE id = ? AND ended_at IS NULL');
     this.recent = db.prepare(`SELECT id, started_at AS startedAt, visitor, name, message, target, answered_at AS answeredAt,

@@ -90,9 +90,10 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       onCall: claims.role === 'visitor' ? (rec) => {
         const c = rec.call;
         if (c.direction !== 'out') return;
-        if (rec.event === 'started') app.callLog.started({ id: c.callId, startedAt: c.startedAt, visitor: rec.visitor, name: note?.name, message: note?.message, target: c.target });
-        else if (rec.event === 'answered') app.callLog.answered(c.callId, c.answeredAt!);
-        else app.callLog.ended(c.callId, c.endedAt!, c.outcome ?? 'failed');
+        // Keyed by the id the edge made: a Call-ID is the client's choice (issue 10).
+        if (rec.event === 'started') app.callLog.started({ id: c.id, startedAt: c.startedAt, visitor: rec.visitor, name: note?.name, message: note?.message, target: c.target });
+        else if (rec.event === 'answered') app.callLog.answered(c.id, c.answeredAt!);
+        else app.callLog.ended(c.id, c.endedAt!, c.outcome ?? 'failed');
       } : undefined,
       log,
     });

@@ -2,37 +2,15 @@
 // registers, a visitor calls, and every step is checked on the wire.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEdge, visitorToken, ownerToken, registeredOwner, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
-import { RawUa, SDP } from '../helpers/raw-ua.ts';
+import { startEdge, registeredOwner, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
+import { SDP } from '../helpers/raw-ua.ts';
+import { establish } from '../helpers/calls.ts';
 import { header, headerValues } from '../../server/sip/message.ts';
-import { tagOf, parseNameAddr } from '../../server/sip/uri.ts';
+import { tagOf } from '../../server/sip/uri.ts';
 
 let edge: TestEdge;
 before(async () => { edge = await startEdge({ limits: { wsPerIp: 50, tokenPerIpPerMinute: 1000 } }); });
 after(async () => { await edge.close(); });
-
-/** Visitor INVITEs owner, owner rings then answers; returns both sides' dialog views. */
-async function establish(o: RawUa, v: RawUa) {
-  const inv = v.invite('owner');
-  await v.response(100, 'INVITE');
-  const atOwner = await o.request('INVITE');
-  o.reply(atOwner.msg, 180, 'Ringing');
-  await v.response(180, 'INVITE');
-  o.reply(atOwner.msg, 200, 'OK', { body: SDP });
-  const ok = await v.response(200, 'INVITE');
-  const callId = header(inv, 'Call-ID')!;
-  const visitorSide = {
-    callId, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri,
-    routes: headerValues(ok.msg, 'Record-Route').reverse(),
-  };
-  const ownerSide = {
-    callId, cseq: 1, from: header(ok.msg, 'To')!, to: header(atOwner.msg, 'From')!,
-    remoteTarget: parseNameAddr(headerValues(atOwner.msg, 'Contact')[0])!.uri,
-    routes: headerValues(atOwner.msg, 'Record-Route'),
-  };
-  return { inv, atOwner, ok, visitorSide, ownerSide };
-}
 
 test('visitor calls the registered owner: INVITE, 180, 200, ACK and BYE flow both ways', async () => {
   const o = await registeredOwner(edge);
@@ -66,7 +44,7 @@ test('visitor calls the registered owner: INVITE, 180, 200, ACK and BYE flow bot
 
   // The call log has it, answered.
   await new Promise((r) => setTimeout(r, 50));
-  const call = edge.app.callLog.list().find((c) => c.id === visitorSide.callId)!;
+  const call = edge.app.callLog.list().find((c) => c.visitor === v.user)!;
   assert.equal(call.visitor, v.user);
   assert.equal(call.name, 'Ada Lovelace');
   assert.ok(call.answeredAt);

@@ -1,0 +1,28 @@
+// A whole visitor → owner call set up through the edge, step by step on the wire, for the tests
+// that need one in place before they start.
+import { header, headerValues } from '../../server/sip/message.ts';
+import { parseNameAddr } from '../../server/sip/uri.ts';
+import { SDP, type RawUa } from './raw-ua.ts';
+
+/** Visitor INVITEs owner, owner rings then answers; returns both sides' dialog views. */
+export async function establish(o: RawUa, v: RawUa) {
+  const inv = v.invite('owner');
+  await v.response(100, 'INVITE');
+  const atOwner = await o.request('INVITE');
+  o.reply(atOwner.msg, 180, 'Ringing');
+  await v.response(180, 'INVITE');
+  o.reply(atOwner.msg, 200, 'OK', { body: SDP });
+  const ok = await v.response(200, 'INVITE');
+  const callId = header(inv, 'Call-ID')!;
+  const visitorSide = {
+    callId, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
+    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri,
+    routes: headerValues(ok.msg, 'Record-Route').reverse(),
+  };
+  const ownerSide = {
+    callId, cseq: 1, from: header(ok.msg, 'To')!, to: header(atOwner.msg, 'From')!,
+    remoteTarget: parseNameAddr(headerValues(atOwner.msg, 'Contact')[0])!.uri,
+    routes: headerValues(atOwner.msg, 'Record-Route'),
+  };
+  return { inv, atOwner, ok, visitorSide, ownerSide };
+}
