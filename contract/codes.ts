@@ -8,7 +8,7 @@
 /** What a refusal means to the person calling: the widget says it in words (web/button/strings.ts). */
 export type CallerMeaning =
   | 'oneCall' | 'linesBusy' | 'unavailable' | 'busy' | 'noAnswer'
-  | 'sessionCap' | 'refused' | 'failed';
+  | 'sessionCap' | 'refused' | 'failed' | 'tooManyAttempts';
 
 export interface SipCode {
   status: number;
@@ -35,8 +35,9 @@ export const SIP_CODES = {
   HL_NOT_FOUND: { status: 404, caller: 'unavailable' },
   HL_HEADER_FORBIDDEN: { status: 403, caller: 'refused' },
   HL_EXTENSION_UNSUPPORTED: { status: 420, caller: 'refused' },
-  // Dialog-exact tracking (issue 10).
+  // Dialog-exact tracking and call-attempt budgets (issue 10).
   HL_CALL_ID_REUSED: { status: 400, caller: 'failed' },
+  HL_TOO_MANY_ATTEMPTS: { status: 503, caller: 'tooManyAttempts' },
 } as const satisfies Record<string, SipCode>;
 
 export type SipCodeName = keyof typeof SIP_CODES;

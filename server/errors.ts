@@ -51,8 +51,9 @@ export const SipRefusals = {
   // Header allow-lists: headers refused rather than removed, and Require tags the edge does not know.
   HL_HEADER_FORBIDDEN: sip('HL_HEADER_FORBIDDEN', 'Forbidden', 'header not allowed'),
   HL_EXTENSION_UNSUPPORTED: sip('HL_EXTENSION_UNSUPPORTED', 'Bad Extension', 'required extension not supported'),
-  // Dialog-exact tracking (issue 10).
+  // Dialog-exact tracking and call-attempt budgets (issue 10).
   HL_CALL_ID_REUSED: sip('HL_CALL_ID_REUSED', 'Bad Request', 'a new call needs a new Call-ID'),
+  HL_TOO_MANY_ATTEMPTS: sip('HL_TOO_MANY_ATTEMPTS', 'Service Unavailable', 'too many call attempts; try again later'),
 } satisfies Record<SipCodeName, SipRefusal>;
 
 export type SipRefusalCode = keyof typeof SipRefusals;

@@ -1,4 +1,5 @@
 // What the edge decorates onto Fastify: its dependencies, passed explicitly instead of globals.
+import type { CallAttemptBudget } from './limits/call-attempts.ts';
 import type { Config } from './config/schema.ts';
 import type { Secrets } from './config/secrets.ts';
 import type { TokenService } from './auth/tokens.ts';
@@ -26,6 +27,7 @@ declare module 'fastify' {
     db: Db;
     wsByIp: ConnectionCounter;
     visitorCalls: VisitorCallCounter;
+    callAttempts: CallAttemptBudget;
     visitors: VisitorDirectory;
     relaySessions: Set<RelaySession>;
     /** The origin this edge serves its own pages from, e.g. http://127.0.0.1:8080. */

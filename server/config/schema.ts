@@ -87,6 +87,14 @@ export const ConfigSchema = Type.Object(
         messageBurst: Type.Integer({ minimum: 1, default: 40 }),
         visitorCallsTotal: Type.Integer({ minimum: 1, default: 2 }),
         busyRetryAfterSeconds: Type.Integer({ minimum: 1, default: 60 }),
+        /**
+         * Calls a visitor may start per sliding minute (each rings the owner and adds a call-log
+         * row), per connection, per address and across the edge; over budget: SIP 503 +
+         * Retry-After, HL_TOO_MANY_ATTEMPTS.
+         */
+        callAttemptsPerConnectionPerMinute: Type.Integer({ minimum: 1, default: 3 }),
+        callAttemptsPerAddressPerMinute: Type.Integer({ minimum: 1, default: 6 }),
+        callAttemptsPerMinute: Type.Integer({ minimum: 1, default: 30 }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -19,7 +19,7 @@ import { PromptCache, PROMPT_ID } from './prompts/cache.ts';
 import { IvrStore } from './store.ts';
 import { AriClient } from './ari/client.ts';
 import { IvrAriApp } from './ari/app.ts';
-import { RateWindow } from './rate-window.ts';
+import { RateWindow } from '../limits/rate-window.ts';
 
 export interface IvrPluginOptions {
   config: Config;

@@ -12,6 +12,7 @@ import { buildRefusal } from '../sip/responses.ts';
 import { edgeRequest, newBranch } from '../sip/edge-requests.ts';
 import { TokenBucket } from '../limits/token-bucket.ts';
 import type { VisitorCallCounter } from '../limits/counters.ts';
+import type { AttemptVerdict } from '../limits/call-attempts.ts';
 import type { UpstreamChannel } from '../upstreams/types.ts';
 import { CallTracker, TERMINATING_MS, TIMER_C_MS, type CallOutcome, type TrackedCall } from './calls.ts';
 import { salvageRequest } from './salvage.ts';
@@ -39,6 +40,8 @@ export interface SessionDeps {
   limits: SessionLimits;
   visitorCalls: VisitorCallCounter;
   pausedTargets: () => ReadonlySet<string>;
+  /** Spends one call attempt from the visitor's budgets (server/limits/call-attempts.ts). */
+  callAttempt?: () => AttemptVerdict;
   onCall?: (rec: CallRecord) => void;
   log: FastifyBaseLogger;
 }
@@ -146,6 +149,14 @@ export class RelaySession {
       // A new call under an old Call-ID would share the old call's books (issue 10 (2)).
       this.d.log.warn({ method: msg.method, code: 'HL_CALL_ID_REUSED' }, 'request refused by policy');
       return this.send(serializeSip(buildRefusal(msg, 'HL_CALL_ID_REUSED', {})));
+    }
+    if (verdict.initialInvite && this.d.callAttempt) {
+      // Last, so only a call that would really ring spends an attempt.
+      const budget = this.d.callAttempt();
+      if (!budget.ok) {
+        this.d.log.info({ method: msg.method, code: 'HL_TOO_MANY_ATTEMPTS', scope: budget.scope }, 'request refused by policy');
+        return this.send(serializeSip(buildRefusal(msg, 'HL_TOO_MANY_ATTEMPTS', { retryAfterSeconds: budget.retryAfterSeconds })));
+      }
     }
     this.d.log.debug({ method: msg.method, callId: header(msg, 'Call-ID') }, 'request forwarded');
     this.tracker.fromClient(verdict.request);

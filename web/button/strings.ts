@@ -82,6 +82,8 @@ export const strings = {
       seconds ? `All lines are busy. Please try again in ${wait(seconds)}.` : 'All lines are busy. Please try again in a few minutes.',
     rateLimited: (seconds?: number) =>
       seconds ? `Too many call attempts. Please try again in ${wait(seconds)}.` : 'Too many call attempts. Please try again later.',
+    tooManyAttempts: (seconds?: number) =>
+      seconds ? `You have tried to call several times in a row. Please wait ${wait(seconds)}, or leave a message.` : 'You have tried to call several times in a row. Please wait a little, or leave a message.',
     networkLost: 'The connection was lost. Check your network and call again.',
     sessionCap: 'The call reached its time limit.',
     serviceDown: 'The call service is unavailable right now. Please try again later.',

@@ -34,7 +34,10 @@ export async function startEdge(env: Record<string, string> = {}): Promise<Runni
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'hl-edge-'));
   const password = 'correct horse battery staple';
-  const baseEnv = { ...process.env, HOMELINE_DATA_DIR: dataDir, HOMELINE_LOG_LEVEL: 'warn', ...env };
+  // Every browser calls from 127.0.0.1: the per-address and edge-wide call-attempt budgets are
+  // opened up unless a spec sets them (the per-connection one keeps its default).
+  const budgets = { HOMELINE__limits__callAttemptsPerAddressPerMinute: '1000', HOMELINE__limits__callAttemptsPerMinute: '1000' };
+  const baseEnv = { ...process.env, HOMELINE_DATA_DIR: dataDir, HOMELINE_LOG_LEVEL: 'warn', ...budgets, ...env };
   const pw = spawnSync(tsx, ['server/cli/owner-password.ts', '--password', password], { cwd: repo, env: baseEnv, encoding: 'utf8' });
   if (pw.status !== 0) throw new Error(`owner-password failed: ${pw.stderr || pw.stdout}`);
   // HL_E2E_EDGE_ENTRY runs another entry point (e.g. a local variant of main.ts under test).
