@@ -76,6 +76,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
       menu: menu.menu,
       allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
       ownerGroup: reach.ownerGroup,
+      // The same switch as the direct route's HL_OWNER_DND (server/routes/sip-ws.ts pausedTargets).
+      ownerAvailable: fastify.hasDecorator('presence') ? () => fastify.presence.isAvailable() : undefined,
       store,
       mediaUri: (p) => `sound:${base}/ivr/prompts/${prompts.idFor(p)}.wav`,
       answerDelayMs: opts.answerDelayMs,

@@ -119,13 +119,15 @@ const sim = (driver as SimDriver).sim as AriSimulator | undefined;
 let store: IvrStore;
 let client: AriClient;
 let app: IvrAriApp;
+/** The owner's do-not-disturb switch as the app sees it (the edge passes presence.isAvailable). */
+let ownerAvailable = true;
 
 before(async () => {
   await driver.setup();
   store = new IvrStore(':memory:');
   client = new AriClient({ url: driver.url, user: driver.user, password: driver.password, app: driver.app, minBackoffMs: 20, maxBackoffMs: 200 });
   app = new IvrAriApp({
-    client, menu, store, allowedExtensions: reach.visitorExtensions, ownerGroup: reach.ownerGroup,
+    client, menu, store, allowedExtensions: reach.visitorExtensions, ownerGroup: reach.ownerGroup, ownerAvailable: () => ownerAvailable,
     mediaUri: (p) => `sound:hl-test/${encodeURIComponent(promptText(p))}`,
     answerDelayMs: REAL ? 1000 : 5,
   });
@@ -202,6 +204,26 @@ test('ring group with no answer falls back to voicemail; the message is stored w
   assert.equal(msg?.kind, 'message');
   assert.equal(msg?.recording, rec.query.name);
   assert.equal(msg?.caller, '6002');
+});
+
+test('do-not-disturb: "ring the owner" never dials the ring group and leaves word instead (issue 10 (6))', { skip: SIM_ONLY }, async () => {
+  sim!.ringOutcome = () => 'ANSWER';
+  ownerAvailable = false;
+  try {
+    const { channelId } = await driver.call(app, '6004');
+    await waitFor(app, 'nodeChanged', nodeIs(channelId, 'main'));
+    const ended = waitFor(app, 'callEnded', (e: { channelId: string }) => e.channelId === channelId);
+    sim!.dtmf(channelId, '0');
+    await waitFor(app, 'nodeChanged', nodeIs(channelId, 'contact'));
+    sim!.dtmf(channelId, '1');
+    await waitFor(app, 'nodeChanged', nodeIs(channelId, 'contact', 'recording'));
+    await ended;
+    const reqs = sim!.channelRequests(channelId);
+    assert.equal(reqs.some((r) => r.path.endsWith('/continue') || r.path.endsWith('/variable')), false, 'nothing handed to [ivr-ring]');
+    assert.deepEqual(plays(channelId), ['Main menu.', 'Contact menu.', 'Leave a message.', 'Saved.']);
+  } finally {
+    ownerAvailable = true;
+  }
 });
 
 test('an answered ring leaves the walk; no prompt or hang-up follows', { skip: SIM_ONLY }, async () => {

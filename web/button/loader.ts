@@ -120,6 +120,7 @@ export class HomelineCall extends HTMLElement {
       walk.walkMenu({
         panel: this.panel, strings, menu,
         owner: this.info!.owner,
+        ownerNow: () => getStatus(this.edge).then((s) => s.owner, () => undefined),
         onNode: (id) => { this.dataset.node = id; },
         call: () => void this.startCall('owner'),
         form: (intro, needNumber) => this.showMessageForm(intro, needNumber),

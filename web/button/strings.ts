@@ -54,6 +54,7 @@ export const strings = {
     },
     noText: 'There is nothing more to show for this choice.',
     ownerOffline: (name: string) => `${name} can't be reached right now. Leave a message instead.`,
+    ownerDnd: (name: string) => `${name} is not taking calls right now. Leave a message instead.`,
     // In the call: what the voice menu is doing (the edge's interpreter modes)
     mode: {
       collect: 'Enter the extension on the keypad, then #.',
