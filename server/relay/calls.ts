@@ -5,13 +5,16 @@
 // A call is (Call-ID, local tag, remote tag), "local" being this client's side. It is learned
 // from the INVITE (Call-ID and the caller's tag) and its responses (the callee's tag):
 //
-//   INVITE ──► pending ──1xx──► early ──2xx──► confirmed ──BYE (either side)──► terminating
-//                 │               │    ▲         │    ▲                             │   │
-//                 │               └────┘ 1xx     │    └── (still counted; the cap   │   │
-//                 │                              │         still fires)             │   │
-//                 ├─ final ≥300 (487 after CANCEL: cancelled) ──────────► ended ◄─2xx to BYE
-//                 ├─ Timer C (no final answer in time) ─────────────────►   ▲   ◄─timer│
-//                 └──────────────── BYE from upstream, connection lost ─────┘
+//                  1xx with a tag          2xx                  BYE from the client
+//   INVITE ──► pending ──────────► early ──────────► confirmed ──────────────────► terminating
+//                 │ └──────────────── 2xx ──────────────▲ │                               │
+//                 │                    │                  │ BYE from upstream,            │ 2xx to the BYE,
+//                 │ final ≥300         │ final ≥300       │ duration cap,                 │ Timer F (32 s),
+//                 │ or Timer C (181 s) │ or Timer C       │ connection lost               │ cap, connection lost
+//                 ▼                    ▼                  ▼                               ▼
+//               ended ◄────────────────┴──────────────────┴───────────────────────────────┘
+//   (487 after a CANCEL is the outcome `cancelled`; ended calls linger 32 s for late ACKs, then
+//   are forgotten; their Call-IDs are not)
 //
 // Only these end a call: a final non-2xx to its INVITE, a 2xx to a BYE (from either side), a BYE
 // from upstream (the upstream is trusted), a timer, or the relay (cap, connection lost). A BYE
