@@ -10,7 +10,7 @@
 //                 │ └──────────────── 2xx ──────────────▲ │                               │
 //                 │                    │                  │ BYE from upstream,            │ 2xx to the BYE,
 //                 │ final ≥300         │ final ≥300       │ duration cap,                 │ Timer F (32 s),
-//                 │ or Timer C (181 s) │ or Timer C       │ connection lost               │ cap, connection lost
+//                 │ or Timer C (330 s) │ or Timer C       │ connection lost               │ cap, connection lost
 //                 ▼                    ▼                  ▼                               ▼
 //               ended ◄────────────────┴──────────────────┴───────────────────────────────┘
 //   (487 after a CANCEL is the outcome `cancelled`; ended calls linger 32 s for late ACKs, then
@@ -96,8 +96,12 @@ export type DialogMatch =
 export const LINGER_MS = 32_000;
 /** A BYE unanswered this long ends the call anyway (RFC 3261 Timer F, 64·T1). */
 export const TERMINATING_MS = 32_000;
-/** An INVITE with no final response this long is given up (RFC 3261 §16.6 Timer C, > 3 min). */
-export const TIMER_C_MS = 181_000;
+/**
+ * An INVITE with no final response this long is given up (RFC 3261 §16.6 Timer C, > 3 min). It
+ * must outlast the longest ring the configuration allows (owner.ringSeconds ≤ 300): a 2xx that
+ * came after it would find the call ended and go uncounted.
+ */
+export const TIMER_C_MS = 330_000;
 /** Completed server transactions stay this long, for retransmitted 2xx (§13.3.1.4, 64·T1). */
 const TRANSACTION_LINGER_MS = 32_000;
 /** Call-IDs remembered to refuse re-use: enough for any session the caps allow. */

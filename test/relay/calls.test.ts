@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallTracker, LINGER_MS, TERMINATING_MS, TIMER_C_MS, type TrackedCall } from '../../server/relay/calls.ts';
 import { parseSip, type SipRequest, type SipResponse } from '../../server/sip/message.ts';
+import { ConfigSchema } from '../../server/config/schema.ts';
 
 interface ReqOpts { to?: string; cseq?: string; callId?: string; fromTag?: string; branch?: string }
 const req = (method: string, o: ReqOpts = {}) => parseSip([
@@ -120,6 +121,11 @@ test('Timer C gives up an INVITE that never gets a final answer', () => {
   advance(TIMER_C_MS);
   t.tick();
   assert.equal(events.at(-1), 'ended no-answer');
+});
+
+test('Timer C outlasts the longest ring the configuration allows', () => {
+  const maxRing = (ConfigSchema.properties.owner.properties.ringSeconds as { maximum: number }).maximum;
+  assert.ok(TIMER_C_MS > maxRing * 1000 + 10_000, `Timer C ${TIMER_C_MS} ms vs ringSeconds ≤ ${maxRing}`);
 });
 
 test('match: in-dialog requests need the Call-ID and both tags of a live dialog', () => {
