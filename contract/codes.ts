@@ -8,7 +8,7 @@
 /** What a refusal means to the person calling: the widget says it in words (web/button/strings.ts). */
 export type CallerMeaning =
   | 'oneCall' | 'linesBusy' | 'unavailable' | 'busy' | 'noAnswer'
-  | 'sessionCap' | 'refused' | 'failed';
+  | 'sessionCap' | 'refused' | 'failed' | 'tooManyAttempts';
 
 export interface SipCode {
   status: number;
@@ -38,6 +38,9 @@ export const SIP_CODES = {
   // cap10 (issue 10): visitor upstream channels are opened lazily, within a budget.
   HL_UPSTREAM_BUSY: { status: 503, caller: 'linesBusy' },
   HL_UPSTREAM_DOWN: { status: 503, caller: 'failed' },
+  // Dialog-exact tracking and call-attempt budgets (issue 10).
+  HL_CALL_ID_REUSED: { status: 400, caller: 'failed' },
+  HL_TOO_MANY_ATTEMPTS: { status: 503, caller: 'tooManyAttempts' },
 } as const satisfies Record<string, SipCode>;
 
 export type SipCodeName = keyof typeof SIP_CODES;

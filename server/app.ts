@@ -19,6 +19,7 @@ import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
 import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
 import { ChannelBudget } from './limits/channel-budget.ts';
+import { CallAttemptBudget } from './limits/call-attempts.ts';
 import { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
 import { HttpErrors, WsClose } from './errors.ts';
@@ -98,6 +99,11 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());
   app.decorate('visitorChannels', new ChannelBudget(config.limits.visitorUpstreamChannels));
+  app.decorate('callAttempts', new CallAttemptBudget({
+    perConnectionPerMinute: config.limits.callAttemptsPerConnectionPerMinute,
+    perAddressPerMinute: config.limits.callAttemptsPerAddressPerMinute,
+    edgePerMinute: config.limits.callAttemptsPerMinute,
+  }));
   app.decorate('visitors', new VisitorDirectory());
   app.decorate('relaySessions', new Set<RelaySession>());
   app.decorate('upstream', makeUpstream(app, config, secrets));

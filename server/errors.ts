@@ -55,6 +55,9 @@ export const SipRefusals = {
   // cap10 (issue 10)
   HL_UPSTREAM_BUSY: sip('HL_UPSTREAM_BUSY', 'Service Unavailable', 'the phone system has no free line for visitors'),
   HL_UPSTREAM_DOWN: sip('HL_UPSTREAM_DOWN', 'Service Unavailable', 'the phone system is not reachable'),
+  // Dialog-exact tracking and call-attempt budgets (issue 10).
+  HL_CALL_ID_REUSED: sip('HL_CALL_ID_REUSED', 'Bad Request', 'a new call needs a new Call-ID'),
+  HL_TOO_MANY_ATTEMPTS: sip('HL_TOO_MANY_ATTEMPTS', 'Service Unavailable', 'too many call attempts; try again later'),
 } satisfies Record<SipCodeName, SipRefusal>;
 
 export type SipRefusalCode = keyof typeof SipRefusals;

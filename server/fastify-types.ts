@@ -1,4 +1,5 @@
 // What the edge decorates onto Fastify: its dependencies, passed explicitly instead of globals.
+import type { CallAttemptBudget } from './limits/call-attempts.ts';
 import type { Config } from './config/schema.ts';
 import type { Secrets } from './config/secrets.ts';
 import type { TokenService } from './auth/tokens.ts';
@@ -29,6 +30,7 @@ declare module 'fastify' {
     visitorCalls: VisitorCallCounter;
     /** Upstream channels visitors hold (opened at their first INVITE); the rest is the owner's reserve. */
     visitorChannels: ChannelBudget;
+    callAttempts: CallAttemptBudget;
     visitors: VisitorDirectory;
     relaySessions: Set<RelaySession>;
     /** The origin this edge serves its own pages from, e.g. http://127.0.0.1:8080. */

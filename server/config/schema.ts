@@ -105,6 +105,14 @@ export const ConfigSchema = Type.Object(
         messageFormGlobalPer10Minutes: Type.Integer({ minimum: 1, default: 30 }),
         /** Milliseconds a client may take to send a request's headers (and an upgrade request); slow senders are cut off. */
         headersTimeoutMs: Type.Integer({ minimum: 500, maximum: 120000, default: 10000 }),
+        /**
+         * Calls a visitor may start per sliding minute (each rings the owner and adds a call-log
+         * row), per connection, per address and across the edge; over budget: SIP 503 +
+         * Retry-After, HL_TOO_MANY_ATTEMPTS.
+         */
+        callAttemptsPerConnectionPerMinute: Type.Integer({ minimum: 1, default: 3 }),
+        callAttemptsPerAddressPerMinute: Type.Integer({ minimum: 1, default: 6 }),
+        callAttemptsPerMinute: Type.Integer({ minimum: 1, default: 30 }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -11,6 +11,7 @@
 //   │          ├─► [recording] ── recordResult ──► thanks, hang up
 //   │          └─► [ringing] ── answered ──► ended (caller is with a person)
 //   │                          no answer/busy/failed ──► noAnswer fallback
+//   │              (owner unavailable, do-not-disturb: no ringing, straight to the noAnswer fallback)
 //   └────────────── goto / say / `*` / `#` ◄──────────────────────┘
 //
 // Prompts queue up; a digit while a prompt plays in a listening mode stops it (barge-in).
@@ -49,6 +50,13 @@ export interface InterpreterOptions {
   allowedExtensions?: readonly string[];
   /** Expansion of `ring.group: owner`. */
   ownerGroup: readonly string[];
+  /**
+   * Whether the owner takes calls now: the same switch the direct route asks before it answers
+   * HL_OWNER_DND (issue 10 (6)). Asked at each ring step of home extensions; false takes the
+   * step's "owner unavailable" branch, its noAnswer fallback (leave word), without ringing.
+   * Absent: always available (owner trees, tests).
+   */
+  ownerAvailable?: () => boolean;
 }
 
 type Then =
@@ -278,7 +286,7 @@ export class MenuWalk {
     const sets = parseExtPattern(c.pattern);
     const allowed = this.opts.allowedExtensions;
     if (sets && matchesExt(sets, ext) && (!allowed || allowed.includes(ext))) {
-      return this.say([], { kind: 'ring', extensions: [ext], timeoutSeconds: c.timeoutSeconds, noAnswer: c.noAnswer });
+      return this.ring([], { kind: 'ring', extensions: [ext], timeoutSeconds: c.timeoutSeconds, noAnswer: c.noAnswer });
     }
     this.buffer = '';
     this.fail(false, c.invalid);
@@ -332,6 +340,15 @@ export class MenuWalk {
     return this.current.shortPrompt ?? this.current.prompt;
   }
 
+  /** A ring of home extensions, unless the owner is not taking calls: then the leave-word branch. */
+  private ring(prompts: (Prompt | undefined)[], then: Extract<Then, { kind: 'ring' }>): void {
+    if (this.opts.ownerAvailable && !this.opts.ownerAvailable()) {
+      this.buffer = '';
+      return this.doAction(then.noAnswer ?? this.opts.menu.defaults.noAnswer ?? DEFAULT_NO_ANSWER);
+    }
+    this.say(prompts, then);
+  }
+
   // ── actions ─────────────────────────────────────────────────────────────────
   private doAction(a: Action | Fallback): void {
     const act = a as Action;
@@ -371,7 +388,7 @@ export class MenuWalk {
       case 'ring': {
         const r = act.ring!;
         const extensions = r.group === 'owner' ? [...this.opts.ownerGroup] : [...(r.extensions ?? [])];
-        return this.say([r.prompt], { kind: 'ring', extensions, timeoutSeconds: r.timeoutSeconds, noAnswer: r.noAnswer });
+        return this.ring([r.prompt], { kind: 'ring', extensions, timeoutSeconds: r.timeoutSeconds, noAnswer: r.noAnswer });
       }
       case 'dialOut': {
         const d = act.dialOut!;

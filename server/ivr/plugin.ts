@@ -22,7 +22,7 @@ import { AriClient } from './ari/client.ts';
 import { IvrAriApp } from './ari/app.ts';
 import { AriSelfCheck } from './ari/selfcheck.ts';
 import { upstreamKind } from '../config/load.ts';
-import { RateWindow } from './rate-window.ts';
+import { RateWindow } from '../limits/rate-window.ts';
 
 export interface IvrPluginOptions {
   config: Config;
@@ -83,6 +83,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
       menu: menu.menu,
       allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
       ownerGroup: reach.ownerGroup,
+      // The same switch as the direct route's HL_OWNER_DND (server/routes/sip-ws.ts pausedTargets).
+      ownerAvailable: fastify.hasDecorator('presence') ? () => fastify.presence.isAvailable() : undefined,
       store,
       mediaUri,
       answerDelayMs: opts.answerDelayMs,

@@ -6,14 +6,15 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { SipParseError, WsClose } from '../errors.ts';
-import { header, headerValues, parseSip, viaBranch, removeHeaders, serializeSip, type SipMessage, type SipRequest } from '../sip/message.ts';
+import { header, headerValues, parseSip, viaBranch, removeHeaders, serializeSip, type SipMessage, type SipRequest, type SipResponse } from '../sip/message.ts';
 import { decide, IDENTITY_PREFIX, type PolicyIdentity } from '../sip/policy.ts';
 import { buildRefusal } from '../sip/responses.ts';
 import { edgeRequest, newBranch } from '../sip/edge-requests.ts';
 import { TokenBucket } from '../limits/token-bucket.ts';
 import type { VisitorCallCounter } from '../limits/counters.ts';
+import type { AttemptVerdict } from '../limits/call-attempts.ts';
 import type { UpstreamChannel } from '../upstreams/types.ts';
-import { CallTracker, type CallOutcome, type TrackedCall } from './calls.ts';
+import { CallTracker, TERMINATING_MS, TIMER_C_MS, type CallOutcome, type TrackedCall } from './calls.ts';
 import { salvageRequest } from './salvage.ts';
 
 export interface SessionLimits {
@@ -39,6 +40,8 @@ export interface SessionDeps {
   limits: SessionLimits;
   visitorCalls: VisitorCallCounter;
   pausedTargets: () => ReadonlySet<string>;
+  /** Spends one call attempt from the visitor's budgets (server/limits/call-attempts.ts). */
+  callAttempt?: () => AttemptVerdict;
   onCall?: (rec: CallRecord) => void;
   log: FastifyBaseLogger;
 }
@@ -60,17 +63,20 @@ export class RelaySession {
     this.tracker = new CallTracker({
       started: (call) => {
         if (isVisitor && call.direction === 'out') d.visitorCalls.started();
-        d.log.info({ callId: call.callId, target: call.target, direction: call.direction }, 'call started');
+        // Timer C: an INVITE nobody answers finally is given up (tick() decides).
+        this.later(TIMER_C_MS + 50, () => this.tracker.tick());
+        d.log.info({ call: call.id, callId: call.callId, target: call.target, direction: call.direction }, 'call started');
         d.onCall?.({ call, visitor: d.who.user, event: 'started' });
       },
       answered: (call) => {
-        d.log.info({ callId: call.callId, target: call.target }, 'call answered');
+        d.log.info({ call: call.id, callId: call.callId, target: call.target }, 'call answered');
         if (isVisitor) this.later(d.limits.callSeconds * 1000, () => this.capCall(call));
         d.onCall?.({ call, visitor: d.who.user, event: 'answered' });
       },
+      terminating: () => this.later(TERMINATING_MS + 50, () => this.tracker.tick()),
       ended: (call) => {
         if (isVisitor && call.direction === 'out') d.visitorCalls.ended();
-        d.log.info({ callId: call.callId, target: call.target, outcome: call.outcome, seconds: secondsBetween(call.answeredAt, call.endedAt) }, 'call ended');
+        d.log.info({ call: call.id, callId: call.callId, target: call.target, outcome: call.outcome, seconds: secondsBetween(call.answeredAt, call.endedAt) }, 'call ended');
         d.onCall?.({ call, visitor: d.who.user, event: 'ended' });
       },
     });
@@ -136,14 +142,10 @@ export class RelaySession {
     } catch (err) {
       return this.malformed(text, err as Error);
     }
-    if (msg.kind === 'response') {
-      removeHeaders(msg, (n) => n.toLowerCase().startsWith(IDENTITY_PREFIX));
-      this.tracker.fromClient(msg);
-      return this.d.channel.send(msg, serializeSip(msg));
-    }
+    if (msg.kind === 'response') return this.responseFromClient(msg);
     const verdict = decide(msg, this.d.who, {
-      knownCallIds: this.tracker.knownCallIds,
-      dialogs: this.tracker,
+      // Only the dialog this request's Call-ID and both tags name: anything else is a 481.
+      ...this.tracker.viewFor(msg),
       activeCalls: this.tracker.active,
       visitorCallsTotal: this.d.visitorCalls.total,
       visitorCallsCap: this.d.limits.visitorCallsCap,
@@ -159,9 +161,42 @@ export class RelaySession {
       this.d.log[level]({ method: msg.method, uri: msg.uri, code: verdict.code, detail: verdict.detail }, 'request refused by policy');
       return this.send(serializeSip(buildRefusal(msg, verdict.code, verdict)));
     }
+    if (verdict.initialInvite && this.tracker.match(msg).kind === 'reused') {
+      // A new call under an old Call-ID would share the old call's books (issue 10 (2)).
+      this.d.log.warn({ method: msg.method, code: 'HL_CALL_ID_REUSED' }, 'request refused by policy');
+      return this.send(serializeSip(buildRefusal(msg, 'HL_CALL_ID_REUSED', {})));
+    }
+    if (verdict.initialInvite && this.d.callAttempt) {
+      // Last, so only a call that would really ring spends an attempt.
+      const budget = this.d.callAttempt();
+      if (!budget.ok) {
+        this.d.log.info({ method: msg.method, code: 'HL_TOO_MANY_ATTEMPTS', scope: budget.scope }, 'request refused by policy');
+        return this.send(serializeSip(buildRefusal(msg, 'HL_TOO_MANY_ATTEMPTS', { retryAfterSeconds: budget.retryAfterSeconds })));
+      }
+    }
     this.d.log.debug({ method: msg.method, callId: header(msg, 'Call-ID') }, 'request forwarded');
     this.tracker.fromClient(verdict.request);
     this.d.channel.send(verdict.request, serializeSip(verdict.request));
+  }
+
+  /**
+   * A response goes upstream only if it answers a request relayed to this client; the answers to
+   * the edge's own requests (side-channel MESSAGE, BYE at the cap) stop here; anything else is
+   * unsolicited and dropped (issue 10 (7)).
+   */
+  private responseFromClient(res: SipResponse): void {
+    removeHeaders(res, (n) => n.toLowerCase().startsWith(IDENTITY_PREFIX));
+    const branch = viaBranch(headerValues(res, 'Via')[0]);
+    if (branch && this.ownBranches.has(branch)) {
+      if (res.status >= 200) this.ownBranches.delete(branch);
+      return;
+    }
+    if (!this.tracker.expectsResponse(res)) {
+      this.d.log.debug({ status: res.status, cseq: header(res, 'CSeq'), callId: header(res, 'Call-ID') }, 'unsolicited response dropped');
+      return;
+    }
+    this.tracker.fromClient(res);
+    this.d.channel.send(res, serializeSip(res));
   }
 
   private malformed(text: string, err: Error): void {
@@ -186,7 +221,10 @@ export class RelaySession {
     }
     if (msg.kind === 'response') {
       const branch = viaBranch(headerValues(msg, 'Via')[0]);
-      if (branch && this.ownBranches.delete(branch)) return;
+      if (branch && this.ownBranches.has(branch)) {
+        if (msg.status >= 200) this.ownBranches.delete(branch);
+        return;
+      }
     }
     // The shared secret must never travel towards a browser, whatever the upstream echoes.
     if (msg.headers.some((h) => h.name.toLowerCase() === 'x-homeline-edge')) {
@@ -221,15 +259,15 @@ export class RelaySession {
 
   /** Ends a visitor call at the duration cap: BYE upstream as the visitor, BYE to the visitor. */
   private capCall(call: TrackedCall): void {
-    if (call.state !== 'confirmed') return;
-    this.d.log.info({ callId: call.callId }, 'call duration cap reached; ending the call');
+    if (call.state !== 'confirmed' && call.state !== 'terminating') return;
+    this.d.log.info({ call: call.id, callId: call.callId }, 'call duration cap reached; ending the call');
     this.byeBothWays(call, 'call duration cap');
     this.tracker.end(call, 'capped');
   }
 
   private endCalls(outcome: CallOutcome, why: string): void {
     for (const call of this.tracker.list()) {
-      if (call.state === 'confirmed') this.byeBothWays(call, why);
+      if (call.state === 'confirmed' || call.state === 'terminating') this.byeBothWays(call, why);
       this.tracker.end(call, outcome);
     }
   }

@@ -9,6 +9,7 @@ import type { ConnectClaims } from '../auth/claims.ts';
 import type { UpstreamChannel } from '../upstreams/types.ts';
 import { RelaySession } from '../relay/session.ts';
 import { LazyUpstreamChannel } from '../relay/lazy-channel.ts';
+import { callerKey } from '../calls/log.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -98,6 +99,7 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
     req.sipChannel = undefined;
     req.sipPending!.channel = undefined; // the session owns it now
     const note = claims.role === 'visitor' ? app.visitors.get(claims.sub) : undefined;
+    const caller = claims.role === 'visitor' ? callerKey(ip, app.secrets.edgeSecret) : undefined;
     const session = new RelaySession({
       connId,
       socket,
@@ -118,13 +120,15 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
         busyRetryAfterSeconds: limits.busyRetryAfterSeconds,
       },
       visitorCalls: app.visitorCalls,
+      callAttempt: claims.role === 'visitor' ? () => app.callAttempts.take(connId, ip, Date.now()) : undefined,
       pausedTargets: () => (app.presence.isAvailable() ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
       onCall: claims.role === 'visitor' ? (rec) => {
         const c = rec.call;
         if (c.direction !== 'out') return;
-        if (rec.event === 'started') app.callLog.started({ id: c.callId, startedAt: c.startedAt, visitor: rec.visitor, name: note?.name, message: note?.message, target: c.target });
-        else if (rec.event === 'answered') app.callLog.answered(c.callId, c.answeredAt!);
-        else app.callLog.ended(c.callId, c.endedAt!, c.outcome ?? 'failed');
+        // Keyed by the id the edge made: a Call-ID is the client's choice (issue 10).
+        if (rec.event === 'started') app.callLog.started({ id: c.id, startedAt: c.startedAt, visitor: rec.visitor, caller, name: note?.name, message: note?.message, target: c.target });
+        else if (rec.event === 'answered') app.callLog.answered(c.id, c.answeredAt!);
+        else app.callLog.ended(c.id, c.endedAt!, c.outcome ?? 'failed');
       } : undefined,
       log,
     });

@@ -38,9 +38,12 @@ export interface DialogView {
 }
 
 export interface CallSnapshot {
-  /** This connection's dialogs by Call-ID (the relay's call tracker fits this shape). */
+  /**
+   * The live dialog of this connection that the request's Call-ID *and both tags* name, if any
+   * (the relay's call tracker gives `viewFor(request)`: a Call-ID alone names nothing, issue 10).
+   */
   dialogs: { get(callId: string): DialogView | undefined };
-  /** Call-IDs of this connection's calls and registrations still alive (dialogs or pending INVITEs). */
+  /** Whether the request belongs to such a dialog (or, for CANCEL, to its pending INVITE). */
   knownCallIds: { has(callId: string): boolean };
   /** Calls this connection has in progress. */
   activeCalls: number;

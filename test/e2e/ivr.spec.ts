@@ -205,6 +205,27 @@ test('d. in a call, the side-channel MESSAGE shows the node and a tap sends its 
   }
 });
 
+test('d2. do-not-disturb switched on after the menu opened: "ring the owner" leaves word, nothing rings (issue 10 (6))', async () => {
+  const v = visitor.page;
+  const calls = async () => ((await (await owner.context.request.get(`${EDGE}/api/owner/calls`)).json()) as { calls: unknown[] }).calls.length;
+  const setAvailable = (available: boolean) => owner.context.request.put(`${EDGE}/api/owner/availability`, { data: { available }, headers: { origin: EDGE } });
+  await openMenu(v);
+  const before = await calls();
+  expect((await setAvailable(false)).status()).toBe(200);
+  try {
+    await option(v, '0', 'Contact the owner').click();
+    await option(v, '1', 'Ring the owner').click();
+    const form = widget(v).locator('form');
+    await expect(form).toContainText('is not taking calls right now. Leave a message instead.');
+    await v.screenshot({ path: artifact('ivr-owner-dnd') });
+    expect(await calls(), 'no call was attempted').toBe(before);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await expect(widget(v)).toHaveAttribute('data-state', 'ready');
+  } finally {
+    await setAvailable(true);
+  }
+});
+
 test('e. the owner unreachable: "ring the owner" in the menu offers the message form instead', async () => {
   // The rate-limit edge has no owner tab until limits.spec signs one in.
   const v = visitor.page;

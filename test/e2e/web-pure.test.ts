@@ -8,6 +8,8 @@ import { header, type SipRequest, type SipResponse } from '../../server/sip/mess
 import type { SipRefusalCode } from '../../server/errors.ts';
 import { isUsableCandidate } from '../../web/softphone/ice.ts';
 import { backoffMs, refreshDelayMs } from '../../web/owner/backoff.ts';
+import { groupRepeats, type CallRecord } from '../../web/owner/lists.ts';
+import { strings } from '../../web/button/strings.ts';
 
 test('the edge Warning header names the HL code', () => {
   assert.equal(homelineWarningCode('399 homeline "HL_LINES_BUSY: all visitor lines are busy"'), 'HL_LINES_BUSY');
@@ -105,4 +107,24 @@ test('registration refresh comes before the session cap', () => {
   assert.equal(refreshDelayMs(12 * 3600), 12 * 3600 * 1000 - 60_000);
   assert.equal(refreshDelayMs(100), 90_000);
   assert.ok(refreshDelayMs(30) < 30_000);
+});
+
+test('too many call attempts (HL_TOO_MANY_ATTEMPTS) reads as its own reason, with the wait in words', () => {
+  const w = '399 homeline "HL_TOO_MANY_ATTEMPTS: too many call attempts; try again later"';
+  assert.deepEqual(endReason({ statusCode: 503, warning: w, retryAfter: '42' }), { kind: 'tooManyAttempts', retryAfterSeconds: 42 });
+  assert.match(strings.reasons.tooManyAttempts(42), /42 seconds/);
+});
+
+test('the owner console groups repeated unanswered attempts from one caller into one row', () => {
+  const call = (id: string, min: number, extra: Partial<CallRecord> = {}): CallRecord => ({
+    id, startedAt: min * 60_000, endedAt: min * 60_000 + 5000, visitor: `v-${id}`, caller: 'k1', outcome: 'cancelled', ...extra,
+  });
+  // Newest first, as GET /api/owner/calls lists them.
+  const rows = groupRepeats([
+    call('f', 40, { caller: 'k2' }),
+    call('e', 30), call('d', 22), call('c', 21), call('b', 20, { answeredAt: 20 * 60_000 + 1000, outcome: 'answered' }), call('a', 19),
+  ]);
+  assert.deepEqual(rows.map((r) => [r.id, r.attempts]), [['f', 1], ['e', 3], ['b', 1], ['a', 1]]);
+  // Every call is still a row of its own when nothing repeats.
+  assert.deepEqual(groupRepeats([call('x', 1, { caller: 'k3' }), call('y', 0)]).map((r) => r.attempts), [1, 1]);
 });

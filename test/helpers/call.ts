@@ -33,3 +33,20 @@ export async function confirmed(o: RawUa, v: RawUa) {
   await o.request('ACK');
   return call;
 }
+
+/** Visitor INVITEs owner, the owner rings, the visitor CANCELs: 200 for the CANCEL, 487, ACK. */
+export async function ringAndCancel(o: RawUa, v: RawUa) {
+  const inv = v.invite('owner');
+  const atOwner = await o.request('INVITE');
+  o.reply(atOwner.msg, 180, 'Ringing');
+  await v.response(180, 'INVITE');
+  v.cancel(inv);
+  await v.response(200, 'CANCEL');
+  const c = await o.request('CANCEL');
+  o.reply(c.msg, 200, 'OK');
+  o.reply(atOwner.msg, 487, 'Request Terminated');
+  const fin = await v.response(487, 'INVITE');
+  // The edge ACKs the owner's 487 hop by hop.
+  const ack = await o.request('ACK');
+  return { inv, fin, ack };
+}

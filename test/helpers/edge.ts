@@ -23,7 +23,10 @@ export interface TestEdge {
 
 export async function startEdge(overrides: Record<string, unknown> = {}): Promise<TestEdge> {
   const dataDir = mkdtempSync(join(tmpdir(), 'homeline-test-'));
-  const config = validateConfig({ port: 0, logLevel: 'debug', dataDir, ...overrides });
+  // Every test visitor comes from 127.0.0.1: the per-address and edge-wide attempt budgets are
+  // opened up unless a test sets them (the per-connection one stays at its default).
+  const limits = { callAttemptsPerAddressPerMinute: 1000, callAttemptsPerMinute: 1000, ...(overrides.limits as object | undefined) };
+  const config = validateConfig({ port: 0, logLevel: 'debug', dataDir, ...overrides, limits });
   const { secrets, firstRunOwnerPassword } = await loadOrCreateSecrets(config.dataDir);
   // A data dir made earlier (e.g. by the Asterisk generator) has no password to show: set one.
   let ownerPassword = firstRunOwnerPassword;

@@ -128,6 +128,14 @@ export class RawUa {
     return req;
   }
 
+  /** CANCEL for an INVITE this UA sent: same Via branch, Call-ID and CSeq number (RFC 3261 §9.1). */
+  cancel(invite: SipRequest): SipRequest {
+    const req = this.newRequest('CANCEL', invite.uri, { callId: header(invite, 'Call-ID')!, cseq: Number(header(invite, 'CSeq')!.split(' ')[0]) });
+    req.headers[0] = { name: 'Via', value: headerValues(invite, 'Via')[0] };
+    this.sendMsg(req);
+    return req;
+  }
+
   /** Answer a request with `status`, keeping this UA's To tag for the dialog. */
   reply(req: SipRequest, status: number, reason: string, opts: { body?: string; tag?: string } = {}): SipResponse {
     const headers = [

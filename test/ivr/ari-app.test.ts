@@ -454,10 +454,14 @@ let store: IvrStore;
 let client: AriClient;
 let app: IvrAriApp;
 
+/** The owner's availability switch as the app sees it (do-not-disturb holds on the IVR's ring steps too). */
+let ownerAvailable = true;
+
 function newApp(opts: { appName: string; url: string; clock?: Clock; menu?: Menu }): { client: AriClient; app: IvrAriApp } {
   const c = new AriClient({ url: opts.url, user: driver.user, password: driver.password, app: opts.appName, minBackoffMs: 20, maxBackoffMs: 200, clock: opts.clock });
   const a = new IvrAriApp({
     client: c, menu: opts.menu ?? menu, store, allowedExtensions: reach.visitorExtensions, ownerGroup: reach.ownerGroup,
+    ownerAvailable: () => ownerAvailable,
     mediaUri: (p) => `sound:hl-test/${encodeURIComponent(promptText(p))}`,
     answerDelayMs: ANSWER_DELAY_MS,
     recordingsDir,
@@ -593,6 +597,30 @@ test('ring group with no answer falls back to voicemail; the message is stored w
     assert.equal(rec.query.terminateOn, '#');
     assert.equal(rec.query.name, row.recording);
     assert.deepEqual(plays(channelId), ['Main menu.', 'Contact menu.', 'Leave a message.', 'Saved.']);
+  }
+});
+
+test('do-not-disturb: "ring the owner" never dials the ring group and leaves word instead (issue 10 (6))', async () => {
+  ownerAvailable = false;
+  try {
+    const { channelId, handle } = await driver.call(app, '6005');
+    await reached(nodeIs(channelId, 'main'));
+    await driver.dtmf(handle, '0');
+    await reached(nodeIs(channelId, 'contact'));
+    const recording = reached(nodeIs(channelId, 'contact', 'recording'));
+    await driver.dtmf(handle, '1');
+    await recording;
+    assert.equal(nodeLog.some(nodeIs(channelId, 'contact', 'ringing')), false, 'never rang');
+    if (sim) {
+      const reqs = sim.channelRequests(channelId);
+      assert.equal(reqs.some((r) => r.path.endsWith('/continue') || r.path.endsWith('/variable')), false, 'nothing handed to [ivr-ring]');
+    } else {
+      assert.equal(driver.visited(channelId).includes('ivr-ring,ring'), false, `never in [ivr-ring]: ${driver.visited(channelId)}`);
+    }
+    await driver.hangup(handle);
+    await endOf(channelId, 30_000);
+  } finally {
+    ownerAvailable = true;
   }
 });
 

@@ -1,7 +1,8 @@
 // Every branch of the interpreter, driven as call transcripts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Call, menuOf } from './walk-helpers.ts';
+import { Call, menuOf, reach } from './walk-helpers.ts';
+import { MenuWalk } from '../../server/ivr/interpreter.ts';
 
 const menu = menuOf({
   version: 1,
@@ -217,4 +218,31 @@ test('too many failures with a goto fallback walks to that node; counters reset 
 test('non-DTMF input is ignored', () => {
   const c = new Call(menu).start().clear();
   assert.deepEqual(c.send({ type: 'digit', digit: 'A' }), []);
+});
+
+test('do-not-disturb: ring steps ask the owner\'s availability and take the leave-word branch without ringing', () => {
+  let available = false;
+  const c = new Call(menu);
+  c.walk = new MenuWalk({ menu, allowedExtensions: reach.visitorExtensions, ownerGroup: reach.ownerGroup, ownerAvailable: () => available });
+  c.start().clear().press('0');
+  c.settle();
+  assert.equal(c.last('ring'), undefined, 'the ring group is never dialled');
+  assert.deepEqual(c.heard, ['Leave a message.'], 'no "Connecting." either');
+  assert.deepEqual(c.last('record'), { type: 'record', kind: 'message', maxSeconds: 30 });
+
+  // A collected extension is a ring step too; without a fallback of its own, the default one.
+  const d = new Call(menu);
+  d.walk = new MenuWalk({ menu, allowedExtensions: reach.visitorExtensions, ownerGroup: reach.ownerGroup, ownerAvailable: () => available });
+  d.start().press('6').press('6001');
+  d.settle();
+  assert.equal(d.last('ring'), undefined);
+  assert.ok(d.last('hangup'), 'the default noAnswer apologises and hangs up');
+
+  // Asked at the step, not at the start: switching DND off lets the next caller ring.
+  available = true;
+  const e = new Call(menu);
+  e.walk = new MenuWalk({ menu, allowedExtensions: reach.visitorExtensions, ownerGroup: reach.ownerGroup, ownerAvailable: () => available });
+  e.start().press('0');
+  e.settle();
+  assert.deepEqual(e.last('ring')?.extensions, reach.ownerGroup);
 });

@@ -14,9 +14,9 @@ import { header, headerValues, parseSip, serializeSip, type SipMessage, type Sip
 import { decide, MAX_FORWARDS_CAP, type PolicyIdentity } from '../../server/sip/policy.ts';
 import { isAllowedHeader } from '../../server/sip/headers.ts';
 import { buildRefusal } from '../../server/sip/responses.ts';
-import { parseNameAddr, parseSipUri } from '../../server/sip/uri.ts';
+import { parseNameAddr, parseSipUri, tagOf } from '../../server/sip/uri.ts';
 import { salvageRequest } from '../../server/relay/salvage.ts';
-import { CallTracker } from '../../server/relay/calls.ts';
+import { CallTracker, type TrackedCall } from '../../server/relay/calls.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 100_000));
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -38,6 +38,8 @@ function trackerFor(who: PolicyIdentity): CallTracker {
     // An answered call (INVITE out, 200 in with Contact and Record-Route) and one still ringing.
     for (const id of [CONFIRMED.callId, EARLY]) t.fromClient(parseSip(crlf([`INVITE sip:owner@${DOMAIN} SIP/2.0`, ...common(id, 'INVITE', `<sip:owner@${DOMAIN}>`), 'Contact: <sip:me@a.invalid;transport=ws>'])));
     t.toClient(parseSip(crlf(['SIP/2.0 200 OK', 'Via: SIP/2.0/WSS a.invalid;branch=z9hG4bK1', `To: <sip:owner@${DOMAIN}>;tag=far`, `From: ${me}`, `Call-ID: ${CONFIRMED.callId}`, 'CSeq: 1 INVITE', `Contact: <${CONFIRMED.target}>`, `Record-Route: ${CONFIRMED.route}`])));
+    // The ringing call is an early dialog with the same far tag (a 180 carried it).
+    t.toClient(parseSip(crlf(['SIP/2.0 180 Ringing', 'Via: SIP/2.0/WSS a.invalid;branch=z9hG4bK1', `To: <sip:owner@${DOMAIN}>;tag=far`, `From: ${me}`, `Call-ID: ${EARLY}`, 'CSeq: 1 INVITE'])));
   } else {
     // An incoming call from a visitor: the INVITE from upstream carries its target and route set.
     t.toClient(parseSip(crlf([`INVITE sip:6000@a.invalid;transport=ws SIP/2.0`, 'Via: SIP/2.0/WSS edge.invalid;branch=z9hG4bK2', 'Max-Forwards: 69', `To: <sip:owner@${DOMAIN}>`, `From: <sip:v-x@${DOMAIN}>;tag=far`, `Call-ID: ${CONFIRMED.callId}`, 'CSeq: 1 INVITE', `Contact: <${CONFIRMED.target}>`, `Record-Route: ${CONFIRMED.route}`])));
@@ -87,7 +89,9 @@ const request = (who: PolicyIdentity) => fc.record({
   fromName: pick(GOOD_NAMES, BAD_NAMES),
   fromUser: pick([who.user], ['owner', '6001', who.role === 'visitor' ? OWNER.user : VISITOR.user]),
   toUri: pick([`sip:owner@${DOMAIN}`, `sip:6000@${DOMAIN}`, `sip:${VISITOR.user}@${DOMAIN}`], ['tel:+441234567890']),
-  toTag: pick(['', ';tag=far'], [';tag=a;tag=b']),
+  // Made-up tags and a guessed From tag: in-dialog requests must name a dialog exactly (issue 10).
+  toTag: pick(['', ';tag=far', ';tag=far'], [';tag=a;tag=b', ';tag=made-up', ';tag=mine'], 2),
+  fromTag: pick(['mine'], ['far', 'guessed']),
   callId: fc.constantFrom(...CALL_IDS),
   cseq: fc.integer({ min: 0, max: 2 ** 31 }),
   maxForwards: fc.oneof({ weight: 16, arbitrary: fc.integer({ min: 0, max: 255 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom(undefined, '300', '0068', '-1', 'x') }),
@@ -96,7 +100,7 @@ const request = (who: PolicyIdentity) => fc.record({
 }).map((r) => {
   const lines = [`${r.method} ${r.uri} SIP/2.0`, 'Via: SIP/2.0/WSS hlq6cb2nha5q.invalid;branch=z9hG4bK1386540'];
   if (r.maxForwards !== undefined) lines.push(`Max-Forwards: ${r.maxForwards}`);
-  lines.push(`To: <${r.toUri}>${r.toTag}`, `From: ${r.fromName}<sip:${r.fromUser}@${DOMAIN}>;tag=mine`, `Call-ID: ${r.callId}`, `CSeq: ${r.cseq} ${r.method}`, ...r.extra);
+  lines.push(`To: <${r.toUri}>${r.toTag}`, `From: ${r.fromName}<sip:${r.fromUser}@${DOMAIN}>;tag=${r.fromTag}`, `Call-ID: ${r.callId}`, `CSeq: ${r.cseq} ${r.method}`, ...r.extra);
   if (r.body) lines.push('Content-Type: application/dtmf-relay');
   lines.push(`Content-Length: ${Buffer.byteLength(r.body)}`);
   return crlf(lines, r.body);
@@ -193,6 +197,25 @@ function checkForwarded(out: SipRequest, who: PolicyIdentity, tracker: CallTrack
   assert.doesNotMatch(routing.join('\n'), /203\.0\.113\.9/);
 }
 
+/**
+ * An in-dialog request (a To tag, or ACK/BYE/INFO/UPDATE/PRACK/CANCEL) leaves the edge only
+ * inside a live dialog of that connection: its Call-ID and both tags name one the tracker learned
+ * (issue 10), whatever Call-ID guesses or made-up tags the generator tried.
+ */
+function checkInsideDialog(out: SipRequest, tracker: CallTracker): void {
+  const toTag = tagOf(header(out, 'To'));
+  const inDialog = toTag !== undefined || ['ACK', 'BYE', 'INFO', 'UPDATE', 'PRACK', 'CANCEL'].includes(out.method);
+  if (!inDialog || out.method === 'REGISTER') return;
+  const m = tracker.match(out);
+  assert.equal(m.kind, 'dialog', `${out.method} with To tag ${toTag} forwarded outside any dialog`);
+  const call = (m as { call: TrackedCall }).call;
+  assert.equal(header(out, 'Call-ID'), call.callId);
+  assert.equal(tagOf(header(out, 'From')), call.localTag, `${out.method}: From tag is not the dialog's local tag`);
+  if (out.method === 'ACK') return; // the ACK of a failed INVITE carries the failure's tag
+  if (toTag !== undefined) assert.ok(toTag === call.remoteTag || call.earlyTags.has(toTag), `${out.method}: To tag ${toTag} is not the dialog's`);
+  if (out.method !== 'ACK' && out.method !== 'CANCEL') assert.notEqual(call.state, 'ended', `${out.method} into an ended dialog`);
+}
+
 type Outcome = 'malformed' | 'response' | 'refuse' | 'drop' | 'forward';
 function throughTheEdge(text: string, who: PolicyIdentity): Outcome {
   const tracker = trackerFor(who);
@@ -210,7 +233,7 @@ function throughTheEdge(text: string, who: PolicyIdentity): Outcome {
     return 'response';
   }
   const v = decide(msg, who, {
-    dialogs: tracker, knownCallIds: tracker.knownCallIds, activeCalls: tracker.active,
+    ...tracker.viewFor(msg), activeCalls: tracker.active,
     visitorCallsTotal: 0, visitorCallsCap: 2, busyRetryAfterSeconds: 60, pausedTargets: new Set(),
   });
   if (v.action === 'refuse') {
@@ -219,6 +242,7 @@ function throughTheEdge(text: string, who: PolicyIdentity): Outcome {
   }
   if (v.action === 'drop') return 'drop';
   checkForwarded(v.request, who, tracker);
+  checkInsideDialog(v.request, tracker);
   tracker.fromClient(v.request);
   return 'forward';
 }

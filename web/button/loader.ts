@@ -120,6 +120,7 @@ export class HomelineCall extends HTMLElement {
       walk.walkMenu({
         panel: this.panel, strings, menu,
         owner: this.info!.owner,
+        ownerNow: () => getStatus(this.edge).then((s) => s.owner, () => undefined),
         onNode: (id) => { this.dataset.node = id; },
         call: () => void this.startCall('owner'),
         form: (intro, needNumber) => this.showMessageForm(intro, needNumber),
@@ -187,7 +188,7 @@ export class HomelineCall extends HTMLElement {
     this.dataset.reason = reason.kind;
     this.dataset.state = 'ended';
     // After a call that never reached the owner, offer to leave word instead.
-    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy'].includes(reason.kind);
+    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy', 'tooManyAttempts'].includes(reason.kind);
     this.msgBtn.hidden = !missed;
     if (reason.kind !== 'rateLimited' && !reason.kind.startsWith('mic')) void this.refresh(missed);
   }

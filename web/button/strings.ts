@@ -54,6 +54,7 @@ export const strings = {
     },
     noText: 'There is nothing more to show for this choice.',
     ownerOffline: (name: string) => `${name} can't be reached right now. Leave a message instead.`,
+    ownerDnd: (name: string) => `${name} is not taking calls right now. Leave a message instead.`,
     // In the call: what the voice menu is doing (the edge's interpreter modes)
     mode: {
       collect: 'Enter the extension on the keypad, then #.',
@@ -82,6 +83,8 @@ export const strings = {
       seconds ? `All lines are busy. Please try again in ${wait(seconds)}.` : 'All lines are busy. Please try again in a few minutes.',
     rateLimited: (seconds?: number) =>
       seconds ? `Too many call attempts. Please try again in ${wait(seconds)}.` : 'Too many call attempts. Please try again later.',
+    tooManyAttempts: (seconds?: number) =>
+      seconds ? `You have tried to call several times in a row. Please wait ${wait(seconds)}, or leave a message.` : 'You have tried to call several times in a row. Please wait a little, or leave a message.',
     networkLost: 'The connection was lost. Check your network and call again.',
     sessionCap: 'The call reached its time limit.',
     serviceDown: 'The call service is unavailable right now. Please try again later.',

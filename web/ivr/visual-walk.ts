@@ -9,6 +9,8 @@ export interface WalkHost {
   strings: Strings;
   menu: VisitorMenu;
   owner: { name: string; reachable: boolean };
+  /** The owner's state now (GET /api/status); undefined when the edge could not be asked. */
+  ownerNow(): Promise<{ name: string; reachable: boolean; reason?: string } | undefined>;
   /** Mirrored onto the element as data-state/data-node, for styling and tests. */
   onNode(id: string): void;
   /** Ring the owner: the normal call to the `owner` target. */
@@ -48,8 +50,13 @@ export function walkMenu(host: WalkHost) {
         path.go(step.node);
         return showNode();
       case 'call':
-        if (host.owner.reachable) return host.call();
-        return host.form(S.ownerOffline(host.owner.name), false);
+        // Asked at the ring step, as the voice menu does, not when the page loaded: the owner may
+        // have switched do-not-disturb on since; then the menu's own answer is to leave word.
+        return void host.ownerNow().then((now) => {
+          const owner = now ?? host.owner;
+          if (owner.reachable) return host.call();
+          host.form(now?.reason === 'dnd' ? S.ownerDnd(owner.name) : S.ownerOffline(owner.name), false);
+        });
       case 'form':
         return host.form(S.formFor[step.why], step.why === 'callback');
       case 'say':

@@ -45,6 +45,8 @@ export const ownerStrings = {
   none: 'None yet.',
   outcome: (o: string | null | undefined, answered: boolean, ended: boolean) =>
     (!ended ? (answered ? 'in call' : 'ringing') : answered ? 'answered' : o || 'missed'),
+  /** A row standing for several unanswered attempts from one caller. */
+  attempts: (outcome: string, n: number) => `${outcome} (${n} attempts)`,
   col: { time: 'Time', who: 'Who', duration: 'Duration', outcome: 'Outcome', number: 'Number', message: 'Message' },
   // Call control labels: the same as the call button's (web/shared/call-control-strings.ts)
   controls: controlStrings,

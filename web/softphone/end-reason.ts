@@ -19,6 +19,7 @@ export type EndReason =
   | { kind: 'oneCall' }
   | { kind: 'linesBusy'; retryAfterSeconds?: number }
   | { kind: 'rateLimited'; retryAfterSeconds?: number }
+  | { kind: 'tooManyAttempts'; retryAfterSeconds?: number }
   | { kind: 'networkLost' }
   | { kind: 'sessionCap' }
   | { kind: 'serviceDown' }
@@ -54,7 +55,8 @@ export function endReason(f: EndFacts): EndReason {
   // The edge's own codes mean what the shared table says (contract/codes.ts); a code it does not
   // list, or one that says no more than its status, leaves the decision to the status below.
   const meaning = callerMeaning(homelineWarningCode(f.warning));
-  if (meaning) return meaning === 'linesBusy' ? { kind: meaning, retryAfterSeconds: seconds(f.retryAfter) } : { kind: meaning };
+  if (meaning === 'linesBusy' || meaning === 'tooManyAttempts') return { kind: meaning, retryAfterSeconds: seconds(f.retryAfter) };
+  if (meaning) return { kind: meaning };
   if (f.wsCloseCode !== undefined) {
     if (f.wsCloseCode === 4000) return { kind: 'sessionCap' };
     if (f.wsCloseCode === 1008) return { kind: 'rateLimited' };

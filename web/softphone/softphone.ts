@@ -23,7 +23,7 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
   switch (r.kind) {
     case 'hungUpByOther': case 'declined': case 'busy': case 'noAnswer': case 'unavailable':
       return R[r.kind](n);
-    case 'linesBusy': case 'rateLimited':
+    case 'linesBusy': case 'rateLimited': case 'tooManyAttempts':
       return R[r.kind](r.retryAfterSeconds);
     default:
       return R[r.kind];

@@ -23,6 +23,8 @@ export interface IvrAriAppOptions {
   menu: Menu;
   allowedExtensions?: readonly string[];
   ownerGroup: readonly string[];
+  /** The owner's do-not-disturb switch, as the direct route asks it (interpreter.ts). */
+  ownerAvailable?: () => boolean;
   store: IvrStore;
   /** The `media` URI of a prompt, e.g. `sound:http://127.0.0.1:8080/ivr/prompts/p-….wav`. */
   mediaUri: (prompt: Prompt) => string;
@@ -198,7 +200,7 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
       caller,
       // Stasis(app,visitor,<X-Homeline-Visitor>): stamped by the edge, never by the browser.
       visitor: args[0] === 'visitor' && /^v-[A-Za-z0-9_-]{1,32}$/.test(args[1] ?? '') ? args[1] : undefined,
-      walk: new MenuWalk({ menu: this.opts.menu, allowedExtensions: this.opts.allowedExtensions, ownerGroup: this.opts.ownerGroup }),
+      walk: new MenuWalk({ menu: this.opts.menu, allowedExtensions: this.opts.allowedExtensions, ownerGroup: this.opts.ownerGroup, ownerAvailable: this.opts.ownerAvailable }),
       chain: Promise.resolve(),
       collectTimer: null,
       startTimer: null,

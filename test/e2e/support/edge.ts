@@ -46,7 +46,10 @@ export async function startEdge(env: Record<string, string> = {}, opts: EdgeOpti
   const ownDir = env.HOMELINE_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'hl-edge-'));
   const dataDir = env.HOMELINE_DATA_DIR ?? ownDir!;
   const password = 'correct horse battery staple';
-  const baseEnv = { ...process.env, HOMELINE_DATA_DIR: dataDir, HOMELINE_LOG_LEVEL: 'warn', ...env };
+  // Every browser calls from 127.0.0.1: the per-address and edge-wide call-attempt budgets are
+  // opened up unless a spec sets them (the per-connection one keeps its default).
+  const budgets = { HOMELINE__limits__callAttemptsPerAddressPerMinute: '1000', HOMELINE__limits__callAttemptsPerMinute: '1000' };
+  const baseEnv = { ...process.env, HOMELINE_DATA_DIR: dataDir, HOMELINE_LOG_LEVEL: 'warn', ...budgets, ...env };
   const pw = spawnSync(tsx, ['server/cli/owner-password.ts', '--password', password], { cwd: repo, env: baseEnv, encoding: 'utf8' });
   if (pw.status !== 0) throw new Error(`owner-password failed: ${pw.stderr || pw.stdout}`);
   const url = `http://127.0.0.1:${port}`;
