@@ -39,7 +39,7 @@ test('at the session cap the visitor call gets a BYE both ways naming the sessio
 
   const closed = await v.waitClose(8000);
   assert.deepEqual(closed, { code: 4000, reason: 'session cap reached' });
-  const call = edge.app.callLog.list().find((c) => c.id === callId)!;
+  const call = edge.app.callLog.list().find((c) => c.visitor === v.user)!;
   assert.equal(call.outcome, 'capped');
   // The owner's own connection is not capped with the visitor's.
   assert.equal(o.closed, undefined);

@@ -105,8 +105,8 @@ test('owner: wrong password 401, right one an HttpOnly SameSite=Strict session; 
   edge.app.callLog.started({ id: 'c-new', startedAt: 9_000, visitor: 'v-b', target: 'owner' });
   edge.app.callLog.ended('c-new', 9_500, 'declined');
   assert.deepEqual((await inject({ url: '/api/owner/calls', headers: { cookie } })).json().calls, [
-    { id: 'c-new', startedAt: 9_000, visitor: 'v-b', name: null, message: null, target: 'owner', answeredAt: null, endedAt: 9_500, outcome: 'declined' },
-    { id: 'c-old', startedAt: 1_000, visitor: 'v-a', name: 'Ada', message: 'hi', target: 'owner', answeredAt: 2_000, endedAt: 5_000, outcome: 'answered' },
+    { id: 'c-new', startedAt: 9_000, visitor: 'v-b', caller: null, name: null, message: null, target: 'owner', answeredAt: null, endedAt: 9_500, outcome: 'declined' },
+    { id: 'c-old', startedAt: 1_000, visitor: 'v-a', caller: null, name: 'Ada', message: 'hi', target: 'owner', answeredAt: 2_000, endedAt: 5_000, outcome: 'answered' },
   ]);
   assert.equal((await inject({ url: '/api/owner/calls' })).statusCode, 401);
 

@@ -27,7 +27,7 @@ test('an unanswered call: the tab is CANCELled and the visitor gets 480 HL_NO_AN
   o.reply(cancel.msg, 200, 'OK');
   o.reply(atOwner.msg, 487, 'Request Terminated');
   await o.request('ACK');
-  const call = edge.app.callLog.list().find((c) => c.id === header(inv, 'Call-ID'))!;
+  const call = edge.app.callLog.list().find((c) => c.visitor === v.user)!;
   assert.equal(call.outcome, 'no-answer');
   v.sendMsg(v.newRequest('OPTIONS', 'sip:owner@home.arpa'));
   await v.response(200, 'OPTIONS');
