@@ -2,44 +2,14 @@
 // 1. Round-trip latency of SIP OPTIONS at a fixed rate: straight to a SIP-over-WebSocket server
 //    (Kamailio on loopback) and through the edge's `asterisk` upstream to that same server.
 // 2. Resident memory of the edge process holding N idle visitor connections.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { kamailioAvailable, startKamailio, freePort } from '../test/upstreams/kamailio.ts';
+import { startEdge, secretOf, rssMb, pct } from './lib/edge-proc.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function startEdge(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'homeline-bench-'));
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['dist/server/main.js'], {
-    env: {
-      ...process.env, PORT: String(port), HOMELINE_DATA_DIR: dataDir, HOMELINE_LOG_LEVEL: 'warn',
-      HOMELINE__limits__wsPerIp: '100000', HOMELINE__limits__tokenPerIpPerMinute: '1000000',
-      HOMELINE__limits__tokenGlobalPerMinute: '1000000', HOMELINE__limits__messagesPerSecond: '100000',
-      HOMELINE__limits__messageBurst: '100000', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (d) => { if (String(d).includes('homeline')) resolve(); });
-    proc.once('exit', (c) => reject(new Error(`edge exited ${c}`)));
-  });
-  return { proc, url: `http://127.0.0.1:${port}`, dataDir };
-}
-
-function secretOf(dataDir: string): string {
-  return JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).edgeSecret;
-}
 
 async function open(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url, 'sip', { perMessageDeflate: false });
@@ -111,15 +81,9 @@ async function latency(): Promise<void> {
     via.close();
     console.log(`added by the edge             p50 ${(e.p50 - d.p50).toFixed(3)} ms  p99 ${(e.p99 - d.p99).toFixed(3)} ms`);
   } finally {
-    edge.proc.kill('SIGTERM');
+    await edge.stop();
     await kam.stop();
-    rmSync(edge.dataDir, { recursive: true, force: true });
   }
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 async function idle(): Promise<void> {
@@ -139,8 +103,7 @@ async function idle(): Promise<void> {
     console.log(`edge resident memory: ${before.toFixed(1)} MB before, ${after.toFixed(1)} MB with ${sockets.length} idle connections (${(((after - before) * 1024) / sockets.length).toFixed(1)} KB each)`);
   } finally {
     for (const s of sockets) s.terminate();
-    edge.proc.kill('SIGTERM');
-    rmSync(edge.dataDir, { recursive: true, force: true });
+    await edge.stop();
   }
 }
 
