@@ -5,11 +5,14 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { kamailioAvailable, startKamailio, freePort } from '../test/upstreams/kamailio.ts';
-import { startEdge, secretOf, rssMb, pct } from './lib/edge-proc.ts';
+import { startEdge, secretOf, rssMb, pct, cpuSeconds } from './lib/edge-proc.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
+// Direct and through-the-edge alternate in ROUNDS blocks, so a busy spell on a shared machine
+// lands on both rather than on whichever ran second.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 
 async function open(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url, 'sip', { perMessageDeflate: false });
@@ -24,7 +27,7 @@ async function token(edgeUrl: string): Promise<{ wsUrl: string; user: string }> 
 }
 
 /** Sends OPTIONS at RATE per second and measures each round trip. */
-async function rtt(ws: WebSocket, user: string, extra = ''): Promise<number[]> {
+async function rtt(ws: WebSocket, user: string, extra = '', count = COUNT): Promise<number[]> {
   const pending = new Map<string, number>();
   const out: number[] = [];
   ws.on('message', (d) => {
@@ -34,7 +37,7 @@ async function rtt(ws: WebSocket, user: string, extra = ''): Promise<number[]> {
   });
   const interval = 1000 / RATE;
   const start = performance.now();
-  for (let i = 0; i < COUNT; i++) {
+  for (let i = 0; i < count; i++) {
     const due = start + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
@@ -47,7 +50,8 @@ async function rtt(ws: WebSocket, user: string, extra = ''): Promise<number[]> {
     ].join('\r\n'));
   }
   const deadline = Date.now() + 3000;
-  while (out.length < COUNT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (out.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  ws.removeAllListeners('message');
   return out.sort((a, b) => a - b);
 }
 
@@ -63,23 +67,34 @@ async function latency(): Promise<void> {
     return;
   }
   const kport = await freePort();
-  const edge = await startEdge({ HOMELINE_UPSTREAM: 'asterisk', HOMELINE_ASTERISK_WS_URL: `ws://127.0.0.1:${kport}/ws` });
+  const profile = process.env.BENCH_PROFILE; // a directory: the edge writes a --cpu-prof there
+  const edge = await startEdge({ HOMELINE_UPSTREAM: 'asterisk', HOMELINE_ASTERISK_WS_URL: `ws://127.0.0.1:${kport}/ws` }, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
   const kam = await startKamailio(secretOf(edge.dataDir), '6000', kport);
   try {
-    console.log(`OPTIONS round trips, ${COUNT} at ${RATE}/s, one connection each:`);
+    console.log(`OPTIONS round trips, ${COUNT} at ${RATE}/s, one connection each, in ${ROUNDS} alternating blocks:`);
+    const secret = `X-Homeline-Edge: visitor-${secretOf(edge.dataDir)}`;
     const direct = await open(kam.url);
-    await rtt(direct, 'v-warm', `X-Homeline-Edge: visitor-${secretOf(edge.dataDir)}`);
-    const d = report('direct to SIP server', await rtt(direct, 'v-direct', `X-Homeline-Edge: visitor-${secretOf(edge.dataDir)}`));
-    direct.close();
-    const warm = await token(edge.url);
-    const ww = await open(warm.wsUrl);
-    await rtt(ww, warm.user);
-    ww.close();
     const t = await token(edge.url);
     const via = await open(t.wsUrl);
-    const e = report('through the edge', await rtt(via, t.user));
+    const warm = Math.min(500, COUNT);
+    await rtt(direct, 'v-warm', secret, warm);
+    await rtt(via, t.user, '', warm);
+    const ds: number[] = [];
+    const es: number[] = [];
+    let cpu = 0;
+    const per = Math.ceil(COUNT / ROUNDS);
+    for (let r = 0; r < ROUNDS; r++) {
+      ds.push(...await rtt(direct, 'v-direct', secret, per));
+      const c0 = cpuSeconds(edge.proc.pid!);
+      es.push(...await rtt(via, t.user, '', per));
+      cpu += cpuSeconds(edge.proc.pid!) - c0;
+    }
+    direct.close();
     via.close();
+    const d = report('direct to SIP server', ds.sort((a, b) => a - b));
+    const e = report('through the edge', es.sort((a, b) => a - b));
     console.log(`added by the edge             p50 ${(e.p50 - d.p50).toFixed(3)} ms  p99 ${(e.p99 - d.p99).toFixed(3)} ms`);
+    console.log(`edge CPU per relayed round trip (request and response): ${((cpu / es.length) * 1e6).toFixed(0)} µs (clock ticks of 10 ms: rough)`);
   } finally {
     await edge.stop();
     await kam.stop();
