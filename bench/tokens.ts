@@ -10,6 +10,8 @@ const CONC = Number(process.env.BENCH_CONC ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PROFILE = process.env.BENCH_PROFILE; // a directory: the edge writes a --cpu-prof there
+// warn by default, like bench:relay; `info` (the edge's default) adds three log lines per token.
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 
 /** CONC loops issuing `method path` back to back for `seconds`; answers per second. */
 export async function hammer(base: string, method: string, path: string, body: string | undefined, seconds: number, conc = CONC): Promise<{ perSecond: number; errors: number }> {
@@ -34,7 +36,7 @@ export async function hammer(base: string, method: string, path: string, body: s
 }
 
 async function main(): Promise<void> {
-  const edge = await startEdge({}, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []);
+  const edge = await startEdge({ HOMELINE_LOG_LEVEL: LOG_LEVEL }, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []);
   try {
     await hammer(edge.url, 'GET', '/healthz', undefined, 1);
     await hammer(edge.url, 'POST', '/api/visitor/token', '{}', 1);
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
     const hm = median(health);
     const perTok = (cpuTok / (tokens.reduce((a, b) => a + b, 0) * SECONDS)) * 1e6;
     const perHealth = (cpuHealth / (health.reduce((a, b) => a + b, 0) * SECONDS)) * 1e6;
-    console.log(`${CONC} in flight, ${ROUNDS}×${SECONDS} s each (medians): tokens ${tm.toFixed(0)}/s  healthz ${hm.toFixed(0)}/s  ratio ${(tm / hm).toFixed(2)}×`);
+    console.log(`${CONC} in flight, log level ${LOG_LEVEL}, ${ROUNDS}×${SECONDS} s each (medians): tokens ${tm.toFixed(0)}/s  healthz ${hm.toFixed(0)}/s  ratio ${(tm / hm).toFixed(2)}×`);
     // The client shares the machine: when it is the bottleneck both rates flatten, so the edge's
     // own CPU per answer is the steadier comparison.
     console.log(`edge CPU per answer: token ${perTok.toFixed(0)} µs  healthz ${perHealth.toFixed(0)} µs  ratio ${(perHealth / perTok).toFixed(2)}×${errors ? `  (${errors} non-200 answers)` : ''}`);
