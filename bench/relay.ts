@@ -2,44 +2,17 @@
 // 1. Round-trip latency of SIP OPTIONS at a fixed rate: straight to a SIP-over-WebSocket server
 //    (Kamailio on loopback) and through the edge's `asterisk` upstream to that same server.
 // 2. Resident memory of the edge process holding N idle visitor connections.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { kamailioAvailable, startKamailio, freePort } from '../test/upstreams/kamailio.ts';
+import { startEdge, secretOf, rssMb, pct, cpuSeconds } from './lib/edge-proc.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function startEdge(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'homeline-bench-'));
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['dist/server/main.js'], {
-    env: {
-      ...process.env, PORT: String(port), HOMELINE_DATA_DIR: dataDir, HOMELINE_LOG_LEVEL: 'warn',
-      HOMELINE__limits__wsPerIp: '100000', HOMELINE__limits__tokenPerIpPerMinute: '1000000',
-      HOMELINE__limits__tokenGlobalPerMinute: '1000000', HOMELINE__limits__messagesPerSecond: '100000',
-      HOMELINE__limits__messageBurst: '100000', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (d) => { if (String(d).includes('homeline')) resolve(); });
-    proc.once('exit', (c) => reject(new Error(`edge exited ${c}`)));
-  });
-  return { proc, url: `http://127.0.0.1:${port}`, dataDir };
-}
-
-function secretOf(dataDir: string): string {
-  return JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).edgeSecret;
-}
+// Direct and through-the-edge alternate in ROUNDS blocks, so a busy spell on a shared machine
+// lands on both rather than on whichever ran second.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 
 async function open(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url, 'sip', { perMessageDeflate: false });
@@ -54,7 +27,7 @@ async function token(edgeUrl: string): Promise<{ wsUrl: string; user: string }> 
 }
 
 /** Sends OPTIONS at RATE per second and measures each round trip. */
-async function rtt(ws: WebSocket, user: string, extra = ''): Promise<number[]> {
+async function rtt(ws: WebSocket, user: string, extra = '', count = COUNT): Promise<number[]> {
   const pending = new Map<string, number>();
   const out: number[] = [];
   ws.on('message', (d) => {
@@ -64,7 +37,7 @@ async function rtt(ws: WebSocket, user: string, extra = ''): Promise<number[]> {
   });
   const interval = 1000 / RATE;
   const start = performance.now();
-  for (let i = 0; i < COUNT; i++) {
+  for (let i = 0; i < count; i++) {
     const due = start + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
@@ -77,7 +50,8 @@ async function rtt(ws: WebSocket, user: string, extra = ''): Promise<number[]> {
     ].join('\r\n'));
   }
   const deadline = Date.now() + 3000;
-  while (out.length < COUNT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (out.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  ws.removeAllListeners('message');
   return out.sort((a, b) => a - b);
 }
 
@@ -93,33 +67,38 @@ async function latency(): Promise<void> {
     return;
   }
   const kport = await freePort();
-  const edge = await startEdge({ HOMELINE_UPSTREAM: 'asterisk', HOMELINE_ASTERISK_WS_URL: `ws://127.0.0.1:${kport}/ws` });
+  const profile = process.env.BENCH_PROFILE; // a directory: the edge writes a --cpu-prof there
+  const edge = await startEdge({ HOMELINE_UPSTREAM: 'asterisk', HOMELINE_ASTERISK_WS_URL: `ws://127.0.0.1:${kport}/ws` }, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
   const kam = await startKamailio(secretOf(edge.dataDir), '6000', kport);
   try {
-    console.log(`OPTIONS round trips, ${COUNT} at ${RATE}/s, one connection each:`);
+    console.log(`OPTIONS round trips, ${COUNT} at ${RATE}/s, one connection each, in ${ROUNDS} alternating blocks:`);
+    const secret = `X-Homeline-Edge: visitor-${secretOf(edge.dataDir)}`;
     const direct = await open(kam.url);
-    await rtt(direct, 'v-warm', `X-Homeline-Edge: visitor-${secretOf(edge.dataDir)}`);
-    const d = report('direct to SIP server', await rtt(direct, 'v-direct', `X-Homeline-Edge: visitor-${secretOf(edge.dataDir)}`));
-    direct.close();
-    const warm = await token(edge.url);
-    const ww = await open(warm.wsUrl);
-    await rtt(ww, warm.user);
-    ww.close();
     const t = await token(edge.url);
     const via = await open(t.wsUrl);
-    const e = report('through the edge', await rtt(via, t.user));
+    const warm = Math.min(500, COUNT);
+    await rtt(direct, 'v-warm', secret, warm);
+    await rtt(via, t.user, '', warm);
+    const ds: number[] = [];
+    const es: number[] = [];
+    let cpu = 0;
+    const per = Math.ceil(COUNT / ROUNDS);
+    for (let r = 0; r < ROUNDS; r++) {
+      ds.push(...await rtt(direct, 'v-direct', secret, per));
+      const c0 = cpuSeconds(edge.proc.pid!);
+      es.push(...await rtt(via, t.user, '', per));
+      cpu += cpuSeconds(edge.proc.pid!) - c0;
+    }
+    direct.close();
     via.close();
+    const d = report('direct to SIP server', ds.sort((a, b) => a - b));
+    const e = report('through the edge', es.sort((a, b) => a - b));
     console.log(`added by the edge             p50 ${(e.p50 - d.p50).toFixed(3)} ms  p99 ${(e.p99 - d.p99).toFixed(3)} ms`);
+    console.log(`edge CPU per relayed round trip (request and response): ${((cpu / es.length) * 1e6).toFixed(0)} µs (clock ticks of 10 ms: rough)`);
   } finally {
-    edge.proc.kill('SIGTERM');
+    await edge.stop();
     await kam.stop();
-    rmSync(edge.dataDir, { recursive: true, force: true });
   }
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 async function idle(): Promise<void> {
@@ -139,8 +118,7 @@ async function idle(): Promise<void> {
     console.log(`edge resident memory: ${before.toFixed(1)} MB before, ${after.toFixed(1)} MB with ${sockets.length} idle connections (${(((after - before) * 1024) / sockets.length).toFixed(1)} KB each)`);
   } finally {
     for (const s of sockets) s.terminate();
-    edge.proc.kill('SIGTERM');
-    rmSync(edge.dataDir, { recursive: true, force: true });
+    await edge.stop();
   }
 }
 
