@@ -32,6 +32,8 @@ import ivrPlugin from './ivr/plugin.ts';
 import { followIvr } from './ivr/side-channel.ts';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
+import { HSTS, readTlsFiles } from './tls.ts';
+import type { Server as SecureServer } from 'node:https';
 
 export interface BuildOptions {
   /** Extra plugins registered after the core (web pages, IVR), each with its options. */
@@ -43,6 +45,7 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: Config, secrets: Secrets, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const tlsFiles = config.tls.certFile ? readTlsFiles(config.tls) : undefined;
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -53,8 +56,30 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
       },
       redact: ['req.headers.cookie', 'req.headers.authorization'],
     },
-    trustProxy: false,
+    // Only the listed proxies may say who the client is (X-Forwarded-For); never `true`, which
+    // would let any client pick the address every per-address limit keys on.
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
     bodyLimit: 16 * 1024,
+    ...(tlsFiles ? { https: tlsFiles } : {}),
+  }) as unknown as FastifyInstance;
+
+  if (tlsFiles) {
+    // SIGHUP (main.ts) re-reads the files; open connections keep the context they began with.
+    app.decorate('reloadTls', () => {
+      try {
+        (app.server as unknown as SecureServer).setSecureContext(readTlsFiles(config.tls));
+        app.log.info('TLS certificate reloaded');
+        return true;
+      } catch (err) {
+        app.log.error({ err: (err as Error).message }, 'TLS certificate not reloaded; the previous one stays in use');
+        return false;
+      }
+    });
+  } else {
+    app.decorate('reloadTls', () => false);
+  }
+  app.addHook('onSend', async (req, reply) => {
+    if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
   });
 
   app.decorate('config', config);

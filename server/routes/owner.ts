@@ -18,7 +18,7 @@ export const ownerAuth = fp(async function ownerAuth(app: FastifyInstance) {
 }, { name: 'homeline-owner-auth', dependencies: ['homeline-origin'] });
 
 export default async function ownerRoutes(app: FastifyInstance) {
-  const secure = app.config.publicUrl.startsWith('https:');
+  const secure = app.config.publicUrl.startsWith('https:') || app.config.tls.certFile !== '';
 
   app.post<{ Body: Static<typeof LoginBody> }>('/api/owner/login', {
     schema: { body: LoginBody },
