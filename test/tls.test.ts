@@ -115,3 +115,26 @@ test('SIGHUP loads the renewed certificate; an open WebSocket stays open; a bad 
   assert.equal(ws.readyState, WebSocket.OPEN);
   ws.close();
 });
+
+test('unreadable or mismatched TLS files stop start-up with one line naming the key', async () => {
+  const other = ca.issue('other');
+  const run = (cert: string, key: string) => new Promise<{ code: number | null; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: repo,
+      env: { ...process.env, HOMELINE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', HOMELINE_TLS_CERT: cert, HOMELINE_TLS_KEY: key },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d) => { err += d; });
+    child.once('exit', (code) => resolve({ code, err }));
+  });
+  const [missing, mismatched] = await Promise.all([
+    run(join(ca.dir, 'absent.pem'), keyFile),
+    run(other.certFile, ca.issue('stranger').keyFile),
+  ]);
+  assert.equal(missing.code, 78);
+  assert.match(missing.err, /^homeline: tls\.certFile: cannot read .*absent\.pem \(ENOENT\); point it at a readable PEM file\n$/);
+  assert.equal(mismatched.code, 78);
+  assert.match(mismatched.err, /^homeline: tls\.certFile\/tls\.keyFile: not a usable PEM certificate and matching key \(.+\); check both files\n$/);
+  assert.doesNotMatch(mismatched.err, /PRIVATE KEY/);
+});
