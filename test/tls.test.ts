@@ -75,6 +75,13 @@ test('HTTPS with the configured certificate, HSTS on every answer, wss:// in the
   const tok = await httpsRequest(`${base}/api/visitor/token`, { ca: ca.ca, body: {} });
   assert.equal(tok.status, 200);
   assert.ok(tok.body.wsUrl.startsWith(`wss://127.0.0.1:${new URL(base).port}/sip?token=`), tok.body.wsUrl);
+  // The owner console on the edge's own https:// origin may log in; the cookie is Secure.
+  const password = /Owner password \(shown once\):\s+(\S+)/.exec(out)![1];
+  const login = await httpsRequest(`${base}/api/owner/login`, { ca: ca.ca, body: { password }, headers: { origin: base } });
+  assert.equal(login.status, 204);
+  assert.match(String(login.headers['set-cookie']), /hl_owner=.*; Secure/);
+  const plainOrigin = await httpsRequest(`${base}/api/owner/login`, { ca: ca.ca, body: { password }, headers: { origin: base.replace('https:', 'http:') } });
+  assert.equal(plainOrigin.status, 403);
   // A refusal is an HTTPS answer too, and carries the header as well.
   const refused = await httpsRequest(`${base}/api/owner/calls`, { ca: ca.ca });
   assert.equal(refused.status, 401);
