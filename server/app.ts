@@ -35,6 +35,8 @@ import ivrPlugin from './ivr/plugin.ts';
 import { followIvr } from './ivr/side-channel.ts';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
+import { HSTS, readTlsFiles } from './tls.ts';
+import type { Server as SecureServer } from 'node:https';
 
 export interface BuildOptions {
   /** Extra plugins registered after the core (web pages, IVR), each with its options. */
@@ -46,6 +48,16 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: Config, secrets: Secrets, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const tlsFiles = config.tls.certFile ? readTlsFiles(config.tls) : undefined;
+  // A client that sends its headers (or a WebSocket upgrade) slowly, or never finishes them, is
+  // cut off: Node checks headersTimeout every connectionsCheckingInterval; requestTimeout bounds
+  // a whole request (bodies are at most 16 KiB); connectionTimeout an idle socket (ws turns it
+  // off on the sockets it upgrades).
+  const serverTimeouts = {
+    headersTimeout: config.limits.headersTimeoutMs,
+    requestTimeout: Math.max(30_000, config.limits.headersTimeoutMs),
+    connectionsCheckingInterval: Math.min(1000, config.limits.headersTimeoutMs),
+  };
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -56,19 +68,33 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
       },
       redact: ['req.headers.cookie', 'req.headers.authorization'],
     },
-    trustProxy: false,
+    // Only the listed proxies may say who the client is (X-Forwarded-For); never `true`, which
+    // would let any client pick the address every per-address limit keys on.
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
     bodyLimit: 16 * 1024,
-    // A client that sends its headers (or a WebSocket upgrade) slowly, or never finishes them, is
-    // cut off: Node checks headersTimeout every connectionsCheckingInterval; requestTimeout bounds
-    // a whole request (bodies are at most 16 KiB); connectionTimeout an idle socket (ws turns it
-    // off on the sockets it upgrades).
-    http: {
-      headersTimeout: config.limits.headersTimeoutMs,
-      requestTimeout: Math.max(30_000, config.limits.headersTimeoutMs),
-      connectionsCheckingInterval: Math.min(1000, config.limits.headersTimeoutMs),
-    },
-    requestTimeout: Math.max(30_000, config.limits.headersTimeoutMs),
+    // The same timeouts for the edge's own TLS server (https.createServer takes http's options).
+    ...(tlsFiles ? { https: { ...tlsFiles, ...serverTimeouts } } : { http: serverTimeouts }),
+    requestTimeout: serverTimeouts.requestTimeout,
     connectionTimeout: Math.max(60_000, config.limits.headersTimeoutMs),
+  }) as unknown as FastifyInstance;
+
+  if (tlsFiles) {
+    // SIGHUP (main.ts) re-reads the files; open connections keep the context they began with.
+    app.decorate('reloadTls', () => {
+      try {
+        (app.server as unknown as SecureServer).setSecureContext(readTlsFiles(config.tls));
+        app.log.info('TLS certificate reloaded');
+        return true;
+      } catch (err) {
+        app.log.error({ err: (err as Error).message }, 'TLS certificate not reloaded; the previous one stays in use');
+        return false;
+      }
+    });
+  } else {
+    app.decorate('reloadTls', () => false);
+  }
+  app.addHook('onSend', async (req, reply) => {
+    if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
   });
 
   app.decorate('config', config);

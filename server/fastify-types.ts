@@ -35,6 +35,8 @@ declare module 'fastify' {
     relaySessions: Set<RelaySession>;
     /** The origin this edge serves its own pages from, e.g. http://127.0.0.1:8080. */
     selfOrigins: () => string[];
+    /** Re-reads config.tls into the listening server (SIGHUP); false without TLS or on a bad file. */
+    reloadTls: () => boolean;
     isAllowedOrigin: (origin: string | undefined) => boolean;
     /**
      * The one Origin check: throws 403 HL_ORIGIN_FORBIDDEN unless the request's Origin is allowed.

@@ -8,14 +8,18 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`homeline: ${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
+    configFailed(err);
   }
   const { secrets, firstRunOwnerPassword } = await loadOrCreateSecrets(config.dataDir);
-  const app = await buildApp(config, secrets);
+  let app;
+  try {
+    app = await buildApp(config, secrets);
+  } catch (err) {
+    configFailed(err); // e.g. tls.certFile unreadable
+  }
+  // A renewed certificate: `kill -HUP <pid>` (certbot's deploy hook) loads it; calls stay up.
+  // Only with TLS: otherwise SIGHUP keeps its usual meaning.
+  if (config.tls.certFile) process.on('SIGHUP', () => app.reloadTls());
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -38,6 +42,14 @@ async function main(): Promise<void> {
   } else {
     process.stdout.write(`\n  homeline: demo ${origin}/demo/  ·  owner console ${origin}/owner/\n\n`);
   }
+}
+
+function configFailed(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`homeline: ${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  throw err;
 }
 
 main().catch((err) => {

@@ -2,6 +2,7 @@
 // with a message that names the key, because an owner editing JSON by hand deserves that much.
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type Config } from './schema.ts';
 
@@ -17,6 +18,9 @@ const ENV_KEYS: Record<string, string> = {
   HOMELINE_DATA_DIR: 'dataDir',
   HOMELINE_LOG_LEVEL: 'logLevel',
   HOMELINE_ALLOWED_ORIGINS: 'allowedOrigins',
+  HOMELINE_TRUST_PROXY: 'trustProxy',
+  HOMELINE_TLS_CERT: 'tls.certFile',
+  HOMELINE_TLS_KEY: 'tls.keyFile',
   HOMELINE_SIP_DOMAIN: 'sip.domain',
   HOMELINE_UPSTREAM: 'upstream.kind',
   HOMELINE_ASTERISK_WS_URL: 'upstream.asteriskWsUrl',
@@ -125,7 +129,33 @@ export function validateConfig(raw: unknown): Config {
   const users = config.visitor.targets.map((t) => t.user);
   if (new Set(users).size !== users.length) throw new ConfigError('invalid configuration:\n  visitor.targets: each user must be unique');
   if (users.includes(config.owner.extension)) throw new ConfigError('invalid configuration:\n  visitor.targets: the owner browser extension cannot be a visitor target; use kind "owner"');
+  checkHttps(config);
   return config;
+}
+
+/** proxy-addr's names for whole ranges, which Fastify's trustProxy also accepts. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [addr, bits, ...rest] = entry.split('/');
+  const family = isIP(addr);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** One line each: the key, what is wrong, and what to write instead. */
+function checkHttps(config: Config): void {
+  const fail = (line: string) => { throw new ConfigError(`invalid configuration:\n  ${line}`); };
+  for (const entry of config.trustProxy) {
+    if (!isProxyAddress(entry)) fail(`trustProxy: ${JSON.stringify(entry).slice(0, 60)} is not an address or CIDR; list your proxies, e.g. ["127.0.0.1", "10.0.0.0/8"]`);
+  }
+  const { certFile, keyFile } = config.tls;
+  if (Boolean(certFile) !== Boolean(keyFile)) fail(`tls.${certFile ? 'keyFile' : 'certFile'}: missing; set both tls.certFile and tls.keyFile (PEM files), or neither`);
+  if (certFile && config.publicUrl && !config.publicUrl.startsWith('https://')) {
+    fail(`publicUrl: the edge serves HTTPS itself (tls.certFile is set), so publicUrl must start with https://`);
+  }
 }
 
 /** Which upstream actually runs: `auto` means Asterisk only when its WebSocket URL is set. */

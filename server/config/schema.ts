@@ -31,6 +31,17 @@ export const ConfigSchema = Type.Object(
     ),
     /** Browser origins allowed to fetch tokens and open /sip. The edge's own origin is always allowed. */
     allowedOrigins: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    /**
+     * HTTPS (issue 11). `trustProxy`: the reverse proxies (addresses or CIDRs) whose
+     * X-Forwarded-For/-Proto/-Host the edge believes; empty means none, and the socket's address
+     * is the client's. `tls`: the edge's own certificate and key (PEM files; both or neither),
+     * reloaded on SIGHUP.
+     */
+    trustProxy: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    tls: Type.Object(
+      { certFile: Type.String({ default: '' }), keyFile: Type.String({ default: '' }) },
+      { default: {}, additionalProperties: false },
+    ),
     sip: Type.Object(
       {
         /** SIP domain of every URI the edge hands out; home.arpa is the RFC 8375 home-network name. */

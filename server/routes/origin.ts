@@ -8,15 +8,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpErrors } from '../errors.ts';
 
 export default fp(async function originPlugin(app: FastifyInstance) {
-  const { host, port, publicUrl, allowedOrigins } = app.config;
+  const { host, port, publicUrl, allowedOrigins, tls } = app.config;
+  const scheme = tls.certFile ? 'https' : 'http';
   const selfOrigins = (): string[] => {
     const actualPort = (app.server.address() as { port?: number } | null)?.port ?? port;
     const list = new Set<string>();
     if (publicUrl) list.add(new URL(publicUrl).origin);
-    list.add(`http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`);
+    list.add(`${scheme}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`);
     if (host === '127.0.0.1' || host === 'localhost' || host === '0.0.0.0' || host === '::') {
-      list.add(`http://localhost:${actualPort}`);
-      list.add(`http://127.0.0.1:${actualPort}`);
+      list.add(`${scheme}://localhost:${actualPort}`);
+      list.add(`${scheme}://127.0.0.1:${actualPort}`);
     }
     return [...list];
   };

@@ -19,7 +19,7 @@ export const ownerAuth = fp(async function ownerAuth(app: FastifyInstance) {
 }, { name: 'homeline-owner-auth', dependencies: ['homeline-origin'] });
 
 export default async function ownerRoutes(app: FastifyInstance) {
-  const secure = app.config.publicUrl.startsWith('https:');
+  const secure = app.config.publicUrl.startsWith('https:') || app.config.tls.certFile !== '';
   const { limits } = app.config;
   const guard = new LoginGuard({ perMinute: limits.loginGlobalPerMinute, concurrent: limits.loginConcurrentHashes, queue: 4 });
 

@@ -150,3 +150,33 @@ describe('environment overrides', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 });
+
+describe('HTTPS keys: trustProxy and tls', () => {
+  test('defaults trust no proxy and serve plain HTTP', () => {
+    const c = validateConfig({});
+    assert.deepEqual(c.trustProxy, []);
+    assert.deepEqual(c.tls, { certFile: '', keyFile: '' });
+  });
+
+  test('trustProxy takes addresses and CIDRs, from the file or HOMELINE_TRUST_PROXY', () => {
+    assert.deepEqual(load({ trustProxy: ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback'] }).trustProxy, ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+    assert.deepEqual(load({}, { HOMELINE_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy, ['127.0.0.1', '10.0.0.0/8']);
+  });
+
+  test('a trustProxy entry that is not an address is refused in one line naming the key and the fix', () => {
+    for (const bad of ['true', 'nginx.local', '10.0.0.0/33', '1.2.3.4/8/1', '*']) {
+      const msg = refused(() => load({ trustProxy: [bad] }), /trustProxy: /, /e\.g\. \["127\.0\.0\.1", "10\.0\.0\.0\/8"\]/);
+      assert.equal(msg.split('\n').filter((l) => l.includes('trustProxy')).length, 1);
+    }
+    // `true` (trust everyone) is not even the right type: the schema refuses it.
+    refused(() => load({ trustProxy: true }), /trustProxy/);
+  });
+
+  test('tls wants both files, and an https publicUrl when set', () => {
+    assert.deepEqual(load({}, { HOMELINE_TLS_CERT: '/c.pem', HOMELINE_TLS_KEY: '/k.pem' }).tls, { certFile: '/c.pem', keyFile: '/k.pem' });
+    refused(() => load({ tls: { certFile: '/c.pem' } }), /tls\.keyFile: missing; set both tls\.certFile and tls\.keyFile/);
+    refused(() => load({ tls: { keyFile: '/k.pem' } }), /tls\.certFile: missing/);
+    refused(() => load({ tls: { certFile: '/c.pem', keyFile: '/k.pem' }, publicUrl: 'http://call.example.org' }), /publicUrl: .* must start with https:\/\//);
+    assert.equal(load({ tls: { certFile: '/c.pem', keyFile: '/k.pem' }, publicUrl: 'https://call.example.org' }).publicUrl, 'https://call.example.org');
+  });
+});

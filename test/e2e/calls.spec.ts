@@ -1,8 +1,8 @@
 // Real calls through the real edge (embedded upstream): a visitor's Chromium playing 620 Hz
 // calls the owner's Chromium playing 1000 Hz (tones away from 350/440/480 Hz telephone tones).
 import { expect, test, type Page } from '@playwright/test';
-import { launchParty, remotePeakHz, rtpCounts, type Party } from './support/party.ts';
-import { answer, artifact, bothEnded, callButton, callOwner, openButton, ownerSignIn, visitorStatus } from './support/flows.ts';
+import { launchParty, type Party } from './support/party.ts';
+import { answer, artifact, bothEnded, callButton, callOwner, expectTonesBothWays, openButton, ownerSignIn, visitorStatus } from './support/flows.ts';
 
 const EDGE = process.env.HL_E2E_EDGE!;
 const PASSWORD = process.env.HL_E2E_PASSWORD!;
@@ -27,19 +27,7 @@ test.afterAll(async () => {
 });
 
 /** Each side hears the other's tone alone (not mixed with ringback), and RTP flows both ways. */
-async function expectTwoWayTones(v: Page, o: Page): Promise<void> {
-  const [vPeak, oPeak] = await Promise.all([remotePeakHz(v), remotePeakHz(o)]);
-  const binHz = 48000 / 16384;
-  expect(Math.abs(vPeak.hz - OWNER_HZ), `visitor hears ${vPeak.hz} Hz`).toBeLessThan(2 * binHz + 1);
-  expect(Math.abs(oPeak.hz - VISITOR_HZ), `owner hears ${oPeak.hz} Hz`).toBeLessThan(2 * binHz + 1);
-  expect(vPeak.second).toBeLessThan(vPeak.level / 4);
-  expect(oPeak.second).toBeLessThan(oPeak.level / 4);
-  const [vs, os] = await Promise.all([rtpCounts(v), rtpCounts(o)]);
-  for (const [who, c] of [['visitor', vs], ['owner', os]] as const) {
-    expect(c.sent, `${who} sent`).toBeGreaterThan(20);
-    expect(c.received, `${who} received`).toBeGreaterThan(20);
-  }
-}
+const expectTwoWayTones = (v: Page, o: Page) => expectTonesBothWays(v, o, { visitorHz: VISITOR_HZ, ownerHz: OWNER_HZ });
 
 test('1. visitor calls, owner answers: each side hears the other tone, RTP flows both ways', async () => {
   const v = visitor.page, o = owner.page;

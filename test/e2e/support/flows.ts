@@ -1,5 +1,6 @@
 // Steps the specs share: sign the owner in, open the demo page, place a call.
 import { expect, type Page } from '@playwright/test';
+import { remotePeakHz, rtpCounts } from './party.ts';
 
 export const artifact = (name: string) => `test/artifacts/${name}.png`;
 
@@ -37,4 +38,19 @@ export async function answer(visitor: Page, owner: Page) {
 export async function bothEnded(visitor: Page, owner: Page) {
   await expect(owner.locator('#call')).toHaveAttribute('data-state', 'ended');
   await expect(visitor.locator('homeline-call')).toHaveAttribute('data-state', 'ended');
+}
+
+/** Each side hears the other's tone alone (not mixed with ringback), and RTP flows both ways. */
+export async function expectTonesBothWays(v: Page, o: Page, tones: { visitorHz: number; ownerHz: number }): Promise<void> {
+  const [vPeak, oPeak] = await Promise.all([remotePeakHz(v), remotePeakHz(o)]);
+  const binHz = 48000 / 16384;
+  expect(Math.abs(vPeak.hz - tones.ownerHz), `visitor hears ${vPeak.hz} Hz`).toBeLessThan(2 * binHz + 1);
+  expect(Math.abs(oPeak.hz - tones.visitorHz), `owner hears ${oPeak.hz} Hz`).toBeLessThan(2 * binHz + 1);
+  expect(vPeak.second).toBeLessThan(vPeak.level / 4);
+  expect(oPeak.second).toBeLessThan(oPeak.level / 4);
+  const [vs, os] = await Promise.all([rtpCounts(v), rtpCounts(o)]);
+  for (const [who, c] of [['visitor', vs], ['owner', os]] as const) {
+    expect(c.sent, `${who} sent`).toBeGreaterThan(20);
+    expect(c.received, `${who} received`).toBeGreaterThan(20);
+  }
 }

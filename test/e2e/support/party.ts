@@ -21,6 +21,8 @@ export interface PartyOptions {
   toneHz: number;
   /** false: no microphone permission and no auto-accept, to see the denied path. */
   microphone?: boolean;
+  /** More Chromium switches, e.g. --ignore-certificate-errors for a test-made certificate. */
+  args?: string[];
 }
 
 export async function launchParty(opts: PartyOptions): Promise<Party> {
@@ -37,6 +39,7 @@ export async function launchParty(opts: PartyOptions): Promise<Party> {
       `--use-file-for-fake-audio-capture=${wav}`,
       '--allow-loopback-in-peer-connection',
       '--autoplay-policy=no-user-gesture-required',
+      ...(opts.args ?? []),
     ],
   });
   const context = await browser.newContext({ permissions: mic ? ['microphone'] : [] });
