@@ -77,7 +77,10 @@ async function start(): Promise<void> {
   const origin = app.selfOrigins()[0];
   app.log.info({ upstream: upstreamKind(config), dataDir: config.dataDir }, 'homeline edge ready');
   void checkAsterisk(app, config, secrets.ariPassword);
-  if (firstRunOwnerPassword) {
+  if (firstRunOwnerPassword && !process.stdout.isTTY) {
+    // Under systemd (or any redirect) stdout is a kept log: the password must not land there.
+    process.stdout.write(`\n  homeline: first run; an owner password was generated but is not written to this log.\n  Set your own: npm run owner:password (with the same HOMELINE_DATA_DIR), then restart.\n\n`);
+  } else if (firstRunOwnerPassword) {
     // Shown once on the terminal, not through the logger: logs are kept, this must not be.
     process.stdout.write(
       `\n  homeline is running on its ${upstreamKind(config)} upstream.\n` +

@@ -93,3 +93,16 @@ test('a rebuild leaves the running build\'s files in place and switches dist in 
   assert.match(out, /build up to date/);
   assert.equal(realpathSync(join(repo, 'dist')), second);
 });
+
+test('the first-run owner password never goes to a non-terminal stdout (a service\'s journal)', { timeout: 60_000 }, async () => {
+  const cwd = mkdtempSync(join(dir, 'first-'));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'server/main.ts')], {
+    cwd, env: { PATH: process.env.PATH!, HOMELINE_DATA_DIR: join(cwd, 'data'), HOMELINE_LOG_LEVEL: 'warn', PORT: '0' },
+  });
+  let out = '';
+  await new Promise<void>((resolve) => child.stdout.on('data', (d) => { out += d; if (/npm run owner:password/.test(out)) resolve(); }));
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('close', r));
+  assert.match(out, /not written to this log/);
+  assert.doesNotMatch(out, /shown once/);
+});
