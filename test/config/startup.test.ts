@@ -106,3 +106,33 @@ test('the first-run owner password never goes to a non-terminal stdout (a servic
   assert.match(out, /not written to this log/);
   assert.doesNotMatch(out, /shown once/);
 });
+
+test('Asterisk and ARI unreachable at start: logged as errors that say what to check, the edge stays up', { timeout: 120_000 }, async () => {
+  const closed: Server = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+  const port = (closed.address() as { port: number }).port;
+  await new Promise((r) => closed.close(r)); // a port nothing listens on
+  const cwd = mkdtempSync(join(dir, 'ast-'));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'server/main.ts')], {
+    cwd,
+    env: {
+      PATH: process.env.PATH!, HOMELINE_DATA_DIR: join(cwd, 'data'), HOMELINE_LOG_LEVEL: 'warn', PORT: '0',
+      HOMELINE_ASTERISK_WS_URL: `ws://127.0.0.1:${port}/ws`, HOMELINE_ARI_URL: `http://127.0.0.1:${port}/ari`,
+    },
+  });
+  let out = '';
+  await new Promise<void>((resolve) => child.stdout.on('data', (d) => {
+    out += d;
+    if (/Asterisk unreachable at start/.test(out) && /ARI unreachable at start/.test(out)) resolve();
+  }));
+  const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string });
+  const asterisk = lines.find((l) => l.msg.startsWith('Asterisk unreachable at start'))!;
+  const ari = lines.find((l) => l.msg.startsWith('ARI unreachable at start'))!;
+  assert.equal(asterisk.level, 50);
+  assert.match(asterisk.msg, /check that Asterisk runs.*http\.conf binds/);
+  assert.equal(ari.level, 50);
+  assert.match(ari.msg, /ECONNREFUSED.*check that Asterisk runs/);
+  assert.equal(child.exitCode, null, 'the edge keeps running: Asterisk may come up later');
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('close', r));
+});
