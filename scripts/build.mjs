@@ -8,7 +8,7 @@
 // rebuild under a running edge at all.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,7 +80,8 @@ process.stdout.write(`homeline: built ${join(BUILDS, name)} → dist\n`);
 
 // Old builds beyond the last few go; the one dist names is never among them.
 const live = readlinkSync(dist);
-const old = readdirSync(at(BUILDS)).filter((d) => join(BUILDS, d) !== live).sort().reverse().slice(KEEP - 1);
+const old = readdirSync(at(BUILDS)).filter((d) => join(BUILDS, d) !== live)
+  .map((d) => ({ d, t: statSync(at(BUILDS, d)).mtimeMs })).sort((a, b) => b.t - a.t).slice(KEEP - 1).map(({ d }) => d);
 for (const d of old) rmSync(at(BUILDS, d), { recursive: true, force: true });
 
 function lstatExists(path) {
