@@ -1,8 +1,8 @@
-// npm run asterisk:config -- --out DIR [--site FILE] [--check-only]
+// npm run asterisk:config -- --out DIR [--site FILE] [--force]
 // Renders Asterisk's configuration from homeline's config and secrets into DIR, then runs the
 // invariant checks on what it wrote (and on the owner's own include files there), refusing to
 // leave a configuration behind that breaks one.
-import { mkdirSync, writeFileSync, existsSync, renameSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, renameSync, readFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.ts';
@@ -11,13 +11,14 @@ import { loadSite, sitePath } from '../asterisk/site.ts';
 import { generate, renderPhoneSecrets, PHONE_SECRETS_FILE } from '../asterisk/generate.ts';
 import { checkAll, readConfDir } from '../asterisk/checks.ts';
 import { astCacheDir, checkCacheDir } from '../asterisk/cachedir.ts';
+import { GENERATED_MARKER } from '../asterisk/render/common.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { out: { type: 'string' }, site: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { out: { type: 'string' }, site: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help || !values.out) {
-    console.error('usage: npm run asterisk:config -- --out DIR [--site FILE]\n  DIR: where Asterisk reads its configuration (e.g. /etc/asterisk)\n  FILE: owner options, default <dataDir>/asterisk.json');
+    console.error('usage: npm run asterisk:config -- --out DIR [--site FILE] [--force]\n  DIR: where Asterisk reads its configuration (e.g. /etc/asterisk)\n  FILE: owner options, default <dataDir>/asterisk.json\n  --force: replace files homeline did not write, keeping each as FILE.homeline-backup-<time>');
     return values.help ? 0 : 2;
   }
   const out = resolve(values.out);
@@ -31,6 +32,20 @@ async function main(): Promise<number> {
   if (firstRunOwnerPassword) console.log(`first run: created ${config.dataDir}/secrets.json; owner password (shown once): ${firstRunOwnerPassword}`);
   const site = loadSite(values.site ?? sitePath(config.dataDir));
   const { plan, files } = generate(config, secrets, site);
+  // Never overwrite a file homeline did not write: an owner's existing Asterisk keeps its own
+  // pjsip.conf or extensions.conf unless they say --force (and then a backup stays beside it).
+  const foreign = Object.keys(files).filter((name) => existsSync(join(out, name)) && !readFileSync(join(out, name), 'utf8').includes(GENERATED_MARKER));
+  if (foreign.length && !values.force) {
+    console.error(`HL_ASTERISK_FOREIGN_FILES: ${out} already has ${foreign.join(', ')}, not written by homeline; nothing was written. ` +
+      'Render into an empty folder and merge by hand, or rerun with --force to replace them (each kept as FILE.homeline-backup-<time>).');
+    return 1;
+  }
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  for (const name of foreign) {
+    const backup = join(out, `${name}.homeline-backup-${stamp}`);
+    copyFileSync(join(out, name), backup);
+    console.log(`kept the owner's ${name} as ${backup}`);
+  }
   mkdirSync(out, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     const path = join(out, name);

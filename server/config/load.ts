@@ -129,8 +129,53 @@ export function validateConfig(raw: unknown): Config {
   const users = config.visitor.targets.map((t) => t.user);
   if (new Set(users).size !== users.length) throw new ConfigError('invalid configuration:\n  visitor.targets: each user must be unique');
   if (users.includes(config.owner.extension)) throw new ConfigError('invalid configuration:\n  visitor.targets: the owner browser extension cannot be a visitor target; use kind "owner"');
+  checkAddresses(config);
   checkHttps(config);
   return config;
+}
+
+/**
+ * Every URL and origin is checked here, before anything listens: a typo in one otherwise shows up
+ * as a crash after "Server listening" (`new URL('call.example.org')`) or, for an origin, as a
+ * site that is silently refused forever.
+ */
+function checkAddresses(config: Config): void {
+  const bad = (key: string, env: string, msg: string): never => {
+    throw new ConfigError(`invalid configuration:\n  ${key} (${env}): ${msg}`);
+  };
+  /** scheme://host[:port] and nothing after it (a trailing "/" is tolerated). */
+  const origin = (key: string, env: string, text: string, schemes: string[], example: string): URL => {
+    let url: URL;
+    try { url = new URL(text); } catch { return bad(key, env, `${JSON.stringify(text)} is not a URL; write it with its scheme, e.g. ${example}`); }
+    if (!schemes.includes(url.protocol)) bad(key, env, `${JSON.stringify(text)} must start with ${schemes.map((s) => `${s}//`).join(' or ')}, e.g. ${example}`);
+    if (!url.hostname) bad(key, env, `${JSON.stringify(text)} has no host name, e.g. ${example}`);
+    if (url.username || url.password) bad(key, env, `${JSON.stringify(text)} must not carry a user name or password`);
+    return url;
+  };
+  const noPath = (key: string, env: string, text: string, url: URL, example: string) => {
+    if (url.pathname !== '/' || url.search || url.hash) bad(key, env, `${JSON.stringify(text)} must be scheme://host[:port] only, without a path, e.g. ${example}`);
+  };
+  if (config.publicUrl) {
+    const url = origin('publicUrl', 'HOMELINE_PUBLIC_URL', config.publicUrl, ['https:', 'http:'], 'https://call.example.org');
+    noPath('publicUrl', 'HOMELINE_PUBLIC_URL', config.publicUrl, url, 'https://call.example.org');
+  }
+  for (const o of config.allowedOrigins) {
+    const url = origin('allowedOrigins', 'HOMELINE_ALLOWED_ORIGINS', o, ['https:', 'http:'], 'https://www.example.org');
+    // A browser's Origin header never has a path: an entry with one could never match.
+    noPath('allowedOrigins', 'HOMELINE_ALLOWED_ORIGINS', o, url, 'https://www.example.org');
+  }
+  if (config.upstream.asteriskWsUrl) origin('upstream.asteriskWsUrl', 'HOMELINE_ASTERISK_WS_URL', config.upstream.asteriskWsUrl, ['ws:', 'wss:'], 'ws://127.0.0.1:8088/ws');
+  if (config.ari.url) origin('ari.url', 'HOMELINE_ARI_URL', config.ari.url, ['http:', 'https:'], 'http://127.0.0.1:8088/ari');
+  for (const [i, server] of config.ice.servers.entries()) {
+    for (const u of [server.urls].flat()) {
+      if (!/^(stuns?|turns?):[^\s]+$/.test(u)) bad(`ice.servers.${i}.urls`, 'HOMELINE__ice__servers', `${JSON.stringify(u)} must be a stun:, stuns:, turn: or turns: URL, e.g. turn:turn.example.org:3478`);
+    }
+  }
+  // Listening beyond loopback without a public address: tokens would name whatever Host header a
+  // request carried (behind a proxy, the proxy's own 127.0.0.1), so browsers would dial nowhere.
+  if (!config.publicUrl && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+    bad('publicUrl', 'HOMELINE_PUBLIC_URL', `the edge listens on ${config.host}, beyond loopback, but publicUrl is empty; set it to the https:// address browsers use, e.g. HOMELINE_PUBLIC_URL=https://call.example.org`);
+  }
 }
 
 /** proxy-addr's names for whole ranges, which Fastify's trustProxy also accepts. */

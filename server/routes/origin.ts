@@ -27,10 +27,32 @@ export default fp(async function originPlugin(app: FastifyInstance) {
   // tokens, rate limits and the policy still apply to them.
   app.decorate('isAllowedOrigin', (origin: string | undefined) =>
     origin === undefined || allowed.has(origin) || selfOrigins().includes(origin));
+  const refuse = (req: FastifyRequest, origin: string | undefined): never => {
+    // A site owner who pasted the snippet but forgot allowedOrigins finds the origin here.
+    req.log.warn({ origin, url: req.url.replace(/token=[^&]+/, 'token=…') }, 'origin refused: not in allowedOrigins (HOMELINE_ALLOWED_ORIGINS)');
+    throw new HttpErrors.OriginForbidden(origin);
+  };
   app.decorate('checkOrigin', (req: FastifyRequest, scope: 'allowed' | 'own' = 'allowed') => {
     const origin = req.headers.origin;
     const ok = scope === 'own' ? origin === undefined || selfOrigins().includes(origin) : app.isAllowedOrigin(origin);
-    if (!ok) throw new HttpErrors.OriginForbidden(origin);
+    if (!ok) refuse(req, origin);
+  });
+
+  // A CORS preflight from a site off the list is refused with the code (the plugin would leave it
+  // to the router's 404), before the CORS plugin's own hook sees it.
+  app.addHook('onRequest', async (req) => {
+    const origin = req.headers.origin;
+    if (req.method === 'OPTIONS' && origin !== undefined && req.headers['access-control-request-method'] && !app.isAllowedOrigin(origin)) refuse(req, origin);
+  });
+  // The refusal itself is readable by the refused page (and only the refusal: no other answer to
+  // that origin carries CORS headers), so the call button can tell the site owner what to fix
+  // instead of failing like a network error.
+  app.addHook('onSend', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (reply.statusCode === 403 && req.method !== 'OPTIONS' && origin !== undefined && !app.isAllowedOrigin(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+    }
   });
 
   await app.register(cors, {

@@ -108,7 +108,7 @@ describe('a bad value names the key', () => {
 
 describe('environment overrides', () => {
   test('named variables', () => {
-    const c = load({}, { PORT: '9090', HOST: '0.0.0.0', HOMELINE_SIP_DOMAIN: 'example.home.arpa', HOMELINE_ASTERISK_WS_URL: 'ws://127.0.0.1:8088/ws' });
+    const c = load({}, { PORT: '9090', HOST: '0.0.0.0', HOMELINE_PUBLIC_URL: 'https://call.example.org', HOMELINE_SIP_DOMAIN: 'example.home.arpa', HOMELINE_ASTERISK_WS_URL: 'ws://127.0.0.1:8088/ws' });
     assert.equal(c.port, 9090);
     assert.equal(c.host, '0.0.0.0');
     assert.equal(c.sip.domain, 'example.home.arpa');
@@ -178,5 +178,35 @@ describe('HTTPS keys: trustProxy and tls', () => {
     refused(() => load({ tls: { keyFile: '/k.pem' } }), /tls\.certFile: missing/);
     refused(() => load({ tls: { certFile: '/c.pem', keyFile: '/k.pem' }, publicUrl: 'http://call.example.org' }), /publicUrl: .* must start with https:\/\//);
     assert.equal(load({ tls: { certFile: '/c.pem', keyFile: '/k.pem' }, publicUrl: 'https://call.example.org' }).publicUrl, 'https://call.example.org');
+  });
+});
+
+describe('addresses are checked before anything listens', () => {
+  test('a public URL without its scheme names the key, the variable and the fix', () => {
+    refused(() => load({}, { HOMELINE_PUBLIC_URL: 'call.example.org' }), /publicUrl \(HOMELINE_PUBLIC_URL\)/, /not a URL/, /https:\/\/call\.example\.org/);
+  });
+  test('a public URL with a path or another scheme is refused', () => {
+    refused(() => load({}, { HOMELINE_PUBLIC_URL: 'https://example.org/call' }), /without a path/);
+    refused(() => load({}, { HOMELINE_PUBLIC_URL: 'ftp://example.org' }), /must start with https:\/\/ or http:\/\//);
+  });
+  test('an origin without a scheme could never match, so it is refused', () => {
+    refused(() => load({}, { HOMELINE_ALLOWED_ORIGINS: 'https://a.example,www.example.org' }), /allowedOrigins/, /"www\.example\.org"/, /https:\/\/www\.example\.org/);
+    refused(() => load({ allowedOrigins: ['https://www.example.org/page'] }), /without a path/);
+  });
+  test('well-formed addresses pass, a trailing slash included', () => {
+    const c = load({}, { HOMELINE_PUBLIC_URL: 'https://call.example.org/', HOMELINE_ALLOWED_ORIGINS: 'https://www.example.org/,http://localhost:3000' });
+    assert.equal(c.publicUrl, 'https://call.example.org/');
+  });
+  test('the Asterisk and ARI URLs need their schemes', () => {
+    refused(() => load({}, { HOMELINE_ASTERISK_WS_URL: '127.0.0.1:8088/ws' }), /upstream\.asteriskWsUrl \(HOMELINE_ASTERISK_WS_URL\)/);
+    refused(() => load({}, { HOMELINE_ASTERISK_WS_URL: 'http://127.0.0.1:8088/ws' }), /must start with ws:\/\/ or wss:\/\//);
+    refused(() => load({}, { HOMELINE_ARI_URL: 'ws://127.0.0.1:8088/ari' }), /ari\.url/);
+  });
+  test('ICE servers must be stun:/turn: URLs', () => {
+    refused(() => load({ ice: { servers: [{ urls: 'turn.example.org:3478' }] } }), /ice\.servers\.0\.urls/, /turn:turn\.example\.org/);
+  });
+  test('listening beyond loopback needs the public URL that tokens name', () => {
+    refused(() => load({}, { HOST: '0.0.0.0' }), /publicUrl/, /listens on 0\.0\.0\.0/, /HOMELINE_PUBLIC_URL=https:/);
+    assert.equal(load({}, { HOST: '::1' }).host, '::1');
   });
 });

@@ -27,14 +27,19 @@ test('visitor token: a short-lived single connection with everything the widget 
   assert.equal(body.iceGatheringTimeoutMs, 2000);
 });
 
-test('unknown target 400, foreign origin 403 without CORS, bad body 400', async () => {
+test('unknown target 400, foreign origin 403 readable only as a refusal, bad body 400', async () => {
   const unknown = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: '6001' } });
   assert.equal(unknown.statusCode, 400);
   assert.equal(unknown.json().code, 'HL_UNKNOWN_TARGET');
   const foreign = await inject({ method: 'POST', url: '/api/visitor/token', payload: {}, headers: { origin: 'https://evil.example' } });
   assert.equal(foreign.statusCode, 403);
   assert.equal(foreign.json().code, 'HL_ORIGIN_FORBIDDEN');
-  assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+  assert.equal(foreign.json().token, undefined);
+  // The refused page may read the refusal (the widget names the fix), nothing else.
+  assert.equal(foreign.headers['access-control-allow-origin'], 'https://evil.example');
+  assert.ok(edge.logs.some((l) => /origin refused/.test(l) && l.includes('"origin":"https://evil.example"')), 'warned with the origin');
+  const health = await inject({ method: 'GET', url: '/readyz', headers: { origin: 'https://evil.example' } });
+  assert.equal(health.headers['access-control-allow-origin'], undefined);
   const long = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', name: 'x'.repeat(61) } });
   assert.equal(long.statusCode, 400);
   assert.equal(long.json().code, 'HL_BAD_REQUEST');
@@ -122,4 +127,22 @@ test('health and readiness', async () => {
   // No Asterisk, no ARI: nothing to self-check, only the upstream is listed.
   assert.deepEqual(Object.keys(ready.json().checks), ['upstream']);
   assert.equal(ready.json().checks.upstream.ok, true);
+});
+
+test('CORS preflight for the token route: refused with the code off the list, full headers on it', async () => {
+  const pre = (origin: string) => inject({
+    method: 'OPTIONS', url: '/api/visitor/token',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
+  const foreign = await pre('https://evil.example');
+  assert.equal(foreign.statusCode, 403);
+  assert.equal(foreign.json().code, 'HL_ORIGIN_FORBIDDEN');
+  assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+  assert.ok(edge.logs.some((l) => /origin refused/.test(l) && l.includes('https://evil.example')));
+  const site = await pre(SITE);
+  assert.equal(site.statusCode, 204);
+  assert.equal(site.headers['access-control-allow-origin'], SITE);
+  assert.match(String(site.headers['access-control-allow-methods']), /POST/);
+  assert.match(String(site.headers['access-control-allow-headers']), /content-type/i);
+  assert.equal(site.headers['access-control-max-age'], '600');
 });

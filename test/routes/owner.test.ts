@@ -50,11 +50,13 @@ test('login from a foreign Origin, even an allowed embedding site, is 403 before
   assert.equal(own.statusCode, 204);
 });
 
-test('/api/status: 403 HL_ORIGIN_FORBIDDEN to a foreign Origin, CORS-allowed to an embedding site', async () => {
+test('/api/status: 403 HL_ORIGIN_FORBIDDEN to a foreign Origin (readable by it, nothing else), CORS-allowed to an embedding site', async () => {
   const foreign = await edge.app.inject({ url: '/api/status', headers: { origin: 'https://evil.example' } });
   assert.equal(foreign.statusCode, 403);
   assert.equal(foreign.json().code, 'HL_ORIGIN_FORBIDDEN');
-  assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+  assert.equal(foreign.json().owner, undefined, 'no status in the refusal');
+  // The button on the refused site reads the code and tells its owner what to fix.
+  assert.equal(foreign.headers['access-control-allow-origin'], 'https://evil.example');
   const site = await edge.app.inject({ url: '/api/status', headers: { origin: SITE } });
   assert.equal(site.statusCode, 200);
   assert.equal(site.headers['access-control-allow-origin'], SITE);

@@ -13,7 +13,7 @@
 // The message form (message-form.ts) is fetched when it is first offered, like the softphone.
 import { strings } from './strings.ts';
 import { css } from './styles.ts';
-import { edgeBase, getMenu, getStatus, getToken, leaveMessage } from './edge.ts';
+import { edgeBase, getMenu, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
 import type { EdgeStatus } from '../shared/api.ts';
 import type { CallHandle } from '../softphone/host.ts';
 import type { EndReason } from '../softphone/end-reason.ts';
@@ -87,8 +87,16 @@ export class HomelineCall extends HTMLElement {
     this.say(strings.checking);
     try {
       this.info = await getStatus(this.edge);
-    } catch {
+    } catch (e) {
       this.info = undefined;
+      if ((e as EdgeFailure).code === 'HL_ORIGIN_FORBIDDEN') {
+        // The visitor cannot fix this; the site owner reads the console.
+        console.error(`homeline: the edge ${this.edge} refuses calls from ${location.origin}: add ${location.origin} to allowedOrigins in its homeline.config.json (or HOMELINE_ALLOWED_ORIGINS) and restart it.`);
+        this.say(strings.originForbidden);
+        this.dataset.state = 'forbidden';
+        this.msgBtn.hidden = true;
+        return;
+      }
       this.say(strings.statusUnknown);
       this.callBtn.disabled = false;
       this.msgBtn.hidden = false;

@@ -10,6 +10,8 @@ export const strings = {
   offline: (name: string) => `${name} can't be reached right now.`,
   dnd: (name: string) => `${name} is not taking calls right now.`,
   statusUnknown: "Can't check whether a call is possible right now.",
+  /** The edge refused this page's origin (HL_ORIGIN_FORBIDDEN): the site is not on its allowedOrigins. */
+  originForbidden: 'This site is not allowed to place calls. (Site owner: see the browser console.)',
   leaveMessage: 'Leave a message',
   messageTitle: 'Leave a message or ask for a callback',
   callbackNumberLabel: 'Phone number to call you back on',
