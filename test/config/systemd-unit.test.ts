@@ -54,7 +54,7 @@ test('the service is hardened and keeps its data in the state directory', () => 
   assert.equal(one('RestartPreventExitStatus'), '78');
 });
 
-test('reload (SIGHUP): a broken config is refused while serving, a good one exits 75', { timeout: 120_000 }, async () => {
+test('reload (SIGHUP): a broken config is refused while serving, an unchanged one keeps serving, a changed one exits 75', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hl-reload-'));
   const configFile = join(dir, 'homeline.config.json');
   writeFileSync(configFile, JSON.stringify({ port: 0, logLevel: 'info' }));
@@ -76,7 +76,12 @@ test('reload (SIGHUP): a broken config is refused while serving, a good one exit
     await seen(/reload refused, still running/);
     assert.match(out, /reload refused[^"]*publicUrl \(HOMELINE_PUBLIC_URL\)/);
     assert.equal(child.exitCode, null, 'still running on the old configuration');
+    // The same configuration again (a renewed certificate's SIGHUP): nothing to restart.
     writeFileSync(configFile, JSON.stringify({ port: 0, logLevel: 'info' }));
+    child.kill('SIGHUP');
+    await seen(/configuration unchanged, nothing to restart/);
+    assert.equal(child.exitCode, null, 'an unchanged configuration keeps the edge running');
+    writeFileSync(configFile, JSON.stringify({ port: 0, logLevel: 'debug' }));
     child.kill('SIGHUP');
     assert.equal(await exited, 75);
     assert.match(out, /configuration valid, restarting gracefully/);
