@@ -83,6 +83,8 @@ export const strings = {
     rateLimited: (seconds?: number) =>
       seconds ? `Too many call attempts. Please try again in ${wait(seconds)}.` : 'Too many call attempts. Please try again later.',
     networkLost: 'The connection was lost. Check your network and call again.',
+    iceFailed:
+      "The call couldn't connect through your network. Try another network (e.g. mobile data) or try again later.",
     sessionCap: 'The call reached its time limit.',
     serviceDown: 'The call service is unavailable right now. Please try again later.',
     refused: 'The call was not allowed.',

@@ -5,6 +5,7 @@
 //   Warning: 399 homeline "HL_CODE: text"  — the edge explains its own refusals (docs/edge-api.md)
 //   SIP status code                         — 603/486 from the owner, 503 + Retry-After from the cap
 //   WebSocket close code                    — 4000 session cap, 1006 network, 1001/1011 edge/upstream
+//   ICE failure                             — no media path through the visitor's network
 //   JsSIP cause                             — BYE, CANCELED, NO_ANSWER, media errors
 import { callerMeaning, homelineWarningCode } from '../../contract/codes.ts';
 
@@ -19,6 +20,7 @@ export type EndReason =
   | { kind: 'linesBusy'; retryAfterSeconds?: number }
   | { kind: 'rateLimited'; retryAfterSeconds?: number }
   | { kind: 'networkLost' }
+  | { kind: 'iceFailed' }
   | { kind: 'sessionCap' }
   | { kind: 'serviceDown' }
   | { kind: 'refused' }
@@ -41,6 +43,12 @@ export interface EndFacts {
   retryAfter?: string;
   /** Close code of the WebSocket if it closed while the call was alive. */
   wsCloseCode?: number;
+  /**
+   * The media path could not be set up: ICE failed (no candidate pair answered, e.g. a firewall
+   * drops UDP and no TURN relay got through) or no candidate was gathered at all. JsSIP then
+   * ends the call itself, locally, which would otherwise read as "You hung up".
+   */
+  iceFailed?: boolean;
 }
 
 function seconds(v: string | undefined): number | undefined {
@@ -53,6 +61,8 @@ export function endReason(f: EndFacts): EndReason {
   // list, or one that says no more than its status, leaves the decision to the status below.
   const meaning = callerMeaning(homelineWarningCode(f.warning));
   if (meaning) return meaning === 'linesBusy' ? { kind: meaning, retryAfterSeconds: seconds(f.retryAfter) } : { kind: meaning };
+  // Before the socket and the cause: JsSIP's own ending of an ICE failure says BYE or CANCEL.
+  if (f.iceFailed) return { kind: 'iceFailed' };
   if (f.wsCloseCode !== undefined) {
     if (f.wsCloseCode === 4000) return { kind: 'sessionCap' };
     if (f.wsCloseCode === 1008) return { kind: 'rateLimited' };
@@ -75,7 +85,9 @@ export function endReason(f: EndFacts): EndReason {
     case 'Rejected': return { kind: 'declined' };
     case 'Busy': return { kind: 'busy' };
     case 'Unavailable': case 'Not Found': return { kind: 'unavailable' };
-    case 'Connection Error': case 'Request Timeout': case 'RTP Timeout': case 'No ACK': return { kind: 'networkLost' };
+    // JsSIP's only use of 'RTP Timeout': it hangs up when iceConnectionState becomes 'failed'.
+    case 'RTP Timeout': return { kind: 'iceFailed' };
+    case 'Connection Error': case 'Request Timeout': case 'No ACK': return { kind: 'networkLost' };
     case 'WebRTC Error': case 'Incompatible SDP': case 'Missing SDP': case 'Bad Media Description':
     case 'User Denied Media Access': return { kind: 'media' };
   }

@@ -49,3 +49,42 @@ export function capIceGathering(session: SessionLike, timeoutMs: number, hasIceS
   session.on('ended', stop);
   session.on('failed', stop);
 }
+
+interface WatchedConnection {
+  readonly iceConnectionState: string;
+  readonly iceGatheringState: string;
+  addEventListener(type: 'iceconnectionstatechange' | 'icegatheringstatechange' | 'icecandidate', fn: (e: Event) => void): void;
+}
+interface WatchedSession {
+  connection: WatchedConnection;
+  terminate(options?: { cause?: string; status_code?: number; reason_phrase?: string }): void;
+  isEnded(): boolean;
+}
+
+/**
+ * Notes whether the call's media path failed, for the end reason. JsSIP's own listener sees
+ * `iceconnectionstatechange` → `failed` first and hangs up with cause 'RTP Timeout', closing the
+ * connection before it reports the end; before an answer that end is reported as a plain CANCEL
+ * ("Canceled"), after it as BYE. So the hang-up JsSIP asks for is noted on its way through
+ * `terminate`. A connection that finished gathering without a single candidate (every interface
+ * blocked, TURN unreachable under a relay-only policy) cannot carry media either: hang up then.
+ * Call right after `ua.call`/`answer` returns, before any candidate can arrive.
+ */
+export function watchIceFailure(session: WatchedSession): () => boolean {
+  let failed = false;
+  let candidates = 0;
+  const pc = session.connection;
+  const terminate = session.terminate.bind(session);
+  session.terminate = (options) => {
+    if (options?.cause === 'RTP Timeout') failed = true;
+    terminate(options);
+  };
+  pc.addEventListener('iceconnectionstatechange', () => { if (pc.iceConnectionState === 'failed') failed = true; });
+  pc.addEventListener('icecandidate', (e) => { if ((e as RTCPeerConnectionIceEvent).candidate) candidates++; });
+  pc.addEventListener('icegatheringstatechange', () => {
+    if (pc.iceGatheringState !== 'complete' || candidates > 0 || session.isEnded()) return;
+    failed = true;
+    try { terminate(); } catch { /* already ending */ }
+  });
+  return () => failed;
+}
