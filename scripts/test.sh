@@ -14,6 +14,8 @@ command -v baresip >/dev/null 2>&1 || missing+=(baresip)
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing Debian packages the tests need: ${missing[*]}"
@@ -51,4 +53,13 @@ npx tsx test/asterisk/run-ari-suite.ts
 if ls test/e2e/*.spec.ts >/dev/null 2>&1; then
   echo "== browser tests (loopback-only network namespace)"
   unshare -rn sh -c 'ip link set lo up && npx playwright test'
+fi
+
+# Calls across a NAT that drops direct UDP, relayed by a real coturn: named network namespaces
+# (visitor, NAT, home), which only root can make, so this runs outside the namespace above.
+if [ "$(id -u)" = 0 ]; then
+  echo "== browser tests across a NAT with TURN (named network namespaces)"
+  npx playwright test -c playwright.netns.config.ts
+else
+  echo "== skipped: the TURN/NAT browser tests need root (named network namespaces)"
 fi

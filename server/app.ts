@@ -10,6 +10,7 @@ import { upstreamKind } from './config/load.ts';
 import type { Secrets } from './config/secrets.ts';
 import './fastify-types.ts';
 import { TokenService } from './auth/tokens.ts';
+import { turnSecret } from './turn/credentials.ts';
 import { AsteriskUpstream } from './upstreams/asterisk.ts';
 import { EmbeddedRouter } from './upstreams/embedded/router.ts';
 import type { Upstream } from './upstreams/types.ts';
@@ -99,6 +100,8 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
 
   app.decorate('config', config);
   app.decorate('secrets', secrets);
+  // A missing or short turn.secretFile stops start-up, not the first visitor's token request.
+  if (config.turn.urls.length > 0) turnSecret(config, secrets);
   app.decorate('tokens', await TokenService.create({
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,

@@ -163,6 +163,31 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** TURN relay with per-visitor credentials (server/turn/, docs/deploy-turn.md). Off while `urls` is empty. */
+    turn: Type.Object(
+      {
+        /** Handed to browsers with minted credentials, e.g. `turn:turn.example.org:3478?transport=udp`. */
+        urls: Type.Array(Type.String({ pattern: '^turns?:[^\\s]+$' }), { default: [] }),
+        /** File holding coturn's static-auth-secret; empty: the first-run `turnSecret` in the data dir. */
+        secretFile: Type.String({ default: '' }),
+        /** Credential lifetime; never longer than the session its token opens. */
+        ttlSeconds: Type.Integer({ minimum: 60, maximum: 86400, default: 3600 }),
+        realm: Type.String({ pattern: '^[A-Za-z0-9.-]+$', default: 'homeline' }),
+        /** Private addresses the relay may still reach: the home Asterisk's (or owner's) media address. */
+        allowedPeers: Type.Array(Type.String({ pattern: '^[0-9a-fA-F.:]+(-[0-9a-fA-F.:]+)?$' }), { default: [] }),
+        /** What `npm run turn:config` writes for coturn; empty means coturn's default. */
+        listenIps: Type.Array(Type.String({ pattern: '^[0-9a-fA-F.:]+$' }), { default: [] }),
+        relayIp: Type.String({ pattern: '^[0-9a-fA-F.:]*$', default: '' }),
+        externalIp: Type.String({ pattern: '^[0-9a-fA-F.:/]*$', default: '' }),
+        port: Type.Integer({ minimum: 1, maximum: 65535, default: 3478 }),
+        minPort: Type.Integer({ minimum: 1024, maximum: 65535, default: 49152 }),
+        maxPort: Type.Integer({ minimum: 1024, maximum: 65535, default: 49999 }),
+        /** Allocations per credential (one visitor) and in all. */
+        userQuota: Type.Integer({ minimum: 1, default: 8 }),
+        totalQuota: Type.Integer({ minimum: 1, default: 100 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     rtp: Type.Object(
       {
         portStart: Type.Integer({ minimum: 1024, maximum: 65535, default: 15000 }),

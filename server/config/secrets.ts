@@ -1,5 +1,5 @@
 // First-run secrets: the token signing key pair, the edge↔Asterisk shared secret, the ARI
-// password and the owner's password hash. Kept in <dataDir>/secrets.json (mode 0600, git-ignored),
+// password, the TURN shared secret and the owner's password hash. Kept in <dataDir>/secrets.json (mode 0600, git-ignored),
 // never logged. The owner's generated password is shown once on the terminal and never stored.
 import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, chmodSync, linkSync, unlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ export interface Secrets {
   edgeSecret: string;
   ariPassword: string;
   ownerPasswordHash: string;
+  /** coturn's static-auth-secret (server/turn/): added to older files on their next load. */
+  turnSecret?: string;
 }
 
 export interface LoadedSecrets {
@@ -50,9 +52,19 @@ function readSecrets(path: string): Secrets {
   return secrets;
 }
 
+const newTurnSecret = () => randomBytes(32).toString('base64url');
+
 export async function loadOrCreateSecrets(dataDir: string): Promise<LoadedSecrets> {
   const path = secretsPath(dataDir);
-  if (existsSync(path)) return { secrets: readSecrets(path) };
+  if (existsSync(path)) {
+    const secrets = readSecrets(path);
+    // A data dir from before TURN: give it a secret once, kept from then on.
+    if (!secrets.turnSecret) {
+      secrets.turnSecret = newTurnSecret();
+      writeSecrets(dataDir, secrets);
+    }
+    return { secrets };
+  }
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { extractable: true });
   const ownerPassword = generatePassword();
   const secrets: Secrets = {
@@ -66,6 +78,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LoadedSecret
     edgeSecret: randomBytes(24).toString('base64url'),
     ariPassword: randomBytes(18).toString('base64url'),
     ownerPasswordHash: await hashPassword(ownerPassword),
+    turnSecret: newTurnSecret(),
   };
   // Created with link(), which fails if the file appeared meanwhile: two first runs at once must
   // not each print a password while only the last one written works.

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { createSocket } from 'node:dgram';
+import { freeUdpPort } from '../helpers/udp-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,16 +27,6 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const BARRED_SITE = ['09', '118', '+4490'];
 const ALLOWED = '01632960123';
 
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let root: string;
 let asterisk: RunningAsterisk | undefined;

@@ -7,9 +7,9 @@ import { buildRefusal, buildResponse } from '../../server/sip/responses.ts';
 import { header, type SipRequest, type SipResponse } from '../../server/sip/message.ts';
 import type { SipRefusalCode } from '../../server/errors.ts';
 import { isUsableCandidate } from '../../web/softphone/ice.ts';
+import { strings } from '../../web/button/strings.ts';
 import { backoffMs, refreshDelayMs } from '../../web/owner/backoff.ts';
 import { groupRepeats, type CallRecord } from '../../web/owner/lists.ts';
-import { strings } from '../../web/button/strings.ts';
 
 test('the edge Warning header names the HL code', () => {
   assert.equal(homelineWarningCode('399 homeline "HL_LINES_BUSY: all visitor lines are busy"'), 'HL_LINES_BUSY');
@@ -76,6 +76,23 @@ test('a BYE followed by the edge losing Asterisk reads as the phone system going
   assert.deepEqual(amendEndReason(bye, 1011), { kind: 'homeLost' });
   assert.equal(amendEndReason(bye, 1000), undefined, 'an ordinary close after a hang-up changes nothing');
   assert.equal(amendEndReason({ kind: 'hungUpByYou' }, 1011), undefined, 'our own hang-up stays ours');
+});
+
+test('a failed media path reads as a network failure, not as "You hung up"', () => {
+  // JsSIP hangs up itself on iceConnectionState 'failed': after the answer as BYE with cause
+  // 'RTP Timeout', before it as CANCEL ('Canceled'), originator local either way.
+  assert.deepEqual(endReason({ cause: 'RTP Timeout', originator: 'local' }), { kind: 'iceFailed' });
+  assert.deepEqual(endReason({ cause: 'Canceled', originator: 'local', iceFailed: true }), { kind: 'iceFailed' });
+  assert.deepEqual(endReason({ cause: 'Terminated', originator: 'local', iceFailed: true }), { kind: 'iceFailed' });
+  // Without the ICE fact the same JsSIP ends keep their meaning.
+  assert.deepEqual(endReason({ cause: 'Canceled', originator: 'local' }), { kind: 'hungUpByYou' });
+  assert.deepEqual(endReason({ cause: 'Connection Error' }), { kind: 'networkLost' });
+  // The edge's own refusal still wins: it says more than a failed ICE check after it.
+  assert.deepEqual(endReason({ statusCode: 486, warning: '399 homeline "HL_ONE_CALL: x"', iceFailed: true }), { kind: 'oneCall' });
+  // The words say it was the network and what to try.
+  assert.match(strings.reasons.iceFailed, /network/);
+  assert.match(strings.reasons.iceFailed, /another network|mobile data/);
+  assert.notEqual(strings.reasons.iceFailed, strings.reasons.hungUpByYou);
 });
 
 test('BYE: who hung up', () => {

@@ -195,8 +195,9 @@ export class HomelineCall extends HTMLElement {
     this.finish(ctx);
     this.dataset.reason = reason.kind;
     this.dataset.state = 'ended';
-    // After a call that never reached the owner, offer to leave word instead.
-    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy', 'tooManyAttempts'].includes(reason.kind);
+    // After a call that never reached the owner (or whose audio could not get through the
+    // visitor's network), offer to leave word instead.
+    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(reason.kind);
     this.msgBtn.hidden = !missed;
     if (reason.kind !== 'rateLimited' && !reason.kind.startsWith('mic')) void this.refresh(missed);
   }

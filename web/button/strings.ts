@@ -88,6 +88,8 @@ export const strings = {
     tooManyAttempts: (seconds?: number) =>
       seconds ? `You have tried to call several times in a row. Please wait ${wait(seconds)}, or leave a message.` : 'You have tried to call several times in a row. Please wait a little, or leave a message.',
     networkLost: 'The connection was lost. Check your network and call again.',
+    iceFailed:
+      "The call couldn't connect through your network. Try another network (e.g. mobile data) or try again later.",
     sessionCap: 'The call reached its time limit.',
     serviceDown: 'The call service is unavailable right now. Please try again later.',
     homeLost: 'The call ended: the connection to the home phone system was lost. Please try again in a minute.',

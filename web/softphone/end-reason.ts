@@ -6,6 +6,7 @@
 //   SIP status code                         — 603/486 from the owner, 503 + Retry-After from the cap
 //   WebSocket close code                    — 4000 session cap, 1006 network, 1001 edge going away,
 //                                             1011 the edge lost the home phone system (Asterisk)
+//   ICE failure                             — no media path through the visitor's network
 //   JsSIP cause                             — BYE, CANCELED, NO_ANSWER, media errors
 import { callerMeaning, homelineWarningCode } from '../../contract/codes.ts';
 
@@ -21,6 +22,7 @@ export type EndReason =
   | { kind: 'rateLimited'; retryAfterSeconds?: number }
   | { kind: 'tooManyAttempts'; retryAfterSeconds?: number }
   | { kind: 'networkLost' }
+  | { kind: 'iceFailed' }
   | { kind: 'sessionCap' }
   | { kind: 'serviceDown' }
   | { kind: 'homeLost' }
@@ -44,6 +46,12 @@ export interface EndFacts {
   retryAfter?: string;
   /** Close code of the WebSocket if it closed while the call was alive. */
   wsCloseCode?: number;
+  /**
+   * The media path could not be set up: ICE failed (no candidate pair answered, e.g. a firewall
+   * drops UDP and no TURN relay got through) or no candidate was gathered at all. JsSIP then
+   * ends the call itself, locally, which would otherwise read as "You hung up".
+   */
+  iceFailed?: boolean;
 }
 
 function seconds(v: string | undefined): number | undefined {
@@ -57,6 +65,8 @@ export function endReason(f: EndFacts): EndReason {
   const meaning = callerMeaning(homelineWarningCode(f.warning));
   if (meaning === 'linesBusy' || meaning === 'tooManyAttempts') return { kind: meaning, retryAfterSeconds: seconds(f.retryAfter) };
   if (meaning) return { kind: meaning };
+  // Before the socket and the cause: JsSIP's own ending of an ICE failure says BYE or CANCEL.
+  if (f.iceFailed) return { kind: 'iceFailed' };
   if (f.wsCloseCode !== undefined) {
     if (f.wsCloseCode === 4000) return { kind: 'sessionCap' };
     if (f.wsCloseCode === 1008) return { kind: 'rateLimited' };
@@ -81,7 +91,9 @@ export function endReason(f: EndFacts): EndReason {
     case 'Rejected': return { kind: 'declined' };
     case 'Busy': return { kind: 'busy' };
     case 'Unavailable': case 'Not Found': return { kind: 'unavailable' };
-    case 'Connection Error': case 'Request Timeout': case 'RTP Timeout': case 'No ACK': return { kind: 'networkLost' };
+    // JsSIP's only use of 'RTP Timeout': it hangs up when iceConnectionState becomes 'failed'.
+    case 'RTP Timeout': return { kind: 'iceFailed' };
+    case 'Connection Error': case 'Request Timeout': case 'No ACK': return { kind: 'networkLost' };
     case 'WebRTC Error': case 'Incompatible SDP': case 'Missing SDP': case 'Bad Media Description':
     case 'User Denied Media Access': return { kind: 'media' };
   }

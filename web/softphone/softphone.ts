@@ -11,7 +11,7 @@ import { callControls } from './call-controls.ts';
 import { controlStrings } from '../shared/call-control-strings.ts';
 import { amendEndReason, endReason, HOME_LOST_AFTER_BYE_MS, type EndFacts, type EndReason } from './end-reason.ts';
 import type { CallHandle, CallState, SoftphoneHost } from './host.ts';
-import { capIceGathering } from './ice.ts';
+import { capIceGathering, watchIceFailure } from './ice.ts';
 import { MicError, openMicrophone } from './media.ts';
 import { ringback, type Tone } from './tones.ts';
 import { createUa, pcConfig, responseFacts, type RTCSession } from './ua.ts';
@@ -113,6 +113,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
       });
       session = s;
       capIceGathering(s, info.iceGatheringTimeoutMs || 2000, (info.iceServers ?? []).length > 0);
+      const iceFailed = watchIceFailure(s);
       // `peerconnection` fired inside ua.call already; the connection is there now.
       s.connection.addEventListener('track', (e: Event) => {
         const t = e as RTCTrackEvent;
@@ -143,7 +144,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
         if (info.callSeconds > 0) capTimer = setTimeout(() => { finishLater = { kind: 'sessionCap' }; s.terminate(); }, info.callSeconds * 1000);
       });
       const ended = (e: { originator: string; cause: string; message: unknown }) =>
-        finish(finishLater ?? endReason({ originator: e.originator, cause: e.cause, ...responseFacts(e.message) }));
+        finish(finishLater ?? endReason({ originator: e.originator, cause: e.cause, iceFailed: iceFailed(), ...responseFacts(e.message) }));
       s.on('failed', ended as never);
       s.on('ended', ended as never);
     });

@@ -1,7 +1,7 @@
 // One Chromium per party, each with its own fake-microphone tone (the file applies to the whole
 // browser). Flags from ../shared/WEBRTC-TESTING.md.
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeToneWav } from './tone.ts';
@@ -23,13 +23,23 @@ export interface PartyOptions {
   microphone?: boolean;
   /** More Chromium switches, e.g. --ignore-certificate-errors for a test-made certificate. */
   args?: string[];
+  /** Run the browser inside this named network namespace (`ip netns exec`, as root). */
+  netns?: string;
+  /** Plain-http origins other than loopback to treat as secure (getUserMedia needs it). */
+  secureOrigins?: string[];
+  /**
+   * Offer loopback ICE candidates (default true: the loopback-only suite needs them). A party on a
+   * real interface must not, or its first candidate, the only one the early send puts in the
+   * SDP, is 127.0.0.1, which the other host cannot reach.
+   */
+  loopbackCandidates?: boolean;
 }
 
 export async function launchParty(opts: PartyOptions): Promise<Party> {
   const wav = writeToneWav(join(mkdtempSync(join(tmpdir(), 'hl-tone-')), `tone-${opts.toneHz}.wav`), opts.toneHz);
   const mic = opts.microphone !== false;
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: opts.netns ? netnsLauncher(opts.netns) : CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -37,9 +47,10 @@ export async function launchParty(opts: PartyOptions): Promise<Party> {
       ...(mic ? ['--use-fake-ui-for-media-stream'] : []),
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-audio-capture=${wav}`,
-      '--allow-loopback-in-peer-connection',
+      ...(opts.loopbackCandidates === false ? [] : ['--allow-loopback-in-peer-connection']),
       '--autoplay-policy=no-user-gesture-required',
       ...(opts.args ?? []),
+      ...(opts.secureOrigins?.length ? [`--unsafely-treat-insecure-origin-as-secure=${opts.secureOrigins.join(',')}`] : []),
     ],
   });
   const context = await browser.newContext({ permissions: mic ? ['microphone'] : [] });
@@ -49,6 +60,13 @@ export async function launchParty(opts: PartyOptions): Promise<Party> {
   await context.addInitScript(instrument);
   const page = await context.newPage();
   return { browser, context, page, close: () => browser.close() };
+}
+
+/** A launcher script that starts Chromium in the namespace (Playwright's pipe survives the exec). */
+function netnsLauncher(ns: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'hl-netns-chromium-')), 'chromium');
+  writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${ns} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
+  return path;
 }
 
 /**
