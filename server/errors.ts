@@ -47,7 +47,6 @@ export const SipRefusals = {
   HL_NO_ANSWER: sip('HL_NO_ANSWER', 'Temporarily Unavailable', 'the owner did not answer'),
   HL_NO_DIALOG: sip('HL_NO_DIALOG', 'Call/Transaction Does Not Exist', 'no such dialog'),
   HL_LOOP: sip('HL_LOOP', 'Too Many Hops', 'Max-Forwards exhausted'),
-  HL_CALL_CAP: sip('HL_CALL_CAP', 'Request Timeout', 'visitor call duration cap reached'),
   HL_NOT_FOUND: sip('HL_NOT_FOUND', 'Not Found', 'no such user'),
   // Header allow-lists: headers refused rather than removed, and Require tags the edge does not know.
   HL_HEADER_FORBIDDEN: sip('HL_HEADER_FORBIDDEN', 'Forbidden', 'header not allowed'),
