@@ -8,7 +8,7 @@
 /** What a refusal means to the person calling: the widget says it in words (web/button/strings.ts). */
 export type CallerMeaning =
   | 'oneCall' | 'linesBusy' | 'unavailable' | 'busy' | 'noAnswer'
-  | 'sessionCap' | 'refused' | 'failed' | 'tooManyAttempts';
+  | 'refused' | 'failed' | 'tooManyAttempts';
 
 export interface SipCode {
   status: number;
@@ -16,6 +16,9 @@ export interface SipCode {
   caller?: CallerMeaning;
 }
 
+// No code for the visitor call-duration cap: the relay ends such a call with BYEs (Reason
+// `homeline call duration cap`, for logs and Asterisk), and the widget already knows the cap from
+// its connect info and says so itself (web/softphone/softphone.ts).
 export const SIP_CODES = {
   HL_MALFORMED: { status: 400, caller: 'failed' },
   HL_METHOD_FORBIDDEN: { status: 405, caller: 'refused' },
@@ -28,10 +31,10 @@ export const SIP_CODES = {
   HL_OWNER_OFFLINE: { status: 480, caller: 'unavailable' },
   HL_OWNER_DND: { status: 480, caller: 'unavailable' },
   HL_OWNER_BUSY: { status: 486, caller: 'busy' },
-  HL_NO_ANSWER: { status: 480 },
+  // 480 like the owner being away, but the caller should hear "didn't answer", not "unavailable".
+  HL_NO_ANSWER: { status: 480, caller: 'noAnswer' },
   HL_NO_DIALOG: { status: 481 },
   HL_LOOP: { status: 483 },
-  HL_CALL_CAP: { status: 408, caller: 'sessionCap' },
   HL_NOT_FOUND: { status: 404, caller: 'unavailable' },
   HL_HEADER_FORBIDDEN: { status: 403, caller: 'refused' },
   HL_EXTENSION_UNSUPPORTED: { status: 420, caller: 'refused' },

@@ -1,7 +1,6 @@
 // Builds the edge: decorations first (config, secrets, tokens, upstream, stores), then one plugin
 // per capability. main.ts listens; tests call buildApp() and listen on port 0.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { STATUS_CODES } from 'node:http';
 import websocket from '@fastify/websocket';
 import rateLimit from '@fastify/rate-limit';
 import cookie from '@fastify/cookie';
@@ -23,7 +22,8 @@ import { ChannelBudget } from './limits/channel-budget.ts';
 import { CallAttemptBudget } from './limits/call-attempts.ts';
 import { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
-import { HttpErrors, WsClose } from './errors.ts';
+import { WsClose } from './errors.ts';
+import { errorHandler, rateLimitOptions } from './error-handler.ts';
 import originPlugin from './routes/origin.ts';
 import healthRoutes from './routes/health.ts';
 import statusRoutes from './routes/status.ts';
@@ -138,30 +138,8 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   app.decorate('upstream', makeUpstream(app, config, secrets));
 
   await app.register(cookie);
-  await app.register(rateLimit, {
-    global: false,
-    // Thrown by the plugin, so it reaches the one error handler below like every HTTP error.
-    errorResponseBuilder: (_req, ctx) => {
-      const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000));
-      return Object.assign(new HttpErrors.RateLimited(seconds), { retryAfterSeconds: seconds });
-    },
-  });
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; retryAfterSeconds?: number; validation?: unknown }, req, reply) => {
-    const statusCode = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (statusCode >= 500) req.log.error({ err }, 'request failed');
-    const body: Record<string, unknown> = {
-      statusCode,
-      code: err.validation ? 'HL_BAD_REQUEST' : err.code ?? 'HL_INTERNAL',
-      error: STATUS_CODES[statusCode] ?? 'Error',
-      message: statusCode >= 500 && !err.code?.startsWith('HL_') ? 'internal error' : err.message,
-    };
-    if (err.retryAfterSeconds !== undefined) {
-      body.retryAfterSeconds = err.retryAfterSeconds;
-      reply.header('retry-after', String(err.retryAfterSeconds));
-    }
-    if ((err as { reason?: string }).reason) body.reason = (err as { reason?: string }).reason;
-    reply.code(statusCode).send(body);
-  });
+  await app.register(rateLimit, rateLimitOptions);
+  app.setErrorHandler(errorHandler);
 
   await app.register(originPlugin);
   await app.register(securityHeaders);

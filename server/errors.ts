@@ -1,8 +1,8 @@
 // Every refusal the edge makes, declared once with a stable code. The codes and their statuses
 // are the shared table in contract/codes.ts (the widget reads it too); here they get their
-// wording. HTTP errors use @fastify/error and all go through app.ts's one error handler; SIP
-// refusals are a table the policy and relay turn into real SIP responses. The widget and the
-// tests match on the code, never on the wording.
+// wording. HTTP errors use @fastify/error and all go through the one error handler
+// (error-handler.ts); SIP refusals are a table the policy and relay turn into real SIP
+// responses. The widget and the tests match on the code, never on the wording.
 import createError from '@fastify/error';
 import { HTTP_CODES, SIP_CODES, type HttpCodeName, type SipCodeName } from '../contract/codes.ts';
 
@@ -14,6 +14,7 @@ export const HttpErrors = {
   RateLimited: http('HL_RATE_LIMITED', 'Too many requests; retry in %s s'),
   BadPassword: http('HL_BAD_PASSWORD', 'Wrong owner password'),
   NotOwner: http('HL_NOT_OWNER', 'Owner login required'),
+  NotFound: http('HL_NOT_FOUND', 'No such %s'),
   UnknownTarget: http('HL_UNKNOWN_TARGET', 'Unknown call target %s'),
   TokenRefused: http('HL_TOKEN_REFUSED', 'Connect token refused: %s'),
   TooManyConnections: http('HL_TOO_MANY_CONNECTIONS', 'Too many connections from this address'),
@@ -47,7 +48,6 @@ export const SipRefusals = {
   HL_NO_ANSWER: sip('HL_NO_ANSWER', 'Temporarily Unavailable', 'the owner did not answer'),
   HL_NO_DIALOG: sip('HL_NO_DIALOG', 'Call/Transaction Does Not Exist', 'no such dialog'),
   HL_LOOP: sip('HL_LOOP', 'Too Many Hops', 'Max-Forwards exhausted'),
-  HL_CALL_CAP: sip('HL_CALL_CAP', 'Request Timeout', 'visitor call duration cap reached'),
   HL_NOT_FOUND: sip('HL_NOT_FOUND', 'Not Found', 'no such user'),
   // Header allow-lists: headers refused rather than removed, and Require tags the edge does not know.
   HL_HEADER_FORBIDDEN: sip('HL_HEADER_FORBIDDEN', 'Forbidden', 'header not allowed'),

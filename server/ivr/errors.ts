@@ -1,10 +1,5 @@
 // The IVR's coded errors, declared once. Callers and tests match on `code`, never on wording.
-import createError from '@fastify/error';
-
-export const IvrHttpErrors = {
-  MessageRateLimited: createError('HL_RATE_LIMITED', 'Too many messages; retry in %s s', 429),
-  BadMessage: createError('HL_IVR_BAD_MESSAGE', 'Message refused: %s', 400),
-};
+// Its HTTP refusals are the edge's own (server/errors.ts HttpErrors), through the one handler.
 
 /** One finding of the menu validator: where (node + JSON path) and what. */
 export interface MenuIssue {

@@ -4,14 +4,18 @@
 // application only when `config.ari.url` is set.
 //
 // Depends on the lead's owner session check: `fastify.requireOwner` (a preHandler). Without it
-// the owner route answers 401 HL_NOT_OWNER rather than leaking messages.
+// the owner route answers 401 HL_NOT_OWNER rather than leaking messages. Also on what the app
+// registers first: @fastify/rate-limit (the form's budgets), `checkOrigin` (routes/origin.ts) and
+// the one error handler every refusal here is thrown to.
 import fp from 'fastify-plugin';
 import { createReadStream, statSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../config/schema.ts';
-import { IvrHttpErrors } from './errors.ts';
+import { HttpErrors } from '../errors.ts';
+import { rateLimited } from '../error-handler.ts';
 import { loadMenuFile, type LoadedMenu } from './menu-load.ts';
 import { reachFromConfig } from './menu-validate.ts';
 import { visitorMenuView, type VisitorMenuView } from './menu-view.ts';
@@ -22,7 +26,6 @@ import { AriClient } from './ari/client.ts';
 import { IvrAriApp } from './ari/app.ts';
 import { AriSelfCheck } from './ari/selfcheck.ts';
 import { upstreamKind } from '../config/load.ts';
-import { RateWindow } from '../limits/rate-window.ts';
 
 export interface IvrPluginOptions {
   config: Config;
@@ -59,6 +62,13 @@ const MessageBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The visitor form's budgets (@fastify/rate-limit windows): per address, and over everyone. */
+export const MESSAGE_BUDGET = {
+  perAddress: { max: 3, timeWindow: 10 * 60_000 },
+  /** Over every caller; its max is limits.messageFormGlobalPer10Minutes. */
+  edgeWindowMs: 10 * 60_000,
+};
 
 async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Promise<void> {
   const { config } = opts;
@@ -122,32 +132,32 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   // Prompt audio for Asterisk's `sound:http://…`. Content-addressed ids, so cache forever.
   fastify.get<{ Params: { file: string } }>('/ivr/prompts/:file', async (req, reply) => {
     const id = req.params.file.replace(/\.wav$/, '');
-    if (!PROMPT_ID.test(id) || !req.params.file.endsWith('.wav')) return reply.code(404).send({ statusCode: 404, code: 'HL_NOT_FOUND', error: 'Not Found', message: 'no such prompt' });
+    if (!PROMPT_ID.test(id) || !req.params.file.endsWith('.wav')) throw new HttpErrors.NotFound('prompt');
     const path = prompts.path(id);
     try {
-      await import('node:fs/promises').then((f) => f.access(path));
+      await access(path);
     } catch {
-      return reply.code(404).send({ statusCode: 404, code: 'HL_NOT_FOUND', error: 'Not Found', message: 'no such prompt' });
+      throw new HttpErrors.NotFound('prompt');
     }
     reply.header('content-type', 'audio/wav').header('cache-control', 'public, max-age=31536000, immutable');
     return reply.send(createReadStream(path));
   });
 
-  // The embedded upstream's "leave word" form. Few per address: it is a free text box on the web.
-  // Beside the per-address window, one over every caller (many addresses must not fill the
-  // owner's inbox), and the Origin allow-list (a foreign page must not post as its visitors).
-  const window = new RateWindow({ max: 3, windowMs: 10 * 60_000 });
-  const edgeWide = new RateWindow({ max: config.limits.messageFormGlobalPer10Minutes, windowMs: 10 * 60_000 });
-  fastify.post<{ Body: { name: string; number?: string; message: string } }>('/api/ivr/message', { schema: { body: MessageBody } }, async (req, reply) => {
-    if (fastify.hasDecorator('checkOrigin')) fastify.checkOrigin(req);
-    const now = Date.now();
-    const retry = window.take(req.ip, now) || edgeWide.take('all', now);
-    if (retry > 0) {
-      const seconds = Math.ceil(retry / 1000);
-      reply.header('retry-after', String(seconds));
-      const err = new IvrHttpErrors.MessageRateLimited(seconds) as Error & { retryAfterSeconds?: number };
-      return reply.code(429).send({ statusCode: 429, code: 'HL_RATE_LIMITED', error: 'Too Many Requests', message: err.message, retryAfterSeconds: seconds });
+  // The embedded upstream's "leave word" form: a free text box on the web, so few per address
+  // (the route's rateLimit) and few in all (a spread-out flood still cannot fill the store).
+  const edgeWide = fastify.createRateLimit({ max: config.limits.messageFormGlobalPer10Minutes, timeWindow: MESSAGE_BUDGET.edgeWindowMs, keyGenerator: () => 'visitor-messages' });
+  const withinBudget = async (req: FastifyRequest) => {
+    fastify.checkOrigin(req);
+    const verdict = await edgeWide(req);
+    if (!verdict.isAllowed && verdict.isExceeded) {
+      throw rateLimited(Math.max(1, verdict.ttlInSeconds));
     }
+  };
+  fastify.post<{ Body: { name: string; number?: string; message: string } }>('/api/ivr/message', {
+    schema: { body: MessageBody },
+    config: { rateLimit: MESSAGE_BUDGET.perAddress },
+    preHandler: withinBudget,
+  }, async (req, reply) => {
     const { name, number, message } = req.body;
     const id = store.addMessage({ source: 'form', kind: 'message', name: name.trim(), number: number?.trim() || null, text: message.trim(), caller: req.ip });
     if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form' });
@@ -156,8 +166,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
 
   const ownerOnly: preHandlerHookHandler = fastify.hasDecorator('requireOwner')
     ? (fastify.requireOwner as unknown as preHandlerHookHandler)
-    : (async (_req, reply) => {
-      await reply.code(401).send({ statusCode: 401, code: 'HL_NOT_OWNER', error: 'Unauthorized', message: 'Owner login required' });
+    : (async () => {
+      throw new HttpErrors.NotOwner();
     });
   fastify.get('/api/owner/messages', { preHandler: ownerOnly }, async () => ({ messages: store.listMessages(), callbacks: store.listCallbacks() }));
 }

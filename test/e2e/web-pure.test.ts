@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { amendEndReason, endReason, type EndReason } from '../../web/softphone/end-reason.ts';
+import { reasonText } from '../../web/softphone/softphone.ts';
+import type { SoftphoneHost } from '../../web/softphone/host.ts';
 import { homelineWarningCode } from '../../contract/codes.ts';
 import { buildRefusal, buildResponse } from '../../server/sip/responses.ts';
 import { header, type SipRequest, type SipResponse } from '../../server/sip/message.ts';
@@ -54,9 +56,16 @@ test('every refusal the edge answers an INVITE with, built by the edge itself, r
   for (const [code, reason] of expected) {
     assert.deepEqual(read(buildRefusal(invite, code, code === 'HL_LINES_BUSY' ? { retryAfterSeconds: 42 } : {})), reason, code);
   }
-  // The embedded router's ring timeout (not in the refusal table): 480 with HL_NO_ANSWER.
-  const noAnswer = buildResponse(invite, 480, 'Temporarily Unavailable', [{ name: 'Warning', value: '399 homeline "HL_NO_ANSWER: the owner did not answer"' }]);
-  assert.deepEqual(read(noAnswer), { kind: 'unavailable' });
+  // The embedded router's ring timeout: 480 like an absent owner, but the caller hears "didn't answer".
+  assert.deepEqual(read(buildRefusal(invite, 'HL_NO_ANSWER')), { kind: 'noAnswer' });
+  assert.deepEqual(read(buildResponse(invite, 480, 'Temporarily Unavailable')), { kind: 'unavailable' }, 'a bare 480 is still "unavailable"');
+});
+
+test('the owner not answering and the owner being away are told to the caller in different words', () => {
+  const host = { strings, calleeName: 'Sam' } as SoftphoneHost;
+  const w = (c: string) => `399 homeline "${c}: x"`;
+  assert.equal(reasonText(host, endReason({ statusCode: 480, warning: w('HL_NO_ANSWER') })), "Sam didn't answer.");
+  assert.equal(reasonText(host, endReason({ statusCode: 480, warning: w('HL_OWNER_OFFLINE') })), "Sam can't take calls right now.");
 });
 
 test('503 with Retry-After but no Warning still reads as lines busy; without, service down', () => {
