@@ -117,9 +117,9 @@ export const ConfigSchema = Type.Object(
         /** Milliseconds a client may take to send a request's headers (and an upgrade request); slow senders are cut off. */
         headersTimeoutMs: Type.Integer({ minimum: 500, maximum: 120000, default: 10000 }),
         /**
-         * Calls a visitor may start per sliding minute (each rings the owner and adds a call-log
-         * row), per connection, per address and across the edge; over budget: SIP 503 +
-         * Retry-After, HL_TOO_MANY_ATTEMPTS.
+         * Calls a visitor may start a minute (each rings the owner and adds a call-log row), per
+         * connection, per address and across the edge: the whole budget at once, then refilled
+         * evenly (a token bucket). Over budget: SIP 503 + Retry-After, HL_TOO_MANY_ATTEMPTS.
          */
         callAttemptsPerConnectionPerMinute: Type.Integer({ minimum: 1, default: 3 }),
         callAttemptsPerAddressPerMinute: Type.Integer({ minimum: 1, default: 6 }),

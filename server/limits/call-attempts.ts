@@ -1,8 +1,8 @@
-// Call-attempt budgets: how many calls visitors may *start*, per connection, per address and
-// across the edge, in a sliding minute. The message rate alone let INVITE→CANCEL cycles ring the
+// Call-attempt budgets: how many calls visitors may *start* a minute, per connection, per address
+// and across the edge (token buckets: the minute's budget at once, then refilled evenly). The message rate alone let INVITE→CANCEL cycles ring the
 // owner 80 times in 20 s and fill the call log (issue 10 (5)); the visitor-call cap counts only
 // calls in progress. Pure: the caller passes the time.
-import { RateWindow } from './rate-window.ts';
+import { TokenBuckets } from './token-bucket.ts';
 
 export interface CallAttemptLimits {
   perConnectionPerMinute: number;
@@ -12,17 +12,17 @@ export interface CallAttemptLimits {
 
 export type AttemptVerdict = { ok: true } | { ok: false; scope: 'connection' | 'address' | 'edge'; retryAfterSeconds: number };
 
-const MINUTE = 60_000;
 const EDGE = '*';
 
 export class CallAttemptBudget {
-  private readonly windows: Record<'connection' | 'address' | 'edge', RateWindow>;
+  private readonly windows: Record<'connection' | 'address' | 'edge', TokenBuckets>;
 
   constructor(limits: CallAttemptLimits) {
+    const perMinute = (n: number) => new TokenBuckets(n / 60, n);
     this.windows = {
-      connection: new RateWindow({ max: limits.perConnectionPerMinute, windowMs: MINUTE }),
-      address: new RateWindow({ max: limits.perAddressPerMinute, windowMs: MINUTE }),
-      edge: new RateWindow({ max: limits.edgePerMinute, windowMs: MINUTE }),
+      connection: perMinute(limits.perConnectionPerMinute),
+      address: perMinute(limits.perAddressPerMinute),
+      edge: perMinute(limits.edgePerMinute),
     };
   }
 

@@ -37,24 +37,24 @@ test('a visitor connection may start 3 calls a minute, an address 5: then 503 HL
   await Promise.all([o.close(), v1.close(), v2.close()]);
 });
 
-test('budgets: the edge-wide one counts everybody; a refused attempt spends nothing; the window slides', () => {
+test('budgets: the edge-wide one counts everybody; a refused attempt spends nothing; each refills evenly over its minute', () => {
+  // Edge 4 a minute: 4 at once, then one every 15 s.
   const b = new CallAttemptBudget({ perConnectionPerMinute: 3, perAddressPerMinute: 6, edgePerMinute: 4 });
-  let t = 0;
-  assert.ok(b.take('c1', '192.0.2.1', t).ok);
-  assert.ok(b.take('c1', '192.0.2.1', t += 1000).ok);
-  assert.ok(b.take('c2', '192.0.2.2', t += 1000).ok);
-  assert.ok(b.take('c3', '192.0.2.3', t += 1000).ok);
-  assert.deepEqual(b.take('c4', '192.0.2.4', t += 1000), { ok: false, scope: 'edge', retryAfterSeconds: 56 });
-  // The refusal spent nothing from c4's or its address's budgets.
-  t = 60_000;
-  assert.ok(b.take('c4', '192.0.2.4', t).ok, 'the first attempt left the window');
-  assert.deepEqual(b.take('c1', '192.0.2.1', t += 1), { ok: false, scope: 'edge', retryAfterSeconds: 1 });
-  assert.ok(b.take('c1', '192.0.2.1', t = 61_000).ok);
-  assert.deepEqual(b.take('c1', '192.0.2.1', t = 61_500), { ok: false, scope: 'edge', retryAfterSeconds: 1 });
-  // Per connection and per address, the same way.
+  assert.ok(b.take('c1', '192.0.2.1', 0).ok);
+  assert.ok(b.take('c1', '192.0.2.1', 1000).ok);
+  assert.ok(b.take('c2', '192.0.2.2', 2000).ok);
+  assert.ok(b.take('c3', '192.0.2.3', 3000).ok);
+  // 4 taken, 4 s × 4/60 refilled: 0.27 of a token, a whole one 11 s later.
+  assert.deepEqual(b.take('c4', '192.0.2.4', 4000), { ok: false, scope: 'edge', retryAfterSeconds: 11 });
+  // The refusal spent nothing from c4's or its address's budgets: at 15 s the edge has one again.
+  assert.ok(b.take('c4', '192.0.2.4', 15_001).ok);
+  assert.deepEqual(b.take('c1', '192.0.2.1', 15_002), { ok: false, scope: 'edge', retryAfterSeconds: 15 });
+  assert.ok(b.take('c1', '192.0.2.1', 30_002).ok, 'one more after 15 s');
+  // Per connection (2 a minute: one per 30 s) and per address (3 a minute: one per 20 s), the same way.
   const c = new CallAttemptBudget({ perConnectionPerMinute: 2, perAddressPerMinute: 3, edgePerMinute: 100 });
   assert.ok(c.take('c1', '192.0.2.1', 0).ok && c.take('c1', '192.0.2.1', 10_000).ok);
-  assert.deepEqual(c.take('c1', '192.0.2.1', 20_000), { ok: false, scope: 'connection', retryAfterSeconds: 40 });
+  assert.deepEqual(c.take('c1', '192.0.2.1', 20_000), { ok: false, scope: 'connection', retryAfterSeconds: 10 });
   assert.ok(c.take('c2', '192.0.2.1', 20_000).ok);
-  assert.deepEqual(c.take('c3', '192.0.2.1', 30_000), { ok: false, scope: 'address', retryAfterSeconds: 30 });
+  assert.ok(c.take('c3', '192.0.2.1', 20_000).ok);
+  assert.deepEqual(c.take('c4', '192.0.2.1', 20_000), { ok: false, scope: 'address', retryAfterSeconds: 20 });
 });
