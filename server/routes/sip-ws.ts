@@ -86,6 +86,14 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
     // close the upstream channel with the TCP socket. The closure keeps only this small holder.
     const pending = { channel: req.sipChannel as UpstreamChannel | undefined };
     req.sipPending = pending;
+    // A socket reset while the owner's channel was opening has already closed: its 'close' will not
+    // come again, and the upgrade will drop the dead socket without the handler. Close it now.
+    if (req.raw.socket.destroyed) {
+      req.log.info('client went away during the upgrade; upstream channel closed');
+      pending.channel?.close();
+      pending.channel = undefined;
+      return;
+    }
     req.raw.socket.once('close', () => pending.channel?.close());
   };
 
