@@ -2,7 +2,9 @@
 // can curl it and read "asterisk: connect ECONNREFUSED 127.0.0.1:8088" or "res_http_media_cache
 // not loaded". Each entry of `checks` is one thing that must hold; the Asterisk self-check's
 // verdict is the one it cached at the last ARI connect, never re-run per request.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isLoopback } from '../asterisk/plan.ts';
+import { OWNER_COOKIE } from './owner.ts';
 
 export interface ReadinessCheck {
   ok: boolean;
@@ -15,7 +17,11 @@ export interface ReadinessCheck {
 
 export default async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
-  app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
+  // Anyone may ask whether the edge is ready; only the owner (signed in, or on the machine itself)
+  // is told why: the upstream's error text and the live counters are not a stranger's business.
+  const mayReadDetails = (req: FastifyRequest) =>
+    isLoopback(req.ip.replace(/^::ffff:/, '')) || (app.hasDecorator('ownerSessions') && app.ownerSessions.valid(req.cookies?.[OWNER_COOKIE]));
+  app.get('/readyz', { logLevel: 'warn' }, async (req, reply) => {
     const up = await app.upstream.readiness();
     const checks: Record<string, ReadinessCheck> = { upstream: { ok: up.ready, detail: up.detail } };
     const selfCheck = app.hasDecorator('ivr') ? app.ivr.selfCheck?.result : undefined;
@@ -32,6 +38,7 @@ export default async function healthRoutes(app: FastifyInstance) {
       connections: app.relaySessions.size,
       visitorCalls: app.visitorCalls.total,
     };
-    return reply.code(failing.length ? 503 : 200).send(body);
+    const code = failing.length ? 503 : 200;
+    return reply.code(code).send(mayReadDetails(req) ? body : { ready: body.ready });
   });
 }

@@ -7,7 +7,8 @@ import { HttpErrors } from '../errors.ts';
 import { verifyPassword } from '../auth/password.ts';
 import { LoginGuard, LoginBusy } from '../owner/login-guard.ts';
 
-const COOKIE = 'hl_owner';
+export const OWNER_COOKIE = 'hl_owner';
+const COOKIE = OWNER_COOKIE;
 const LoginBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 const AvailabilityBody = Type.Object({ available: Type.Boolean() }, { additionalProperties: false });
 

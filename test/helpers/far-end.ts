@@ -27,6 +27,8 @@ export interface FarEnd {
   nextSocket(): Promise<WebSocket>;
   /** Resolves with the next upgrade request held (only with `hold: true`). */
   held(): Promise<HeldUpgrade>;
+  /** How many upgrade requests the edge has made so far. */
+  upgrades(): number;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,9 @@ export async function startFarEnd(mode: FarEndMode, opts: FarEndOptions = {}): P
     }
     wss.handleUpgrade(req, socket, head, (ws) => waiting.shift()?.(ws));
   };
+  let upgrades = 0;
   server.on('upgrade', (req, socket, head) => {
+    upgrades++;
     if (!opts.hold) return answer(req, socket, head);
     heldSockets.add(socket);
     const closed = new Promise<void>((r) => socket.once('close', () => { heldSockets.delete(socket); r(); }));
@@ -66,6 +70,7 @@ export async function startFarEnd(mode: FarEndMode, opts: FarEndOptions = {}): P
   return {
     url: `ws://127.0.0.1:${port}/ws`,
     nextSocket: () => new Promise((r) => waiting.push(r)),
+    upgrades: () => upgrades,
     held: () => {
       const h = heldQueue.shift();
       return h ? Promise.resolve(h) : new Promise((r) => heldWaiting.push(r));
