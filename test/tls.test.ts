@@ -3,7 +3,7 @@
 // in tokens, and a certificate swapped on SIGHUP while a WebSocket stays open through it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { freePort, repo } from './e2e/support/edge.ts';
 
 let ca: TestCa;
 let dataDir: string;
+const OWNER_PASSWORD = 'tls test owner password';
 let edge: ChildProcess;
 let out = '';
 let base: string;
@@ -44,6 +45,9 @@ before(async () => {
   copyFileSync(first.certFile, certFile);
   copyFileSync(first.keyFile, keyFile);
   dataDir = mkdtempSync(join(tmpdir(), 'hl-tls-'));
+  // The first-run password is shown only on a terminal: set one, as an owner under systemd would.
+  const pw = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/owner-password.ts', '--password', OWNER_PASSWORD], { cwd: repo, env: { ...process.env, HOMELINE_DATA_DIR: dataDir }, encoding: 'utf8' });
+  assert.equal(pw.status, 0, pw.stderr);
   const port = await freePort();
   base = `https://127.0.0.1:${port}`;
   // Node itself, not the tsx wrapper, which would die of the SIGHUP instead of passing it on.
@@ -76,7 +80,7 @@ test('HTTPS with the configured certificate, HSTS on every answer, wss:// in the
   assert.equal(tok.status, 200);
   assert.ok(tok.body.wsUrl.startsWith(`wss://127.0.0.1:${new URL(base).port}/sip?token=`), tok.body.wsUrl);
   // The owner console on the edge's own https:// origin may log in; the cookie is Secure.
-  const password = /Owner password \(shown once\):\s+(\S+)/.exec(out)![1];
+  const password = OWNER_PASSWORD;
   const login = await httpsRequest(`${base}/api/owner/login`, { ca: ca.ca, body: { password }, headers: { origin: base } });
   assert.equal(login.status, 204);
   assert.match(String(login.headers['set-cookie']), /hl_owner=.*; Secure/);
@@ -140,8 +144,8 @@ test('unreadable or mismatched TLS files stop start-up with one line naming the 
     run(other.certFile, ca.issue('stranger').keyFile),
   ]);
   assert.equal(missing.code, 78);
-  assert.match(missing.err, /^homeline: tls\.certFile: cannot read .*absent\.pem \(ENOENT\); point it at a readable PEM file\n$/);
+  assert.match(missing.err, /^homeline: tls\.certFile: cannot read .*absent\.pem \(ENOENT\); point it at a readable PEM file \(fix it in homeline\.config\.json or the environment\)\n$/);
   assert.equal(mismatched.code, 78);
-  assert.match(mismatched.err, /^homeline: tls\.certFile\/tls\.keyFile: not a usable PEM certificate and matching key \(.+\); check both files\n$/);
+  assert.match(mismatched.err, /^homeline: tls\.certFile\/tls\.keyFile: not a usable PEM certificate and matching key \(.+\); check both files \(fix it in homeline\.config\.json or the environment\)\n$/);
   assert.doesNotMatch(mismatched.err, /PRIVATE KEY/);
 });

@@ -175,7 +175,8 @@ export class CallTracker {
     for (const c of this.byCallId(callId).reverse()) {
       if (!mine(c)) continue;
       if (req.method === 'CANCEL') {
-        if ((c.state === 'pending' || c.state === 'early') && c.direction === 'out' && cseq?.seq === c.inviteCSeq) return { kind: 'dialog', call: c };
+        // Its To is the INVITE's, untagged (RFC 3261 §9.1): a tag names no transaction to cancel.
+        if ((c.state === 'pending' || c.state === 'early') && c.direction === 'out' && cseq?.seq === c.inviteCSeq && toTag === undefined) return { kind: 'dialog', call: c };
         continue;
       }
       if (req.method === 'ACK' && cseq?.seq === c.inviteCSeq && (toTag === undefined || c.remoteTag === undefined || c.remoteTag === toTag || c.earlyTags.has(toTag))) {
