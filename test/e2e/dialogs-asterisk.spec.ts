@@ -56,3 +56,33 @@ test('a new INVITE under an ended call\'s Call-ID never reaches Asterisk: 400 HL
     await v.close();
   }
 });
+
+test('a BYE with a made-up To tag is answered 481 by the edge: the call goes on in Asterisk and in the edge\'s books', async () => {
+  const v = await visitor();
+  const readyz = async () => (await (await fetch(`${home!.edge.url}/readyz`)).json()) as { visitorCalls: number };
+  try {
+    const inv = v.invite('100');
+    const ok = await v.response(200, 'INVITE', 20_000);
+    const dialog = { callId: header(inv, 'Call-ID')!, remoteTarget: 'sip:100@home.arpa', to: header(ok.msg, 'To')!, from: header(inv, 'From')!, cseq: 1 };
+    v.inDialog('ACK', dialog);
+    await expect.poll(channels).toMatch(/^1 active call/m);
+    expect((await readyz()).visitorCalls).toBe(1);
+    // The forged BYE names the right Call-ID and From tag but a To tag Asterisk never gave.
+    v.inDialog('BYE', { ...dialog, cseq: 2, to: `<sip:100@home.arpa>;tag=${rid(6)}` });
+    const r = await v.response(481, 'BYE', 10_000);
+    expect(header(r.msg, 'Warning')).toMatch(/HL_NO_DIALOG/);
+    // Still one call on both sides, so the visitor's one-call rule still holds.
+    expect(channels()).toMatch(/^1 active call/m);
+    expect((await readyz()).visitorCalls).toBe(1);
+    v.sendMsg(v.newRequest('INVITE', 'sip:100@home.arpa', { body: 'v=0\r\n' }));
+    const busy = await v.response(486, 'INVITE', 10_000);
+    expect(header(busy.msg, 'Warning')).toMatch(/HL_ONE_CALL/);
+    // The real BYE ends it everywhere.
+    v.inDialog('BYE', { ...dialog, cseq: 3 });
+    await v.response(200, 'BYE', 10_000);
+    await expect.poll(channels).toMatch(/^0 active calls/m);
+    await expect.poll(async () => (await readyz()).visitorCalls).toBe(0);
+  } finally {
+    await v.close();
+  }
+});
