@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { startEdge, cpuSeconds, rssMb, pct } from './lib/edge-proc.ts';
 import { RawUa, SDP } from '../test/helpers/raw-ua.ts';
-import { header, headerValues } from '../server/sip/message.ts';
-import { parseNameAddr } from '../server/sip/uri.ts';
+import { header } from '../server/sip/message.ts';
+import { callerDialog } from '../test/helpers/call.ts';
 
 const PHASE = Number(process.env.BENCH_SECONDS ?? 8);
 const SOCKETS = Number(process.env.BENCH_FLOOD_SOCKETS ?? 2);
@@ -106,10 +106,7 @@ async function call(o: RawUa, v: RawUa): Promise<[number, number]> {
   o.reply(atOwner.msg, 200, 'OK', { body: SDP });
   const ok = await v.response(200, 'INVITE', 5000);
   const answer = performance.now() - t0;
-  const dialog = {
-    callId: header(inv, 'Call-ID')!, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri, routes: headerValues(ok.msg, 'Record-Route').reverse(),
-  };
+  const dialog = callerDialog(inv, ok);
   v.inDialog('ACK', dialog);
   await o.request('ACK', 5000);
   v.inDialog('BYE', { ...dialog, cseq: 2 });

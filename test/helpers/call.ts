@@ -2,6 +2,16 @@
 import { header, headerValues } from '../../server/sip/message.ts';
 import { parseNameAddr } from '../../server/sip/uri.ts';
 import { SDP, type RawUa } from './raw-ua.ts';
+import type { SipMessage, SipRequest } from '../../server/sip/message.ts';
+
+/** The caller's view of the dialog its INVITE and the 2xx formed (RFC 3261 §12.1.2): for inDialog(). */
+export function callerDialog(inv: SipRequest, ok: { msg: SipMessage }, cseq = 1) {
+  return {
+    callId: header(inv, 'Call-ID')!, cseq, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
+    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri,
+    routes: headerValues(ok.msg, 'Record-Route').reverse(),
+  };
+}
 
 /** Visitor INVITEs owner, owner rings then answers; returns both sides' dialog views. */
 export async function establish(o: RawUa, v: RawUa) {
@@ -13,11 +23,7 @@ export async function establish(o: RawUa, v: RawUa) {
   o.reply(atOwner.msg, 200, 'OK', { body: SDP });
   const ok = await v.response(200, 'INVITE');
   const callId = header(inv, 'Call-ID')!;
-  const visitorSide = {
-    callId, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri,
-    routes: headerValues(ok.msg, 'Record-Route').reverse(),
-  };
+  const visitorSide = callerDialog(inv, ok);
   const ownerSide = {
     callId, cseq: 1, from: header(ok.msg, 'To')!, to: header(atOwner.msg, 'From')!,
     remoteTarget: parseNameAddr(headerValues(atOwner.msg, 'Contact')[0])!.uri,

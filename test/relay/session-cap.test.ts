@@ -5,8 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEdge, registeredOwner, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { SDP } from '../helpers/raw-ua.ts';
-import { header, headerValues } from '../../server/sip/message.ts';
-import { parseNameAddr, tagOf } from '../../server/sip/uri.ts';
+import { header } from '../../server/sip/message.ts';
+import { tagOf } from '../../server/sip/uri.ts';
+import { callerDialog } from '../helpers/call.ts';
 
 let edge: TestEdge;
 // 3 s sessions, calls capped only after 20 minutes: whatever ends the call here is the session cap.
@@ -21,10 +22,7 @@ test('at the session cap the visitor call gets a BYE both ways naming the sessio
   const atOwner = await o.request('INVITE');
   o.reply(atOwner.msg, 200, 'OK', { body: SDP });
   const ok = await v.response(200, 'INVITE');
-  v.inDialog('ACK', {
-    callId, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri, routes: headerValues(ok.msg, 'Record-Route').reverse(),
-  });
+  v.inDialog('ACK', callerDialog(inv, ok));
   await o.request('ACK');
 
   const [atV, atO] = await Promise.all([v.request('BYE', 8000), o.request('BYE', 8000)]);

@@ -9,7 +9,7 @@ import { startFarEnd, type FarEnd, type FarEndMode } from '../helpers/far-end.ts
 import { startEdge, ownerToken, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { RawUa, SDP, serialize } from '../helpers/raw-ua.ts';
 import { parseSip, header, headerValues, type SipRequest } from '../../server/sip/message.ts';
-import { parseNameAddr } from '../../server/sip/uri.ts';
+import { callerDialog } from '../helpers/call.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 after(async () => { for (const c of cleanups.reverse()) await c(); });
@@ -132,10 +132,7 @@ test('the response to a BYE the edge sent itself stops at the edge', async () =>
   const gotInvite = nextRequest(ws, 'INVITE');
   answer(ws, await gotInvite, 200, 'OK', SDP);
   const ok = await v.response(200, 'INVITE');
-  v.inDialog('ACK', {
-    callId: header(inv, 'Call-ID')!, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri,
-  });
+  v.inDialog('ACK', callerDialog(inv, ok));
   // The call-duration cap: the edge sends a BYE upstream in the visitor's name and one to the visitor.
   const upBye = await nextRequest(ws, 'BYE');
   assert.equal(header(upBye, 'Reason'), 'SIP;cause=408;text="homeline call duration cap"');

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { homelineWarningCode } from '../../contract/codes.ts';
 import { startEdge, visitorToken, ownerToken, type TestEdge } from '../helpers/edge.ts';
 import { RawUa, SDP } from '../helpers/raw-ua.ts';
-import { header, headerValues } from '../../server/sip/message.ts';
-import { parseNameAddr } from '../../server/sip/uri.ts';
+import { header } from '../../server/sip/message.ts';
 import { kamailioAvailable, startKamailio, freePort, type Kamailio } from './kamailio.ts';
 import WebSocket from 'ws';
+import { callerDialog } from '../helpers/call.ts';
 
 const skip = kamailioAvailable() ? false : 'kamailio is not installed (apt-get install kamailio kamailio-websocket-modules)';
 let edge: TestEdge;
@@ -46,11 +46,7 @@ test('owner registers and a visitor calls through the edge to a real SIP server'
   await v.response(180, 'INVITE', 5000);
   o.reply(atOwner.msg, 200, 'OK', { body: SDP });
   const ok = await v.response(200, 'INVITE', 5000);
-  const dialog = {
-    callId: header(inv, 'Call-ID')!, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri,
-    routes: headerValues(ok.msg, 'Record-Route').reverse(),
-  };
+  const dialog = callerDialog(inv, ok);
   v.inDialog('ACK', dialog);
   await o.request('ACK', 5000);
   v.inDialog('BYE', { ...dialog, cseq: 2 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { startEdge, registeredOwner, connectedVisitor, type TestEdge } from '../../helpers/edge.ts';
 import { SDP, type RawUa } from '../../helpers/raw-ua.ts';
 import { header, headerValues } from '../../../server/sip/message.ts';
-import { parseNameAddr, tagOf } from '../../../server/sip/uri.ts';
+import { tagOf } from '../../../server/sip/uri.ts';
+import { callerDialog } from '../../helpers/call.ts';
 
 let edge: TestEdge;
 before(async () => { edge = await startEdge({ limits: { wsPerIp: 50, tokenPerIpPerMinute: 1000 } }); });
@@ -50,10 +51,7 @@ test('two tabs answer in the same instant: the first 200 wins, the loser gets AC
   // The visitor saw only the winner: one 200, no second answer and no BYE.
   assert.deepEqual((await drained(v)).filter((l) => !/^1\d\d /.test(l)), []);
   // The winner is really in the call: the visitor's ACK reaches tab 1.
-  v.inDialog('ACK', {
-    callId: header(inv, 'Call-ID')!, cseq: 1, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri, routes: headerValues(ok.msg, 'Record-Route').reverse(),
-  });
+  v.inDialog('ACK', callerDialog(inv, ok));
   await o1.request('ACK');
   await Promise.all([o1.close(), o2.close(), v.close()]);
 });
@@ -72,10 +70,7 @@ test('a tab that lost the race cannot BYE the call: 481 from the router, the cal
   const refused = await o1.response(481, 'BYE');
   assert.match(header(refused.msg, 'Warning')!, /HL_NO_DIALOG/);
   // The call is untouched: the visitor's INFO reaches tab 2 and nobody got a BYE.
-  const dialog = {
-    callId: header(inv, 'Call-ID')!, cseq: 2, from: header(inv, 'From')!, to: header(ok.msg, 'To')!,
-    remoteTarget: parseNameAddr(headerValues(ok.msg, 'Contact')[0])!.uri, routes: headerValues(ok.msg, 'Record-Route').reverse(),
-  };
+  const dialog = callerDialog(inv, ok, 2);
   v.inDialog('INFO', dialog, 'Signal=1\r\nDuration=160\r\n');
   const info = await o2.request('INFO');
   assert.ok(!o2.inbox.some((r) => r.msg.kind === 'request' && r.msg.method === 'BYE'));
