@@ -15,6 +15,7 @@ import { EmbeddedRouter } from './upstreams/embedded/router.ts';
 import type { Upstream } from './upstreams/types.ts';
 import { Presence } from './owner/presence.ts';
 import { OwnerSessions } from './owner/sessions.ts';
+import { OwnerEvents } from './owner/events.ts';
 import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
 import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
@@ -118,6 +119,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
     passwordHash: secrets.ownerPasswordHash,
   });
   app.decorate('ownerSessions', ownerSessions);
+  app.decorate('ownerEvents', new OwnerEvents());
   if (ownerSessions.restored) app.log.info({ sessions: ownerSessions.restored }, 'owner sessions restored');
   const db = openDb(config.dataDir);
   app.decorate('db', db);

@@ -6,6 +6,7 @@ import type { TokenService } from './auth/tokens.ts';
 import type { Upstream } from './upstreams/types.ts';
 import type { Presence } from './owner/presence.ts';
 import type { OwnerSessions } from './owner/sessions.ts';
+import type { OwnerEvents } from './owner/events.ts';
 import type { CallLog } from './calls/log.ts';
 import type { Db } from './store/db.ts';
 import type { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
@@ -24,6 +25,8 @@ declare module 'fastify' {
     upstream: Upstream;
     presence: Presence;
     ownerSessions: OwnerSessions;
+    /** Changes the owner console should see live (server/owner/events.ts). */
+    ownerEvents: OwnerEvents;
     callLog: CallLog;
     db: Db;
     wsByIp: ConnectionCounter;

@@ -11,7 +11,7 @@ import type { SipRefusalCode } from '../../server/errors.ts';
 import { isUsableCandidate } from '../../web/softphone/ice.ts';
 import { strings } from '../../web/button/strings.ts';
 import { backoffMs, refreshDelayMs } from '../../web/owner/backoff.ts';
-import { groupRepeats, type CallRecord } from '../../web/owner/lists.ts';
+import { groupRepeats, type CallRecord } from '../../web/owner/calls-list.ts';
 
 test('the edge Warning header names the HL code', () => {
   assert.equal(homelineWarningCode('399 homeline "HL_LINES_BUSY: all visitor lines are busy"'), 'HL_LINES_BUSY');

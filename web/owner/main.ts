@@ -2,7 +2,8 @@
 import { edgeFetch, EdgeError } from '../shared/api.ts';
 
 import { handleIncoming, type IncomingCall } from './incoming.ts';
-import { callsTable, messagesTable, type CallRecord, type MessageRecord } from './lists.ts';
+import { callsTable, type CallRecord } from './calls-list.ts';
+import { messagesTable, type MessageRecord } from './messages-list.ts';
 import { Registration, type LostWhy, type RegState } from './registration.ts';
 import { ownerStrings as S } from './strings.ts';
 

@@ -1,6 +1,7 @@
-// Recent calls and messages, as the edge keeps them. Rendering only; fetching is in main.ts.
-import { formatDuration, h } from '../shared/dom.ts';
+// Recent calls, as the edge keeps them: rendering and grouping only; fetching is in main.ts.
+import { formatDuration } from '../shared/dom.ts';
 import { ownerStrings as S } from './strings.ts';
+import { table, when } from './table.ts';
 
 export interface CallRecord {
   id: string;
@@ -14,26 +15,6 @@ export interface CallRecord {
   answeredAt?: string | number | null;
   endedAt?: string | number | null;
   outcome?: string | null;
-}
-
-export interface MessageRecord {
-  id?: string | number;
-  createdAt?: string | number;
-  /** The edge's store calls the message body `text`. */
-  text?: string;
-  at?: string | number;
-  name?: string;
-  number?: string;
-  message?: string;
-}
-
-const when = (t: string | number | null | undefined) => (t ? new Date(t).toLocaleString() : '');
-
-function table(headers: string[], rows: string[][]): HTMLElement {
-  if (!rows.length) return h('p', {}, S.none);
-  return h('table', {},
-    h('thead', {}, h('tr', {}, ...headers.map((c) => h('th', { scope: 'col', textContent: c })))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', { textContent: c }))))));
 }
 
 /** Repeats closer together than this from one caller are one row. */
@@ -72,9 +53,4 @@ export function callsTable(calls: CallRecord[]): HTMLElement {
     const outcome = S.outcome(c.outcome, answered, Boolean(c.endedAt));
     return [when(c.startedAt), c.name || c.visitor || '', dur, c.attempts > 1 ? S.attempts(outcome, c.attempts) : outcome, c.message || ''];
   }));
-}
-
-export function messagesTable(messages: MessageRecord[]): HTMLElement {
-  return table([S.col.time, S.col.who, S.col.number, S.col.message],
-    messages.map((m) => [when(m.createdAt ?? m.at), m.name || '', m.number || '', m.message || m.text || '']));
 }
