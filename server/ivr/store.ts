@@ -1,4 +1,4 @@
-// What callers leave for the owner: "tell him I called" names, voicemail messages and the
+// What callers leave for the owner: "let the owner know I called" names, voicemail messages and the
 // visitor form's messages (table `messages`), and callback requests (table `callbacks`).
 // SQLite in <dataDir>/homeline.db so the owner console lists them after a restart. In the edge
 // the store shares the edge's one connection (server/store/db.ts) and its owner closes it.
