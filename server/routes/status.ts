@@ -7,7 +7,12 @@ export default async function statusRoutes(app: FastifyInstance) {
     const available = app.presence.isAvailable();
     const online = app.upstream.ownerOnline();
     const reason = !available ? 'dnd' : online === false ? 'offline' : 'available';
-    reply.header('cache-control', 'no-store');
+    // Open visitor pages re-ask every few seconds while visible (web/button/status-poll.ts): the
+    // browser may answer those from its cache for 5 s, so a change shows within one poll plus 5 s.
+    // Decisions (the first draw, after a call, the menu's ring step) revalidate past it. Private:
+    // the answer is per Origin (CORS), no shared cache keeps it.
+    reply.header('cache-control', 'private, max-age=5');
+    reply.header('vary', 'Origin');
     return {
       owner: { name: app.config.owner.name, reachable: reason === 'available', reason },
       targets: app.config.visitor.targets.map((t) => ({ user: t.user, label: t.label, kind: t.kind })),

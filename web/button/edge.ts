@@ -16,10 +16,10 @@ export function edgeBase(attr: string | null, moduleUrl: string): string {
   return new URL(attr ? attr.replace(/\/?$/, '/') : './', attr ? undefined : moduleUrl).href;
 }
 
-async function call<T>(base: string, path: string, body?: unknown): Promise<T> {
+async function call<T>(base: string, path: string, body?: unknown, cache?: RequestCache): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(new URL(path, base), body === undefined ? {} : {
+    res = await fetch(new URL(path, base), body === undefined ? { cache } : {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
   } catch (e) {
@@ -38,7 +38,12 @@ async function call<T>(base: string, path: string, body?: unknown): Promise<T> {
   return json as T;
 }
 
-export const getStatus = (base: string) => call<EdgeStatus>(base, 'api/status');
+/**
+ * The edge lets the browser keep the answer a few seconds (Cache-Control max-age): the re-checks
+ * while a page is open may take it from there (`default`); a decision (first draw, after a call,
+ * the menu's ring step) revalidates (`no-cache`).
+ */
+export const getStatus = (base: string, cache: RequestCache = 'no-cache') => call<EdgeStatus>(base, 'api/status', undefined, cache);
 export const getMenu = (base: string) => call<VisitorMenu>(base, 'api/ivr/menu');
 export const getToken = (base: string, target: string, name?: string) =>
   call<ConnectInfo>(base, 'api/visitor/token', name ? { target, name } : { target });

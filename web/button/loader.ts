@@ -1,19 +1,24 @@
-// <homeline-call target="owner" label="Call me" edge="https://call.example.org" ask-name>
+// <homeline-call target="owner" label="Call me" edge="https://call.example.org" ask-name [floating] [theme=dark|light]>
 //
 // The only script a site owner includes. It draws the button, asks the edge whether a call can
-// go through, and loads the softphone (JsSIP, call UI) on the first click only.
+// go through (again while the page stays open, status-poll.ts), fetches the softphone (JsSIP,
+// call UI) when the page is idle, and starts it on a click.
 //
-//   checking ──status──▶ ready ──click──▶ softphone (its own states) ──ended──▶ ready
-//       │                  │                                                   ▲
-//       └─unreachable──▶ fallback (leave a message / callback) ────────────────┘
+//   checking ──status──▶ ready ◀──poll──▶ unreachable ──click──▶ message form
+//       │                  │ click                                       ▲
+//       │                  ▼                                             │
+//       │                softphone (its own states) ──ended──▶ ready ────┘ (missed call)
+//       └─unreachable / unknown / forbidden (origin not allowed)
 //
 // A target of kind `ivr` (the operator menu, `target="100"`) on the embedded upstream opens the
 // menu on screen first (ready ──click──▶ menu ──ring──▶ softphone to `owner`, or ──▶ form); on
 // the Asterisk upstream it is a call, and the softphone shows the nodes the edge reports.
+// `floating`: a round button fixed in the page's corner opens the same box as a small dialog.
 // The message form (message-form.ts) is fetched when it is first offered, like the softphone.
 import { strings } from './strings.ts';
-import { css } from './styles.ts';
+import { css, PHONE_ICON } from './styles.ts';
 import { edgeBase, getMenu, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
+import { statusPoll } from './status-poll.ts';
 import type { EdgeStatus } from '../shared/api.ts';
 import type { CallHandle } from '../softphone/host.ts';
 import type { EndReason } from '../softphone/end-reason.ts';
@@ -35,12 +40,18 @@ export class HomelineCall extends HTMLElement {
   private root = this.attachShadow({ mode: 'open' });
   private callBtn = el('button', { className: 'primary', type: 'button' });
   private msgBtn = el('button', { type: 'button', textContent: strings.leaveMessage, hidden: true });
+  private fab = el('button', { className: 'fab', type: 'button', innerHTML: PHONE_ICON });
   private status = el('p', { className: 'status' });
-  private panel = el('div', { className: 'panel' });
+  private panel = el('div', { className: 'panel', tabIndex: -1 });
   private nameInput = el('input', { type: 'text', autocomplete: 'name', maxLength: 80 });
   private nameLabel = el('label', { hidden: true }, strings.optionalName, this.nameInput);
+  private box = el('div', { className: 'hl', id: 'hl' }, this.nameLabel, el('div', { className: 'row' }, this.callBtn, this.msgBtn), this.status, this.panel);
   private info?: EdgeStatus;
   private call?: CallHandle;
+  /** Closes the menu or the message form, whichever is open (Escape). */
+  private closePanel?: () => void;
+  private poll = statusPoll((fresh) => this.recheck(fresh));
+  private prefetched = false;
 
   constructor() {
     super();
@@ -48,31 +59,69 @@ export class HomelineCall extends HTMLElement {
     this.status.setAttribute('aria-live', 'polite');
     this.status.part.add('status');
     this.callBtn.part.add('button');
+    this.msgBtn.part.add('message-button');
     this.panel.part.add('panel');
-    this.callBtn.onclick = () => (this.walksMenu ? this.openMenu() : this.startCall());
+    this.box.part.add('box');
+    this.fab.part.add('fab');
+    this.fab.setAttribute('aria-controls', 'hl');
+    this.callBtn.onclick = () => {
+      if (this.callBtn.getAttribute('aria-disabled') !== 'true') void (this.walksMenu ? this.openMenu() : this.startCall());
+    };
     this.msgBtn.onclick = () => this.showMessageForm();
-    this.root.append(el('style', { textContent: css }),
-      el('div', { className: 'hl' }, this.nameLabel, el('div', { className: 'row' }, this.callBtn, this.msgBtn), this.status, this.panel));
+    this.fab.onclick = () => this.open(this.fab.getAttribute('aria-expanded') !== 'true');
+    // The message form's name and the one next to the button are one answer: typed once, kept.
+    this.panel.addEventListener('input', (e) => {
+      const t = e.target as HTMLInputElement;
+      if (t.autocomplete === 'name') this.nameInput.value = t.value;
+    });
+    this.root.addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key !== 'Escape') return;
+      if (this.closePanel) this.closePanel();
+      else if (this.floating && !this.box.hidden) this.open(false);
+      else return;
+      e.stopPropagation();
+    });
+    this.root.append(el('style', { textContent: css }), this.fab, this.box);
   }
 
   get edge() { return edgeBase(this.getAttribute('edge'), import.meta.url); }
   get target() { return this.getAttribute('target') || 'owner'; }
   get label() { return this.getAttribute('label') || strings.defaultLabel; }
+  get floating() { return this.hasAttribute('floating'); }
 
   connectedCallback() {
     this.nameLabel.hidden = !this.hasAttribute('ask-name');
+    this.fab.hidden = !this.floating;
+    if (this.floating) {
+      this.box.setAttribute('role', 'dialog');
+      this.open(false, false);
+    }
     this.render();
-    void this.check();
+    void this.check().then(() => this.dataset.state !== 'forbidden' && this.poll.start());
   }
+
+  disconnectedCallback() { this.poll.stop(); }
 
   attributeChangedCallback() { if (this.isConnected && !this.call) this.render(); }
 
   private render() {
     this.callBtn.textContent = this.label;
-    this.callBtn.setAttribute('aria-label', this.label);
+    this.fab.setAttribute('aria-label', this.label);
+    this.box.setAttribute('aria-label', this.label);
   }
 
-  private say(text: string) { this.status.textContent = text; }
+  /** Floating mode: shows or hides the box; focus goes into it, and back to the round button. */
+  private open(show: boolean, moveFocus = true) {
+    this.box.hidden = !show;
+    this.fab.setAttribute('aria-expanded', String(show));
+    if (!moveFocus) return;
+    if (show) (this.box.querySelector<HTMLElement>('button:not([hidden]),input') ?? this.panel).focus();
+    else this.fab.focus();
+  }
+
+  private say(text: string) { if (this.status.textContent !== text) this.status.textContent = text; }
+  /** aria-disabled, not disabled: the button stays in the tab order and keeps its name read out. */
+  private callable(yes: boolean) { this.callBtn.setAttribute('aria-disabled', String(!yes)); }
   private targetInfo(user = this.target) { return this.info?.targets.find((t) => t.user === user); }
   private calleeName(user = this.target) {
     const t = this.targetInfo(user);
@@ -80,41 +129,71 @@ export class HomelineCall extends HTMLElement {
   }
   /** The embedded upstream has no voice menu: the page walks it before any call. */
   private get walksMenu() { return this.targetInfo()?.kind === 'ivr' && this.info?.upstream === 'embedded'; }
+  /** Nothing open (no call, menu or form): a status change may be shown. */
+  private get idle() { return !this.call && !this.panel.firstChild; }
 
   /** Ask the edge before offering a call: ringing into nothing is worse than saying so. */
   async check(offerMessage = false) {
-    this.callBtn.disabled = true;
+    this.callable(false);
     this.say(strings.checking);
+    let info: EdgeStatus | undefined;
+    let forbidden = false;
     try {
-      this.info = await getStatus(this.edge);
+      info = await getStatus(this.edge);
     } catch (e) {
-      this.info = undefined;
       if ((e as EdgeFailure).code === 'HL_ORIGIN_FORBIDDEN') {
         // The visitor cannot fix this; the site owner reads the console.
-        console.error(`homeline: the edge ${this.edge} refuses calls from ${location.origin}: add ${location.origin} to allowedOrigins in its homeline.config.json (or HOMELINE_ALLOWED_ORIGINS) and restart it.`);
-        this.say(strings.originForbidden);
-        this.dataset.state = 'forbidden';
-        this.msgBtn.hidden = true;
-        return;
+        console.error(`homeline: the edge ${this.edge} refuses calls from ${location.origin}: add it to allowedOrigins (HOMELINE_ALLOWED_ORIGINS) and restart the edge.`);
+        forbidden = true;
+        this.poll.stop();
       }
-      this.say(strings.statusUnknown);
-      this.callBtn.disabled = false;
-      this.msgBtn.hidden = false;
+    }
+    this.show(info, offerMessage, forbidden);
+  }
+
+  /**
+   * A re-check while the page is open: the button changes only when the answer did (a poll that
+   * fails keeps what was known). Says whether it changed, for the poll's backoff.
+   */
+  private async recheck(fresh: boolean) {
+    const info = await getStatus(this.edge, fresh ? 'no-cache' : 'default').catch(() => undefined);
+    const was = this.info?.owner;
+    if (!info || !this.idle || this.dataset.state === 'forbidden') return false;
+    if (was && info.owner.reachable === was.reachable && info.owner.reason === was.reason) return false;
+    this.show(info, !this.msgBtn.hidden);
+    return true;
+  }
+
+  private show(info: EdgeStatus | undefined, offerMessage: boolean, forbidden = false) {
+    this.info = info;
+    this.prefetch();
+    if (!info) {
+      this.say(forbidden ? strings.originForbidden : strings.statusUnknown);
+      this.callable(!forbidden);
+      this.msgBtn.hidden = forbidden;
+      this.dataset.state = forbidden ? 'forbidden' : 'unknown';
       return;
     }
     const kind = this.targetInfo()?.kind ?? 'owner';
-    const { reachable, reason, name } = this.info.owner;
-    if (kind !== 'owner' || reachable) {
-      this.callBtn.disabled = false;
-      this.msgBtn.hidden = !offerMessage;
-      this.say(kind === 'owner' ? strings.available(name) : '');
-      this.dataset.state = 'ready';
-    } else {
-      this.callBtn.disabled = true;
-      this.msgBtn.hidden = false;
-      this.say(reason === 'dnd' ? strings.dnd(name) : strings.offline(name));
-      this.dataset.state = 'unreachable';
-    }
+    const { reachable, reason, name } = info.owner;
+    const ready = kind !== 'owner' || reachable;
+    this.callable(ready);
+    this.msgBtn.hidden = ready && !offerMessage;
+    this.say(!ready ? (reason === 'dnd' ? strings.dnd(name) : strings.offline(name)) : kind === 'owner' ? strings.available(name) : '');
+    this.dataset.state = ready ? 'ready' : 'unreachable';
+  }
+
+  /**
+   * What the click will need, fetched once the page is idle (never before the site's own content):
+   * the click then waits for no download.
+   */
+  private prefetch() {
+    if (this.prefetched || !this.info) return;
+    this.prefetched = true;
+    const fetchIt = () => void (this.walksMenu ? loadMenu() : loadSoftphone()).catch(() => {});
+    const idle = () => (window.requestIdleCallback ?? setTimeout)(fetchIt);
+    if (document.readyState === 'complete') idle();
+    else addEventListener('load', idle, { once: true });
   }
 
   private async openMenu() {
@@ -125,6 +204,7 @@ export class HomelineCall extends HTMLElement {
       const [walk, menu] = await Promise.all([loadMenu(), getMenu(this.edge)]);
       this.say('');
       this.dataset.state = 'menu';
+      this.closePanel = () => this.closeMenu();
       walk.walkMenu({
         panel: this.panel, strings, menu,
         owner: this.info!.owner,
@@ -142,6 +222,7 @@ export class HomelineCall extends HTMLElement {
 
   private closeMenu(clear = true) {
     if (clear) { this.panel.replaceChildren(); this.say(''); }
+    this.closePanel = undefined;
     this.callBtn.hidden = false;
     this.nameLabel.hidden = !this.hasAttribute('ask-name');
     this.dataset.state = 'ready';
@@ -151,6 +232,7 @@ export class HomelineCall extends HTMLElement {
 
   private async startCall(target = this.target) {
     if (this.call) return;
+    this.closePanel = undefined;
     delete this.dataset.node;
     // Both made inside the click so autoplay rules let the ringback and the remote voice play.
     const AC = window.AudioContext ?? (window as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
@@ -160,9 +242,12 @@ export class HomelineCall extends HTMLElement {
     audio.setAttribute('playsinline', '');
     audio.srcObject = new MediaStream();
     void audio.play().catch(() => {});
+    // Focus was on the Call button, which goes: keep keyboard users in the box (Tab: Hang up).
+    const keepFocus = this.root.activeElement !== null;
     this.callBtn.hidden = this.msgBtn.hidden = true;
     this.nameLabel.hidden = true;
     this.panel.replaceChildren(audio);
+    if (keepFocus) this.panel.focus();
     this.say(strings.loading);
     this.dataset.state = 'loading';
     let sp: Awaited<ReturnType<typeof loadSoftphone>>;
@@ -212,9 +297,11 @@ export class HomelineCall extends HTMLElement {
   private finish(ctx: AudioContext) {
     void ctx.close().catch(() => {});
     this.callBtn.hidden = false;
-    this.callBtn.disabled = false;
+    this.callable(true);
     this.nameLabel.hidden = !this.hasAttribute('ask-name');
     this.callBtn.textContent = strings.callAgain;
+    // The call's controls went with focus in them: back to the button, unless the visitor moved on.
+    if (document.activeElement === document.body || document.activeElement === this) this.callBtn.focus();
   }
 
   /** `intro` says why the form is offered (from the menu); `needNumber` for a callback request. */
@@ -226,20 +313,34 @@ export class HomelineCall extends HTMLElement {
       this.say(strings.loadFailed);
       return;
     }
+    const back = () => {
+      this.closePanel = undefined;
+      this.nameLabel.hidden = !this.hasAttribute('ask-name');
+    };
+    const cancel = () => {
+      back();
+      if (intro) this.closeMenu();
+      else { this.panel.replaceChildren(); this.msgBtn.focus(); }
+    };
     const form = mod.messageForm({
       strings, intro, needNumber,
       name: this.nameInput.value,
       send: (m) => leaveMessage(this.edge, m),
       say: (text) => this.say(text),
       sent: () => {
+        back();
         this.panel.replaceChildren();
         this.msgBtn.hidden = true;
         this.callBtn.hidden = false;
         this.say(strings.messageSent);
         this.dataset.state = 'message-sent';
+        this.callBtn.focus();
       },
-      cancel: () => (intro ? this.closeMenu() : (this.panel.replaceChildren(), this.msgBtn.focus())),
+      cancel,
     });
+    // The form asks the name itself: the field next to the button steps aside meanwhile.
+    this.nameLabel.hidden = true;
+    this.closePanel = cancel;
     this.panel.replaceChildren(form.el);
     form.focus();
   }
