@@ -17,7 +17,7 @@
 // The message form (message-form.ts) is fetched when it is first offered, like the softphone.
 import { strings } from './strings.ts';
 import { css, PHONE_ICON } from './styles.ts';
-import { edgeBase, getMenu, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
+import { edgeBase, getMenu, getStatus } from './edge.ts';
 import { statusPoll } from './status-poll.ts';
 import type { EdgeStatus } from '../shared/api.ts';
 import type { CallHandle } from '../softphone/host.ts';
@@ -37,51 +37,46 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string,
 
 export class HomelineCall extends HTMLElement {
   static observedAttributes = ['label', 'target', 'edge'];
-  private root = this.attachShadow({ mode: 'open' });
-  private callBtn = el('button', { className: 'primary', type: 'button' });
-  private msgBtn = el('button', { type: 'button', textContent: strings.leaveMessage, hidden: true });
-  private fab = el('button', { className: 'fab', type: 'button', innerHTML: PHONE_ICON });
-  private status = el('p', { className: 'status' });
-  private panel = el('div', { className: 'panel', tabIndex: -1 });
-  private nameInput = el('input', { type: 'text', autocomplete: 'name', maxLength: 80 });
-  private nameLabel = el('label', { hidden: true }, strings.optionalName, this.nameInput);
-  private box = el('div', { className: 'hl', id: 'hl' }, this.nameLabel, el('div', { className: 'row' }, this.callBtn, this.msgBtn), this.status, this.panel);
-  private info?: EdgeStatus;
-  private call?: CallHandle;
+  #root = this.attachShadow({ mode: 'open' });
+  // `part` set as a property forwards to the attribute: the names a site styles with ::part().
+  #callBtn = el('button', { className: 'primary', type: 'button', part: 'button' });
+  #msgBtn = el('button', { type: 'button', textContent: strings.leaveMessage, hidden: true, part: 'message-button' });
+  #fab = el('button', { className: 'fab', type: 'button', innerHTML: PHONE_ICON, part: 'fab' });
+  #status = el('p', { className: 'status', part: 'status' });
+  #panel = el('div', { className: 'panel', tabIndex: -1, part: 'panel' });
+  #nameInput = el('input', { type: 'text', autocomplete: 'name', maxLength: 80 });
+  #nameLabel = el('label', { hidden: true }, strings.optionalName, this.#nameInput);
+  #box = el('div', { className: 'hl', id: 'hl', part: 'box' }, this.#nameLabel, el('div', { className: 'row' }, this.#callBtn, this.#msgBtn), this.#status, this.#panel);
+  #info?: EdgeStatus;
+  #call?: CallHandle;
   /** Closes the menu or the message form, whichever is open (Escape). */
-  private closePanel?: () => void;
-  private poll = statusPoll((fresh) => this.recheck(fresh));
-  private prefetched = false;
+  #closePanel?: () => void;
+  #poll = statusPoll((fresh) => this.#recheck(fresh));
+  #prefetched = false;
 
   constructor() {
     super();
-    this.status.setAttribute('role', 'status');
-    this.status.setAttribute('aria-live', 'polite');
-    this.status.part.add('status');
-    this.callBtn.part.add('button');
-    this.msgBtn.part.add('message-button');
-    this.panel.part.add('panel');
-    this.box.part.add('box');
-    this.fab.part.add('fab');
-    this.fab.setAttribute('aria-controls', 'hl');
-    this.callBtn.onclick = () => {
-      if (this.callBtn.getAttribute('aria-disabled') !== 'true') void (this.walksMenu ? this.openMenu() : this.startCall());
+    this.#status.setAttribute('role', 'status');
+    this.#status.setAttribute('aria-live', 'polite');
+    this.#fab.setAttribute('aria-controls', 'hl');
+    this.#callBtn.onclick = () => {
+      if (this.#callBtn.getAttribute('aria-disabled') !== 'true') void (this.#walksMenu ? this.#openMenu() : this.#startCall());
     };
-    this.msgBtn.onclick = () => this.showMessageForm();
-    this.fab.onclick = () => this.open(this.fab.getAttribute('aria-expanded') !== 'true');
+    this.#msgBtn.onclick = () => this.showMessageForm();
+    this.#fab.onclick = () => this.#open(this.#fab.getAttribute('aria-expanded') !== 'true');
     // The message form's name and the one next to the button are one answer: typed once, kept.
-    this.panel.addEventListener('input', (e) => {
+    this.#panel.addEventListener('input', (e) => {
       const t = e.target as HTMLInputElement;
-      if (t.autocomplete === 'name') this.nameInput.value = t.value;
+      if (t.autocomplete === 'name') this.#nameInput.value = t.value;
     });
-    this.root.addEventListener('keydown', (e) => {
+    this.#root.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key !== 'Escape') return;
-      if (this.closePanel) this.closePanel();
-      else if (this.floating && !this.box.hidden) this.open(false);
+      if (this.#closePanel) this.#closePanel();
+      else if (this.floating && !this.#box.hidden) this.#open(false);
       else return;
       e.stopPropagation();
     });
-    this.root.append(el('style', { textContent: css }), this.fab, this.box);
+    this.#root.append(el('style', { textContent: css }), this.#fab, this.#box);
   }
 
   get edge() { return edgeBase(this.getAttribute('edge'), import.meta.url); }
@@ -90,96 +85,99 @@ export class HomelineCall extends HTMLElement {
   get floating() { return this.hasAttribute('floating'); }
 
   connectedCallback() {
-    this.nameLabel.hidden = !this.hasAttribute('ask-name');
-    this.fab.hidden = !this.floating;
+    this.#showName();
+    this.#fab.hidden = !this.floating;
     if (this.floating) {
-      this.box.setAttribute('role', 'dialog');
-      this.open(false, false);
+      this.#box.setAttribute('role', 'dialog');
+      this.#open(false, false);
     }
-    this.render();
-    void this.check().then(() => this.dataset.state !== 'forbidden' && this.poll.start());
+    this.#render();
+    void this.check().then(() => this.dataset.state !== 'forbidden' && this.#poll.start());
   }
 
-  disconnectedCallback() { this.poll.stop(); }
+  disconnectedCallback() { this.#poll.stop(); }
 
-  attributeChangedCallback() { if (this.isConnected && !this.call) this.render(); }
+  attributeChangedCallback() { if (this.isConnected && !this.#call) this.#render(); }
 
-  private render() {
-    this.callBtn.textContent = this.label;
-    this.fab.setAttribute('aria-label', this.label);
-    this.box.setAttribute('aria-label', this.label);
+  #render() {
+    this.#callBtn.textContent = this.label;
+    this.#fab.setAttribute('aria-label', this.label);
+    this.#box.setAttribute('aria-label', this.label);
   }
 
   /** Floating mode: shows or hides the box; focus goes into it, and back to the round button. */
-  private open(show: boolean, moveFocus = true) {
-    this.box.hidden = !show;
-    this.fab.setAttribute('aria-expanded', String(show));
+  #open(show: boolean, moveFocus = true) {
+    this.#box.hidden = !show;
+    this.#fab.setAttribute('aria-expanded', String(show));
     if (!moveFocus) return;
-    if (show) (this.box.querySelector<HTMLElement>('button:not([hidden]),input') ?? this.panel).focus();
-    else this.fab.focus();
+    if (!show) return this.#fab.focus();
+    // The first control that can take focus (the name field may be hidden, or the Call button).
+    for (const e of this.#box.querySelectorAll<HTMLElement>('input,button')) if ((e.focus(), this.#root.activeElement === e)) return;
   }
 
-  private say(text: string) { if (this.status.textContent !== text) this.status.textContent = text; }
+  /** The optional name field next to the button, when the page asked for it (`ask-name`). */
+  #showName(show = true) { this.#nameLabel.hidden = !show || !this.hasAttribute('ask-name'); }
+  #say(text: string) { if (this.#status.textContent !== text) this.#status.textContent = text; }
   /** aria-disabled, not disabled: the button stays in the tab order and keeps its name read out. */
-  private callable(yes: boolean) { this.callBtn.setAttribute('aria-disabled', String(!yes)); }
-  private targetInfo(user = this.target) { return this.info?.targets.find((t) => t.user === user); }
-  private calleeName(user = this.target) {
-    const t = this.targetInfo(user);
-    return t?.kind === 'ivr' ? t.label || strings.ivr.menuLabel : this.info?.owner.name || '';
+  #callable(yes: boolean) { this.#callBtn.setAttribute('aria-disabled', String(!yes)); }
+  #targetInfo(user = this.target) { return this.#info?.targets.find((t) => t.user === user); }
+  #calleeName(user = this.target) {
+    const t = this.#targetInfo(user);
+    return t?.kind === 'ivr' ? t.label || strings.ivr.menuLabel : this.#info?.owner.name || '';
   }
   /** The embedded upstream has no voice menu: the page walks it before any call. */
-  private get walksMenu() { return this.targetInfo()?.kind === 'ivr' && this.info?.upstream === 'embedded'; }
+  get #walksMenu() { return this.#targetInfo()?.kind === 'ivr' && this.#info?.upstream === 'embedded'; }
   /** Nothing open (no call, menu or form): a status change may be shown. */
-  private get idle() { return !this.call && !this.panel.firstChild; }
+  get #idle() { return !this.#call && !this.#panel.firstChild; }
 
   /** Ask the edge before offering a call: ringing into nothing is worse than saying so. */
   async check(offerMessage = false) {
-    this.callable(false);
-    this.say(strings.checking);
+    this.#callable(false);
+    this.#say(strings.checking);
     let info: EdgeStatus | undefined;
     let forbidden = false;
     try {
       info = await getStatus(this.edge);
     } catch (e) {
-      if ((e as EdgeFailure).code === 'HL_ORIGIN_FORBIDDEN') {
+      if ((e as { code?: string }).code === 'HL_ORIGIN_FORBIDDEN') {
         // The visitor cannot fix this; the site owner reads the console.
         console.error(`homeline: the edge ${this.edge} refuses calls from ${location.origin}: add it to allowedOrigins (HOMELINE_ALLOWED_ORIGINS) and restart the edge.`);
         forbidden = true;
-        this.poll.stop();
+        this.#poll.stop();
       }
     }
-    this.show(info, offerMessage, forbidden);
+    this.#show(info, offerMessage, forbidden);
   }
 
   /**
    * A re-check while the page is open: the button changes only when the answer did (a poll that
    * fails keeps what was known). Says whether it changed, for the poll's backoff.
    */
-  private async recheck(fresh: boolean) {
+  async #recheck(fresh: boolean) {
     const info = await getStatus(this.edge, fresh ? 'no-cache' : 'default').catch(() => undefined);
-    const was = this.info?.owner;
-    if (!info || !this.idle || this.dataset.state === 'forbidden') return false;
+    const was = this.#info?.owner;
+    if (!info || !this.#idle || this.dataset.state === 'forbidden') return false;
     if (was && info.owner.reachable === was.reachable && info.owner.reason === was.reason) return false;
-    this.show(info, !this.msgBtn.hidden);
+    this.#show(info, !this.#msgBtn.hidden);
     return true;
   }
 
-  private show(info: EdgeStatus | undefined, offerMessage: boolean, forbidden = false) {
-    this.info = info;
-    this.prefetch();
+  #show(info: EdgeStatus | undefined, offerMessage: boolean, forbidden = false) {
+    this.#info = info;
+    this.#prefetch();
     if (!info) {
-      this.say(forbidden ? strings.originForbidden : strings.statusUnknown);
-      this.callable(!forbidden);
-      this.msgBtn.hidden = forbidden;
+      this.#say(forbidden ? strings.originForbidden : strings.statusUnknown);
+      this.#callable(!forbidden);
+      this.#msgBtn.hidden = forbidden;
       this.dataset.state = forbidden ? 'forbidden' : 'unknown';
       return;
     }
-    const kind = this.targetInfo()?.kind ?? 'owner';
+    const kind = this.#targetInfo()?.kind ?? 'owner';
     const { reachable, reason, name } = info.owner;
     const ready = kind !== 'owner' || reachable;
-    this.callable(ready);
-    this.msgBtn.hidden = ready && !offerMessage;
-    this.say(!ready ? (reason === 'dnd' ? strings.dnd(name) : strings.offline(name)) : kind === 'owner' ? strings.available(name) : '');
+    this.#callable(ready);
+    this.#msgBtn.hidden = ready && !offerMessage;
+    this.#say(!ready ? (reason === 'dnd' ? strings.dnd(name) : strings.offline(name)) : kind === 'owner' ? strings.available(name) : '');
     this.dataset.state = ready ? 'ready' : 'unreachable';
   }
 
@@ -187,52 +185,53 @@ export class HomelineCall extends HTMLElement {
    * What the click will need, fetched once the page is idle (never before the site's own content):
    * the click then waits for no download.
    */
-  private prefetch() {
-    if (this.prefetched || !this.info) return;
-    this.prefetched = true;
-    const fetchIt = () => void (this.walksMenu ? loadMenu() : loadSoftphone()).catch(() => {});
+  #prefetch() {
+    if (this.#prefetched || !this.#info) return;
+    this.#prefetched = true;
+    const fetchIt = () => void (this.#walksMenu ? loadMenu() : loadSoftphone()).catch(() => {});
     const idle = () => (window.requestIdleCallback ?? setTimeout)(fetchIt);
     if (document.readyState === 'complete') idle();
     else addEventListener('load', idle, { once: true });
   }
 
-  private async openMenu() {
-    this.callBtn.hidden = this.msgBtn.hidden = this.nameLabel.hidden = true;
-    this.say(strings.ivr.loading);
+  async #openMenu() {
+    this.#callBtn.hidden = this.#msgBtn.hidden = true;
+    this.#showName(false);
+    this.#say(strings.ivr.loading);
     this.dataset.state = 'loading';
     try {
       const [walk, menu] = await Promise.all([loadMenu(), getMenu(this.edge)]);
-      this.say('');
+      this.#say('');
       this.dataset.state = 'menu';
-      this.closePanel = () => this.closeMenu();
+      this.#closePanel = () => this.#closeMenu();
       walk.walkMenu({
-        panel: this.panel, strings, menu,
-        owner: this.info!.owner,
+        panel: this.#panel, strings, menu,
+        owner: this.#info!.owner,
         ownerNow: () => getStatus(this.edge).then((s) => s.owner, () => undefined),
         onNode: (id) => { this.dataset.node = id; },
-        call: () => void this.startCall('owner'),
+        call: () => void this.#startCall('owner'),
         form: (intro, needNumber) => this.showMessageForm(intro, needNumber),
-        close: () => this.closeMenu(),
+        close: () => this.#closeMenu(),
       });
     } catch {
-      this.say(strings.ivr.loadFailed);
-      this.closeMenu(false);
+      this.#say(strings.ivr.loadFailed);
+      this.#closeMenu(false);
     }
   }
 
-  private closeMenu(clear = true) {
-    if (clear) { this.panel.replaceChildren(); this.say(''); }
-    this.closePanel = undefined;
-    this.callBtn.hidden = false;
-    this.nameLabel.hidden = !this.hasAttribute('ask-name');
+  #closeMenu(clear = true) {
+    if (clear) { this.#panel.replaceChildren(); this.#say(''); }
+    this.#closePanel = undefined;
+    this.#callBtn.hidden = false;
+    this.#showName();
     this.dataset.state = 'ready';
     delete this.dataset.node;
-    this.callBtn.focus();
+    this.#callBtn.focus();
   }
 
-  private async startCall(target = this.target) {
-    if (this.call) return;
-    this.closePanel = undefined;
+  async #startCall(target = this.target) {
+    if (this.#call) return;
+    this.#closePanel = undefined;
     delete this.dataset.node;
     // Both made inside the click so autoplay rules let the ringback and the remote voice play.
     const AC = window.AudioContext ?? (window as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
@@ -243,65 +242,63 @@ export class HomelineCall extends HTMLElement {
     audio.srcObject = new MediaStream();
     void audio.play().catch(() => {});
     // Focus was on the Call button, which goes: keep keyboard users in the box (Tab: Hang up).
-    const keepFocus = this.root.activeElement !== null;
-    this.callBtn.hidden = this.msgBtn.hidden = true;
-    this.nameLabel.hidden = true;
-    this.panel.replaceChildren(audio);
-    if (keepFocus) this.panel.focus();
-    this.say(strings.loading);
+    const keepFocus = this.#root.activeElement !== null;
+    this.#callBtn.hidden = this.#msgBtn.hidden = true;
+    this.#showName(false);
+    this.#panel.replaceChildren(audio);
+    if (keepFocus) this.#panel.focus();
+    this.#say(strings.loading);
     this.dataset.state = 'loading';
     let sp: Awaited<ReturnType<typeof loadSoftphone>>;
     try {
       sp = await loadSoftphone();
     } catch {
-      this.say(strings.loadFailed);
-      this.finish(ctx);
+      this.#say(strings.loadFailed);
+      this.#finish(ctx);
       return;
     }
-    const name = this.nameInput.value.trim() || undefined;
-    this.call = sp.startCall({
-      panel: this.panel,
-      status: this.status,
+    this.#call = sp.startCall({
+      panel: this.#panel,
+      status: this.#status,
       strings,
-      calleeName: this.calleeName(target),
+      calleeName: this.#calleeName(target),
       target,
-      dtmfTransport: this.info?.upstream === 'asterisk' ? 'RFC2833' : 'INFO',
+      dtmfTransport: this.#info?.upstream === 'asterisk' ? 'RFC2833' : 'INFO',
       audio,
       ctx,
-      fetchToken: () => getToken(this.edge, target, name),
-      onEnded: (r) => this.ended(r, ctx),
+      edge: this.edge,
+      visitorName: this.#nameInput.value.trim() || undefined,
+      onEnded: (r) => this.#ended(r, ctx, sp),
       // 'ended' is set by ended() below, after data-reason, so readers see both together.
       onState: (state) => { if (state !== 'ended') this.dataset.state = state; },
     });
   }
 
-  private ended(reason: EndReason, ctx: AudioContext) {
-    this.call = undefined;
-    this.finish(ctx);
+  #ended(reason: EndReason, ctx: AudioContext, sp: Awaited<ReturnType<typeof loadSoftphone>>) {
+    this.#call = undefined;
+    this.#finish(ctx);
     this.dataset.reason = reason.kind;
     this.dataset.state = 'ended';
-    // After a call that never reached the owner (or whose audio could not get through the
-    // visitor's network), offer to leave word instead.
-    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(reason.kind);
-    this.msgBtn.hidden = !missed;
-    if (reason.kind !== 'rateLimited' && !reason.kind.startsWith('mic')) void this.refresh(missed);
+    const missed = sp.offersMessage(reason);
+    this.#msgBtn.hidden = !missed;
+    if (sp.asksStatusAgain(reason)) void this.#refresh(missed);
   }
 
-  private async refresh(offerMessage: boolean) {
-    const said = this.status.textContent;
+  async #refresh(offerMessage: boolean) {
+    const said = this.#status.textContent;
     await this.check(offerMessage);
-    if (this.dataset.state === 'ready') this.say(said ?? '');
+    if (this.dataset.state === 'ready') this.#say(said ?? '');
     this.dataset.state = 'ended';
   }
 
-  private finish(ctx: AudioContext) {
+  #finish(ctx: AudioContext) {
     void ctx.close().catch(() => {});
-    this.callBtn.hidden = false;
-    this.callable(true);
-    this.nameLabel.hidden = !this.hasAttribute('ask-name');
-    this.callBtn.textContent = strings.callAgain;
+    this.#callBtn.hidden = false;
+    this.#callable(true);
+    this.#showName();
+    this.#callBtn.textContent = strings.callAgain;
     // The call's controls went with focus in them: back to the button, unless the visitor moved on.
-    if (document.activeElement === document.body || document.activeElement === this) this.callBtn.focus();
+    if (document.activeElement === document.body || document.activeElement === this) this.#callBtn.focus();
   }
 
   /** `intro` says why the form is offered (from the menu); `needNumber` for a callback request. */
@@ -310,38 +307,38 @@ export class HomelineCall extends HTMLElement {
     try {
       mod = await loadMessageForm();
     } catch {
-      this.say(strings.loadFailed);
+      this.#say(strings.loadFailed);
       return;
     }
     const back = () => {
-      this.closePanel = undefined;
-      this.nameLabel.hidden = !this.hasAttribute('ask-name');
+      this.#closePanel = undefined;
+      this.#showName();
     };
     const cancel = () => {
       back();
-      if (intro) this.closeMenu();
-      else { this.panel.replaceChildren(); this.msgBtn.focus(); }
+      if (intro) this.#closeMenu();
+      else { this.#panel.replaceChildren(); this.#msgBtn.focus(); }
     };
     const form = mod.messageForm({
       strings, intro, needNumber,
-      name: this.nameInput.value,
-      send: (m) => leaveMessage(this.edge, m),
-      say: (text) => this.say(text),
+      name: this.#nameInput.value,
+      edge: this.edge,
+      say: (text) => this.#say(text),
       sent: () => {
         back();
-        this.panel.replaceChildren();
-        this.msgBtn.hidden = true;
-        this.callBtn.hidden = false;
-        this.say(strings.messageSent);
+        this.#panel.replaceChildren();
+        this.#msgBtn.hidden = true;
+        this.#callBtn.hidden = false;
+        this.#say(strings.messageSent);
         this.dataset.state = 'message-sent';
-        this.callBtn.focus();
+        this.#callBtn.focus();
       },
       cancel,
     });
     // The form asks the name itself: the field next to the button steps aside meanwhile.
-    this.nameLabel.hidden = true;
-    this.closePanel = cancel;
-    this.panel.replaceChildren(form.el);
+    this.#showName(false);
+    this.#closePanel = cancel;
+    this.#panel.replaceChildren(form.el);
     form.focus();
   }
 }

@@ -7,7 +7,8 @@
 //      └───── failed ◀─────┘ (429: "try again in…"; anything else: "couldn't be sent")
 //   editing ──cancel──▶ closed (back to the menu, or to the button)
 import { h } from '../shared/dom.ts';
-import type { EdgeFailure } from './edge.ts';
+import { usePanelStyles } from './panel-styles.ts';
+import { postJson, type EdgeError } from '../shared/api.ts';
 import type { Strings } from './strings.ts';
 
 export interface MessageFormOptions {
@@ -18,7 +19,8 @@ export interface MessageFormOptions {
   needNumber: boolean;
   /** The name the visitor already typed next to the button, if any. */
   name: string;
-  send(m: { name: string; number: string; message: string }): Promise<unknown>;
+  /** The edge's base URL: the form posts to its api/ivr/message. */
+  edge: string;
   say(text: string): void;
   sent(): void;
   cancel(): void;
@@ -44,13 +46,13 @@ export function messageForm(o: MessageFormOptions): { el: HTMLFormElement; focus
     send.disabled = true;
     o.say(S.sending);
     try {
-      await o.send({ name: name.value.trim(), number: number.value.trim(), message: message.value.trim() });
+      await postJson(o.edge, 'api/ivr/message', { name: name.value.trim(), number: number.value.trim(), message: message.value.trim() });
       o.sent();
     } catch (e) {
-      const f = e as EdgeFailure;
+      const f = e as EdgeError;
       o.say(f.status === 429 ? S.reasons.rateLimited(f.retryAfterSeconds) : S.messageFailed);
       send.disabled = false;
     }
   };
-  return { el: form, focus: () => name.focus() };
+  return { el: form, focus: () => { usePanelStyles(form); name.focus(); } };
 }

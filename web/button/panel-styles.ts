@@ -3,6 +3,11 @@
 // The custom properties they use are set by styles.ts. The call controls' row becomes two, in
 // the order Tab takes (Mute, Keypad, then Hang up), so Hang up never wraps alone at any width.
 const panelCss = `
+.panel{border:1px solid var(--bd);border-radius:var(--homeline-panel-radius,10px);padding:.75em;background:var(--bg);color:var(--fg);display:flex;flex-direction:column;gap:.6em}
+.panel .panel,:host([floating]) .panel{border:0;padding:0}
+.panel:focus{outline:0}
+.danger{background:var(--d);color:var(--homeline-danger-text,#fff);border-color:var(--d);font-weight:600}
+[aria-pressed=true]{background:var(--fg);color:var(--bg)}
 .keys{display:grid;grid-template-columns:repeat(3,3em);gap:.3em}
 .keys button{padding:.3em 0}
 .timer{font-variant-numeric:tabular-nums;font-weight:600}

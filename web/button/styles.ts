@@ -1,5 +1,5 @@
-// Shadow DOM styles of the button and its box; what only an open panel needs (keypad, call
-// controls, menu) is in panel-styles.ts, loaded with the panels. A site themes the button through
+// Shadow DOM styles of the button and its box; what only an open panel needs (the panel itself,
+// call controls, keypad, menu) is in panel-styles.ts, loaded with the panels. A site themes the button through
 // these custom properties (README, "Theme the button") and the parts `button`, `message-button`,
 // `status`, `panel`, `box`, `fab`:
 //   homeline-call { --homeline-accent: #0a7d3b; --homeline-radius: 4px; }
@@ -12,30 +12,24 @@ export const css = `
 :host{display:inline-block;font:var(--homeline-font,inherit);color:var(--homeline-text,inherit);
 --a:var(--homeline-accent,#0b6bcb);--at:var(--homeline-accent-text,#fff);--bg:var(--homeline-bg,#fff);
 --fg:var(--homeline-fg,#1f2328);--bd:var(--homeline-border,#6e7781);--mu:var(--homeline-muted-bg,#eaeef2);
---d:var(--homeline-danger,#b3261e);--dt:var(--homeline-danger-text,#fff);--f:var(--homeline-focus,#9a4d00);
---r:var(--homeline-radius,8px);--pr:var(--homeline-panel-radius,10px)}
+--d:var(--homeline-danger,#b3261e);--f:var(--homeline-focus,#9a4d00);--r:var(--homeline-radius,8px)}
 @media(prefers-color-scheme:dark){:host(:not([theme=light])){${dark}}}
 :host([theme=dark]){${dark}}
 .hl{display:flex;flex-direction:column;gap:.5em;max-width:22em}
 button,select,input,textarea{font:inherit;border-radius:var(--r);border:1px solid var(--bd);background:var(--bg);color:var(--fg)}
 button{cursor:pointer;padding:.45em .9em;min-height:2.4em;white-space:nowrap}
 .primary{background:var(--a);color:var(--at);border-color:var(--a);font-weight:600}
-.danger{background:var(--d);color:var(--dt);border-color:var(--d);font-weight:600}
 [aria-disabled=true]{background:var(--mu);color:var(--fg);border:1px dashed var(--bd);cursor:not-allowed}
-[aria-pressed=true]{background:var(--fg);color:var(--bg)}
 :focus-visible{outline:3px solid var(--f);outline-offset:2px}
-.panel:focus{outline:0}
 input,textarea,select{padding:.35em .5em}
 label{display:flex;flex-direction:column;gap:.2em;font-size:.92em}
 .status{margin:0;min-height:1.3em}
 .panel:empty{display:none}
-.panel{border:1px solid var(--bd);border-radius:var(--pr);padding:.75em;background:var(--bg);color:var(--fg);display:flex;flex-direction:column;gap:.6em}
-.panel .panel,:host([floating]) .panel{border:0;padding:0}
 .row{display:flex;gap:.5em;flex-wrap:wrap;align-items:center}
 .fab,:host([floating]) .hl{position:fixed;right:${at};bottom:${at};z-index:var(--homeline-z,2147483000);box-shadow:0 6px 24px #0005}
 .fab{width:3.5rem;height:3.5rem;border-radius:50%;padding:0;background:var(--a);color:var(--at);border:0;display:grid;place-items:center}
 .fab svg{width:1.6rem;fill:currentColor}
-:host([floating]) .hl{bottom:calc(${at} + 4.5rem);width:min(22em,calc(100vw - 2.5rem));max-height:calc(100vh - 7rem);overflow:auto;box-sizing:border-box;padding:1em;background:var(--bg);color:var(--fg);border:1px solid var(--bd);border-radius:var(--pr)}
+:host([floating]) .hl{bottom:calc(${at} + 4.5rem);width:min(22em,calc(100vw - 2.5rem));max-height:calc(100vh - 7rem);overflow:auto;box-sizing:border-box;padding:1em;background:var(--bg);color:var(--fg);border:1px solid var(--bd);border-radius:var(--homeline-panel-radius,10px)}
 [hidden]{display:none!important}
 `;
 

@@ -4,8 +4,8 @@
 //    │                   │  (token 429/503, socket refused)    │ (603/486/408/480/503)       ▲
 //    └─denied/missing────┴─────────────────────────────────────┴─────────────────────────────┘
 //
-// Everything outside (words, HTTP, the primed audio element) comes in through SoftphoneHost.
-import type { ConnectInfo } from '../shared/api.ts';
+// Everything outside (words, the edge's address, the primed audio element) comes in through SoftphoneHost.
+import { postJson, type ConnectInfo } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
 import { callControls } from './call-controls.ts';
 import { controlStrings } from '../shared/call-control-strings.ts';
@@ -17,6 +17,8 @@ import { ringback, type Tone } from './tones.ts';
 import { createUa, pcConfig, responseFacts, type RTCSession } from './ua.ts';
 import { followIvr, type IncomingMessage } from '../ivr/in-call.ts';
 import { usePanelStyles } from '../button/panel-styles.ts';
+
+export { offersMessage, asksStatusAgain } from './end-reason.ts';
 
 export function reasonText(host: SoftphoneHost, r: EndReason): string {
   const R = host.strings.reasons;
@@ -33,6 +35,8 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
 
 export function startCall(host: SoftphoneHost): CallHandle {
   const S = host.strings;
+  const fetchToken = () => postJson<ConnectInfo>(host.edge, 'api/visitor/token',
+    host.visitorName ? { target: host.target, name: host.visitorName } : { target: host.target });
   let state: CallState = 'mic';
   let mic: MediaStream | undefined;
   let ua: ReturnType<typeof createUa> | undefined;
@@ -161,7 +165,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
         // places no call): once the microphone is granted, connect again with a fresh token.
         ua = undefined;
         stopUa(u);
-        void micReady.then((failed) => failed || finished ? undefined : host.fetchToken().then(
+        void micReady.then((failed) => failed || finished ? undefined : fetchToken().then(
           (next) => { if (!finished) place(next, micReady); }, () => finish({ kind: 'serviceDown' })));
         return;
       }
@@ -179,7 +183,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
     // The token request, the WebSocket connection and the microphone prompt all run at once: the
     // socket opens as soon as the token is here, the INVITE goes when the microphone is granted.
     // A refused microphone then wastes one token and one idle socket, which are cheap.
-    const token = host.fetchToken().then((info) => ({ info }), (error: unknown) => ({ error }));
+    const token = fetchToken().then((info) => ({ info }), (error: unknown) => ({ error }));
     const micReady = openMicrophone().then((m): undefined => {
       mic = m;
       if (finished) for (const t of m.getTracks()) t.stop();
