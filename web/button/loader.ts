@@ -94,9 +94,9 @@ export class HomelineCall extends HTMLElement {
 
   attributeChangedCallback() { if (this.isConnected && !this.call) this.render(); }
 
+  // The button's text is its accessible name: an aria-label beside it went stale at "Call again".
   private render() {
     this.callBtn.textContent = this.label;
-    this.callBtn.setAttribute('aria-label', this.label);
   }
 
   private say(text: string) { this.status.textContent = text; }
