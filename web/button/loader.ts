@@ -15,19 +15,26 @@
 // the Asterisk upstream it is a call, and the softphone shows the nodes the edge reports.
 // `floating`: a round button fixed in the page's corner opens the same box as a small dialog.
 // The message form (message-form.ts) is fetched when it is first offered, like the softphone.
-import { strings } from './strings.ts';
+import { strings as english, type Strings } from './strings.ts';
 import { css, PHONE_ICON } from './styles.ts';
 import { edgeBase, getMenu, getStatus } from './edge.ts';
 import { statusPoll } from './status-poll.ts';
 import type { EdgeStatus } from '../shared/api.ts';
 import type { CallHandle } from '../softphone/host.ts';
 import type { EndReason } from '../softphone/end-reason.ts';
+import type { ControlLabels } from '../shared/call-control-strings.ts';
+import { elementLang, type Lang } from '../shared/lang.ts';
 
 const TAG = 'homeline-call';
 // The softphone first: bench/bundle.ts measures the loader's first lazy import as the softphone.
 const loadSoftphone = () => import('../softphone/softphone.ts');
 const loadMenu = () => import('../ivr/visual-walk.ts');
 const loadMessageForm = () => import('./message-form.ts');
+// Other languages' words: a chunk each, fetched only for an element whose lang asks for it, so
+// an English page loads not one byte of them. Add a language here and in web/shared/lang.ts.
+const catalogues: Record<Exclude<Lang, 'en'>, () => Promise<{ strings: Strings; controlStrings: ControlLabels }>> = {
+  de: () => import('./strings.de.ts'),
+};
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
@@ -40,14 +47,19 @@ export class HomelineCall extends HTMLElement {
   #root = this.attachShadow({ mode: 'open' });
   // `part` set as a property forwards to the attribute: the names a site styles with ::part().
   #callBtn = el('button', { className: 'primary', type: 'button', part: 'button' });
-  #msgBtn = el('button', { type: 'button', textContent: strings.leaveMessage, hidden: true, part: 'message-button' });
+  #msgBtn = el('button', { type: 'button', hidden: true, part: 'message-button' });
   #fab = el('button', { className: 'fab', type: 'button', innerHTML: PHONE_ICON, part: 'fab' });
   #status = el('p', { className: 'status', part: 'status' });
   #panel = el('div', { className: 'panel', tabIndex: -1, part: 'panel' });
   #nameInput = el('input', { type: 'text', autocomplete: 'name', maxLength: 80 });
-  #nameLabel = el('label', { hidden: true }, strings.optionalName, this.#nameInput);
+  #nameWords = document.createTextNode('');
+  #nameLabel = el('label', { hidden: true }, this.#nameWords, this.#nameInput);
   #box = el('div', { className: 'hl', id: 'hl', part: 'box' }, this.#nameLabel, el('div', { className: 'row' }, this.#callBtn, this.#msgBtn), this.#status, this.#panel);
   #info?: EdgeStatus;
+  /** The words in the element's language (English until its catalogue has arrived). */
+  #S: Strings = english;
+  /** The in-call controls' words; undefined: the softphone's own English ones. */
+  #controls?: ControlLabels;
   #call?: CallHandle;
   /** Closes the menu or the message form, whichever is open (Escape). */
   #closePanel?: () => void;
@@ -81,7 +93,7 @@ export class HomelineCall extends HTMLElement {
 
   get edge() { return edgeBase(this.getAttribute('edge'), import.meta.url); }
   get target() { return this.getAttribute('target') || 'owner'; }
-  get label() { return this.getAttribute('label') || strings.defaultLabel; }
+  get label() { return this.getAttribute('label') || this.#S.defaultLabel; }
   get floating() { return this.hasAttribute('floating'); }
 
   connectedCallback() {
@@ -91,14 +103,30 @@ export class HomelineCall extends HTMLElement {
       this.#box.setAttribute('role', 'dialog');
       this.#open(false, false);
     }
+    void this.#speak(elementLang(this)).then(() => this.check()).then(() => this.dataset.state !== 'forbidden' && this.#poll.start());
+  }
+
+  /** Takes the words of `lang` (English if its chunk cannot be fetched) and shows them. */
+  async #speak(lang: Lang) {
+    if (lang !== 'en') {
+      try {
+        ({ strings: this.#S, controlStrings: this.#controls } = await catalogues[lang]());
+      } catch {
+        lang = 'en';
+      }
+    }
+    // Screen readers pronounce the widget's words in their language, whatever the page's is.
+    this.#box.lang = lang;
+    this.#msgBtn.textContent = this.#S.leaveMessage;
+    this.#nameWords.data = this.#S.optionalName;
     this.#render();
-    void this.check().then(() => this.dataset.state !== 'forbidden' && this.#poll.start());
   }
 
   disconnectedCallback() { this.#poll.stop(); }
 
   attributeChangedCallback() { if (this.isConnected && !this.#call) this.#render(); }
 
+  // The button's text is its accessible name (no aria-label beside it to go stale at "Call again").
   #render() {
     this.#callBtn.textContent = this.label;
     this.#fab.setAttribute('aria-label', this.label);
@@ -123,7 +151,7 @@ export class HomelineCall extends HTMLElement {
   #targetInfo(user = this.target) { return this.#info?.targets.find((t) => t.user === user); }
   #calleeName(user = this.target) {
     const t = this.#targetInfo(user);
-    return t?.kind === 'ivr' ? t.label || strings.ivr.menuLabel : this.#info?.owner.name || '';
+    return t?.kind === 'ivr' ? t.label || this.#S.ivr.menuLabel : this.#info?.owner.name || '';
   }
   /** The embedded upstream has no voice menu: the page walks it before any call. */
   get #walksMenu() { return this.#targetInfo()?.kind === 'ivr' && this.#info?.upstream === 'embedded'; }
@@ -133,7 +161,7 @@ export class HomelineCall extends HTMLElement {
   /** Ask the edge before offering a call: ringing into nothing is worse than saying so. */
   async check(offerMessage = false) {
     this.#callable(false);
-    this.#say(strings.checking);
+    this.#say(this.#S.checking);
     let info: EdgeStatus | undefined;
     let forbidden = false;
     try {
@@ -166,7 +194,7 @@ export class HomelineCall extends HTMLElement {
     this.#info = info;
     this.#prefetch();
     if (!info) {
-      this.#say(forbidden ? strings.originForbidden : strings.statusUnknown);
+      this.#say(forbidden ? this.#S.originForbidden : this.#S.statusUnknown);
       this.#callable(!forbidden);
       this.#msgBtn.hidden = forbidden;
       this.dataset.state = forbidden ? 'forbidden' : 'unknown';
@@ -177,7 +205,7 @@ export class HomelineCall extends HTMLElement {
     const ready = kind !== 'owner' || reachable;
     this.#callable(ready);
     this.#msgBtn.hidden = ready && !offerMessage;
-    this.#say(!ready ? (reason === 'dnd' ? strings.dnd(name) : strings.offline(name)) : kind === 'owner' ? strings.available(name) : '');
+    this.#say(!ready ? (reason === 'dnd' ? this.#S.dnd(name) : this.#S.offline(name)) : kind === 'owner' ? this.#S.available(name) : '');
     this.dataset.state = ready ? 'ready' : 'unreachable';
   }
 
@@ -197,7 +225,7 @@ export class HomelineCall extends HTMLElement {
   async #openMenu() {
     this.#callBtn.hidden = this.#msgBtn.hidden = true;
     this.#showName(false);
-    this.#say(strings.ivr.loading);
+    this.#say(this.#S.ivr.loading);
     this.dataset.state = 'loading';
     try {
       const [walk, menu] = await Promise.all([loadMenu(), getMenu(this.edge)]);
@@ -205,7 +233,7 @@ export class HomelineCall extends HTMLElement {
       this.dataset.state = 'menu';
       this.#closePanel = () => this.#closeMenu();
       walk.walkMenu({
-        panel: this.#panel, strings, menu,
+        panel: this.#panel, strings: this.#S, menu,
         owner: this.#info!.owner,
         ownerNow: () => getStatus(this.edge).then((s) => s.owner, () => undefined),
         onNode: (id) => { this.dataset.node = id; },
@@ -214,7 +242,7 @@ export class HomelineCall extends HTMLElement {
         close: () => this.#closeMenu(),
       });
     } catch {
-      this.#say(strings.ivr.loadFailed);
+      this.#say(this.#S.ivr.loadFailed);
       this.#closeMenu(false);
     }
   }
@@ -247,20 +275,21 @@ export class HomelineCall extends HTMLElement {
     this.#showName(false);
     this.#panel.replaceChildren(audio);
     if (keepFocus) this.#panel.focus();
-    this.#say(strings.loading);
+    this.#say(this.#S.loading);
     this.dataset.state = 'loading';
     let sp: Awaited<ReturnType<typeof loadSoftphone>>;
     try {
       sp = await loadSoftphone();
     } catch {
-      this.#say(strings.loadFailed);
+      this.#say(this.#S.loadFailed);
       this.#finish(ctx);
       return;
     }
     this.#call = sp.startCall({
       panel: this.#panel,
       status: this.#status,
-      strings,
+      strings: this.#S,
+      controls: this.#controls,
       calleeName: this.#calleeName(target),
       target,
       dtmfTransport: this.#info?.upstream === 'asterisk' ? 'RFC2833' : 'INFO',
@@ -296,7 +325,7 @@ export class HomelineCall extends HTMLElement {
     this.#callBtn.hidden = false;
     this.#callable(true);
     this.#showName();
-    this.#callBtn.textContent = strings.callAgain;
+    this.#callBtn.textContent = this.#S.callAgain;
     // The call's controls went with focus in them: back to the button, unless the visitor moved on.
     if (document.activeElement === document.body || document.activeElement === this) this.#callBtn.focus();
   }
@@ -307,7 +336,7 @@ export class HomelineCall extends HTMLElement {
     try {
       mod = await loadMessageForm();
     } catch {
-      this.#say(strings.loadFailed);
+      this.#say(this.#S.loadFailed);
       return;
     }
     const back = () => {
@@ -320,7 +349,7 @@ export class HomelineCall extends HTMLElement {
       else { this.#panel.replaceChildren(); this.#msgBtn.focus(); }
     };
     const form = mod.messageForm({
-      strings, intro, needNumber,
+      strings: this.#S, intro, needNumber,
       name: this.#nameInput.value,
       edge: this.edge,
       say: (text) => this.#say(text),
@@ -329,7 +358,7 @@ export class HomelineCall extends HTMLElement {
         this.#panel.replaceChildren();
         this.#msgBtn.hidden = true;
         this.#callBtn.hidden = false;
-        this.#say(strings.messageSent);
+        this.#say(this.#S.messageSent);
         this.dataset.state = 'message-sent';
         this.#callBtn.focus();
       },

@@ -6,6 +6,7 @@ const panelCss = `
 .panel{border:1px solid var(--bd);border-radius:var(--homeline-panel-radius,10px);padding:.75em;background:var(--bg);color:var(--fg);display:flex;flex-direction:column;gap:.6em}
 .panel .panel,:host([floating]) .panel{border:0;padding:0}
 .panel:focus{outline:0}
+.panel>button{align-self:flex-start}
 .danger{background:var(--d);color:var(--homeline-danger-text,#fff);border-color:var(--d);font-weight:600}
 [aria-pressed=true]{background:var(--fg);color:var(--bg)}
 .keys{display:grid;grid-template-columns:repeat(3,3em);gap:.3em}

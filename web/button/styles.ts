@@ -26,6 +26,7 @@ label{display:flex;flex-direction:column;gap:.2em;font-size:.92em}
 .status{margin:0;min-height:1.3em}
 .panel:empty{display:none}
 .row{display:flex;gap:.5em;flex-wrap:wrap;align-items:center}
+.row:not(:has(>:not([hidden]))){display:none}
 .fab,:host([floating]) .hl{position:fixed;right:${at};bottom:${at};z-index:var(--homeline-z,2147483000);box-shadow:0 6px 24px #0005}
 .fab{width:3.5rem;height:3.5rem;border-radius:50%;padding:0;background:var(--a);color:var(--at);border:0;display:grid;place-items:center}
 .fab svg{width:1.6rem;fill:currentColor}

@@ -2,6 +2,7 @@
 // second copy of the loader would run if the page loaded it under another URL), it is given
 // everything: words, where the edge is, the audio element primed by the user's click.
 import type { Strings } from '../button/strings.ts';
+import type { ControlLabels } from '../shared/call-control-strings.ts';
 import type { EndReason } from './end-reason.ts';
 
 export interface SoftphoneHost {
@@ -10,6 +11,8 @@ export interface SoftphoneHost {
   /** The aria-live region that speaks state changes. */
   status: HTMLElement;
   strings: Strings;
+  /** The in-call controls' words in the page's language; absent: English. */
+  controls?: ControlLabels;
   /** Who is being called, in words ("Ada"). */
   calleeName: string;
   target: string;

@@ -35,6 +35,7 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
 
 export function startCall(host: SoftphoneHost): CallHandle {
   const S = host.strings;
+  const labels = host.controls ?? controlStrings;
   const fetchToken = () => postJson<ConnectInfo>(host.edge, 'api/visitor/token',
     host.visitorName ? { target: host.target, name: host.visitorName } : { target: host.target });
   let state: CallState = 'mic';
@@ -55,7 +56,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
     host.onState(s);
   };
   usePanelStyles(host.panel);
-  const hangBtn = h('button', { type: 'button', className: 'danger', textContent: controlStrings.hangUp });
+  const hangBtn = h('button', { type: 'button', className: 'danger', textContent: labels.hangUp });
   hangBtn.onclick = () => hangUp();
   host.panel.append(hangBtn);
 
@@ -142,7 +143,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
         tone = undefined;
         set('in-call', S.inCall(host.calleeName));
         const sendDigit = (d: string) => s.sendDTMF(d, { transportType: host.dtmfTransport as never, duration: 120 });
-        controls = callControls(controlStrings, host.audio, {
+        controls = callControls(labels, host.audio, {
           mic: mic!,
           setMuted: (m) => (m ? s.mute({ audio: true }) : s.unmute({ audio: true })),
           sendDigit,
