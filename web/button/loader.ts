@@ -64,18 +64,16 @@ export class HomelineCall extends HTMLElement {
   /** Closes the menu or the message form, whichever is open (Escape). */
   #closePanel?: () => void;
   #poll = statusPoll((fresh) => this.#recheck(fresh));
-  #prefetched = false;
 
   constructor() {
     super();
-    this.#status.setAttribute('role', 'status');
-    this.#status.setAttribute('aria-live', 'polite');
+    this.#status.role = 'status'; // implies aria-live=polite (ARIA reflection sets the attribute)
     this.#fab.setAttribute('aria-controls', 'hl');
     this.#callBtn.onclick = () => {
-      if (this.#callBtn.getAttribute('aria-disabled') !== 'true') void (this.#walksMenu ? this.#openMenu() : this.#startCall());
+      if (this.#callBtn.ariaDisabled !== 'true') void (this.#walksMenu ? this.#openMenu() : this.#startCall());
     };
     this.#msgBtn.onclick = () => this.showMessageForm();
-    this.#fab.onclick = () => this.#open(this.#fab.getAttribute('aria-expanded') !== 'true');
+    this.#fab.onclick = () => this.#open(this.#fab.ariaExpanded !== 'true');
     // The message form's name and the one next to the button are one answer: typed once, kept.
     this.#panel.addEventListener('input', (e) => {
       const t = e.target as HTMLInputElement;
@@ -100,10 +98,12 @@ export class HomelineCall extends HTMLElement {
     this.#showName();
     this.#fab.hidden = !this.floating;
     if (this.floating) {
-      this.#box.setAttribute('role', 'dialog');
+      this.#box.role = 'dialog';
       this.#open(false, false);
     }
-    void this.#speak(elementLang(this)).then(() => this.check()).then(() => this.dataset.state !== 'forbidden' && this.#poll.start());
+    void this.#speak(elementLang(this)).then(() => this.check()).then(() => {
+      if (this.dataset.state !== 'forbidden') this.#poll.start(), this.#prefetch();
+    });
   }
 
   /** Takes the words of `lang` (English if its chunk cannot be fetched) and shows them. */
@@ -129,14 +129,14 @@ export class HomelineCall extends HTMLElement {
   // The button's text is its accessible name (no aria-label beside it to go stale at "Call again").
   #render() {
     this.#callBtn.textContent = this.label;
-    this.#fab.setAttribute('aria-label', this.label);
-    this.#box.setAttribute('aria-label', this.label);
+    this.#fab.ariaLabel = this.label;
+    this.#box.ariaLabel = this.label;
   }
 
   /** Floating mode: shows or hides the box; focus goes into it, and back to the round button. */
   #open(show: boolean, moveFocus = true) {
     this.#box.hidden = !show;
-    this.#fab.setAttribute('aria-expanded', String(show));
+    this.#fab.ariaExpanded = String(show);
     if (!moveFocus) return;
     if (!show) return this.#fab.focus();
     // The first control that can take focus (the name field may be hidden, or the Call button).
@@ -147,7 +147,7 @@ export class HomelineCall extends HTMLElement {
   #showName(show = true) { this.#nameLabel.hidden = !show || !this.hasAttribute('ask-name'); }
   #say(text: string) { if (this.#status.textContent !== text) this.#status.textContent = text; }
   /** aria-disabled, not disabled: the button stays in the tab order and keeps its name read out. */
-  #callable(yes: boolean) { this.#callBtn.setAttribute('aria-disabled', String(!yes)); }
+  #callable(yes: boolean) { this.#callBtn.ariaDisabled = String(!yes); }
   #targetInfo(user = this.target) { return this.#info?.targets.find((t) => t.user === user); }
   #calleeName(user = this.target) {
     const t = this.#targetInfo(user);
@@ -169,7 +169,7 @@ export class HomelineCall extends HTMLElement {
     } catch (e) {
       if ((e as { code?: string }).code === 'HL_ORIGIN_FORBIDDEN') {
         // The visitor cannot fix this; the site owner reads the console.
-        console.error(`homeline: the edge ${this.edge} refuses calls from ${location.origin}: add it to allowedOrigins (HOMELINE_ALLOWED_ORIGINS) and restart the edge.`);
+        console.error(`homeline: add ${location.origin} to allowedOrigins (HOMELINE_ALLOWED_ORIGINS) of the edge ${this.edge} and restart it`);
         forbidden = true;
         this.#poll.stop();
       }
@@ -192,7 +192,6 @@ export class HomelineCall extends HTMLElement {
 
   #show(info: EdgeStatus | undefined, offerMessage: boolean, forbidden = false) {
     this.#info = info;
-    this.#prefetch();
     if (!info) {
       this.#say(forbidden ? this.#S.originForbidden : this.#S.statusUnknown);
       this.#callable(!forbidden);
@@ -214,8 +213,6 @@ export class HomelineCall extends HTMLElement {
    * the click then waits for no download.
    */
   #prefetch() {
-    if (this.#prefetched || !this.#info) return;
-    this.#prefetched = true;
     const fetchIt = () => void (this.#walksMenu ? loadMenu() : loadSoftphone()).catch(() => {});
     const idle = () => (window.requestIdleCallback ?? setTimeout)(fetchIt);
     if (document.readyState === 'complete') idle();

@@ -9,6 +9,7 @@ const panelCss = `
 .panel>button{align-self:flex-start}
 .danger{background:var(--d);color:var(--homeline-danger-text,#fff);border-color:var(--d);font-weight:600}
 [aria-pressed=true]{background:var(--fg);color:var(--bg)}
+textarea,select{padding:.35em .5em}
 .keys{display:grid;grid-template-columns:repeat(3,3em);gap:.3em}
 .keys button{padding:.3em 0}
 .timer{font-variant-numeric:tabular-nums;font-weight:600}

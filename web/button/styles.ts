@@ -21,7 +21,7 @@ button{cursor:pointer;padding:.45em .9em;min-height:2.4em;white-space:nowrap}
 .primary{background:var(--a);color:var(--at);border-color:var(--a);font-weight:600}
 [aria-disabled=true]{background:var(--mu);color:var(--fg);border:1px dashed var(--bd);cursor:not-allowed}
 :focus-visible{outline:3px solid var(--f);outline-offset:2px}
-input,textarea,select{padding:.35em .5em}
+input{padding:.35em .5em}
 label{display:flex;flex-direction:column;gap:.2em;font-size:.92em}
 .status{margin:0;min-height:1.3em}
 .panel:empty{display:none}
