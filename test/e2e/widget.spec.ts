@@ -1,7 +1,8 @@
 // The visitor's widget as a visitor meets it, with the real edge and the owner's real tab: the
 // keyboard alone, a page left open while the owner is away, the name asked once, the floating
-// corner button, dark mode, and a phone-sized screen. Screenshots of each state at desktop and
-// 375 px go to test/artifacts/widget-*.png.
+// corner button, dark mode, and a phone-sized screen. Each state is checked with axe (nothing
+// serious or critical) and photographed at desktop and 375 px into test/artifacts/widget-*.png.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { launchParty, type Party } from './support/party.ts';
 import { answer, artifact, bothEnded, callButton, ownerSignIn, visitorStatus } from './support/flows.ts';
@@ -39,7 +40,11 @@ async function tabTo(p: Page, target: Locator) {
   throw new Error('Tab never reached the element');
 }
 
+/** axe finds nothing serious or critical in this state (inside the shadow root too), then the picture. */
 async function shoot(p: Page, name: string) {
+  const { violations } = await new AxeBuilder({ page: p }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  expect(bad, `axe on ${name}`).toEqual([]);
   await p.screenshot({ path: artifact(`widget-${name}`) });
 }
 
@@ -66,7 +71,7 @@ test('keyboard only: Tab to Call, Enter rings the owner, Tab to Hang up, Enter e
   await v.setViewportSize(DESKTOP);
   await v.goto(`${EDGE}/demo/`);
   await expect(widget(v)).toHaveAttribute('data-state', 'ready');
-  await expect(visitorStatus(v)).toHaveText('The owner is available.');
+  await expect(visitorStatus(v)).toHaveText('Ada is available.');
   await tabTo(v, callButton(v));
   // The focus ring is there to see.
   expect(await callButton(v).evaluate((b) => getComputedStyle(b).outlineStyle)).toBe('solid');
@@ -96,7 +101,7 @@ test('owner away: the button stays focusable and says why; when the owner comes 
   await setAvailable(false);
   await v.goto(`${EDGE}/demo/`);
   await expect(widget(v)).toHaveAttribute('data-state', 'unreachable');
-  await expect(visitorStatus(v)).toHaveText('The owner is not taking calls right now.');
+  await expect(visitorStatus(v)).toHaveText('Ada is not taking calls right now.');
   await expect(callButton(v)).toHaveAttribute('aria-disabled', 'true');
   await tabTo(v, callButton(v));
   await v.keyboard.press('Enter');
@@ -113,7 +118,7 @@ test('owner away: the button stays focusable and says why; when the owner comes 
   await setAvailable(true);
   // The page re-asks every few seconds while it is visible.
   await expect(widget(v)).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
-  await expect(visitorStatus(v)).toHaveText('The owner is available.');
+  await expect(visitorStatus(v)).toHaveText('Ada is available.');
   await expect(callButton(v)).toHaveAttribute('aria-disabled', 'false');
   expect(await v.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   // And it goes the other way too.

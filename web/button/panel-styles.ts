@@ -14,7 +14,7 @@ textarea,select{padding:.35em .5em}
 .keys button{padding:.3em 0}
 .timer{font-variant-numeric:tabular-nums;font-weight:600}
 .controls{display:flex;flex-direction:column;gap:.5em}
-.controls>.row:first-child{display:grid;grid-template-columns:auto auto;justify-content:start;grid-template-areas:"m k" "t h";gap:.5em;align-items:center}
+.controls>.row:first-child{display:grid;grid-template-columns:auto auto;justify-content:start;grid-template-areas:"m k" "t h";gap:.5em;align-items:center;justify-items:start}
 .controls .timer{grid-area:t}
 .controls .danger{grid-area:h}
 .controls [aria-pressed]{grid-area:m}

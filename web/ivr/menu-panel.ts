@@ -62,7 +62,8 @@ export function menuPanel(S: Strings['ivr'], onKey: (key: string) => void) {
       keys = new Set(n.options.map((o) => o.key));
       options.replaceChildren(...n.options.map((o) => {
         const b = button('', () => onKey(o.key), { 'aria-label': S.option(o.key, o.label), 'data-key': o.key });
-        b.append(h('span', { className: 'key', attrs: { 'aria-hidden': 'true' } }, o.key), h('span', {}, o.label));
+        // The spoken name ("1: Emergency") must contain the visible words (WCAG 2.5.3): keep the space.
+        b.append(h('span', { className: 'key' }, o.key), ' ', h('span', {}, o.label));
         return b;
       }));
       options.hidden = n.options.length === 0;
