@@ -28,6 +28,10 @@ import { elementLang, type Lang } from '../shared/lang.ts';
 const TAG = 'homeline-call';
 // The softphone first: bench/bundle.ts measures the loader's first lazy import as the softphone.
 const loadSoftphone = () => import('../softphone/softphone.ts');
+type Softphone = Awaited<ReturnType<typeof loadSoftphone>>;
+// Kept once loaded: awaiting import() again costs a task turn (~5–10 ms on a busy page) at the click.
+let softphone: Softphone | undefined;
+const keepSoftphone = () => loadSoftphone().then((m) => (softphone = m));
 const loadMenu = () => import('../ivr/visual-walk.ts');
 const loadMessageForm = () => import('./message-form.ts');
 // Other languages' words: a chunk each, fetched only for an element whose lang asks for it, so
@@ -101,8 +105,12 @@ export class HomelineCall extends HTMLElement {
       this.#box.role = 'dialog';
       this.#open(false, false);
     }
+    // The softphone is fetched while the status is asked (at idle, after the page's own load);
+    // the menu, when the status says the page walks one.
+    this.#prefetch(keepSoftphone);
     void this.#speak(elementLang(this)).then(() => this.check()).then(() => {
-      if (this.dataset.state !== 'forbidden') this.#poll.start(), this.#prefetch();
+      if (this.dataset.state !== 'forbidden') this.#poll.start();
+      if (this.#walksMenu) this.#prefetch(loadMenu);
     });
   }
 
@@ -155,8 +163,6 @@ export class HomelineCall extends HTMLElement {
   }
   /** The embedded upstream has no voice menu: the page walks it before any call. */
   get #walksMenu() { return this.#targetInfo()?.kind === 'ivr' && this.#info?.upstream === 'embedded'; }
-  /** Nothing open (no call, menu or form): a status change may be shown. */
-  get #idle() { return !this.#call && !this.#panel.firstChild; }
 
   /** Ask the edge before offering a call: ringing into nothing is worse than saying so. */
   async check(offerMessage = false) {
@@ -171,7 +177,6 @@ export class HomelineCall extends HTMLElement {
         // The visitor cannot fix this; the site owner reads the console.
         console.error(`homeline: add ${location.origin} to allowedOrigins (HOMELINE_ALLOWED_ORIGINS) of the edge ${this.edge} and restart it`);
         forbidden = true;
-        this.#poll.stop();
       }
     }
     this.#show(info, offerMessage, forbidden);
@@ -184,7 +189,8 @@ export class HomelineCall extends HTMLElement {
   async #recheck(fresh: boolean) {
     const info = await getStatus(this.edge, fresh ? 'no-cache' : 'default').catch(() => undefined);
     const was = this.#info?.owner;
-    if (!info || !this.#idle || this.dataset.state === 'forbidden') return false;
+    // Shown only while nothing is open (no call, menu or form).
+    if (!info || this.#call || this.#panel.firstChild) return false;
     if (was && info.owner.reachable === was.reachable && info.owner.reason === was.reason) return false;
     this.#show(info, !this.#msgBtn.hidden);
     return true;
@@ -212,9 +218,8 @@ export class HomelineCall extends HTMLElement {
    * What the click will need, fetched once the page is idle (never before the site's own content):
    * the click then waits for no download.
    */
-  #prefetch() {
-    const fetchIt = () => void (this.#walksMenu ? loadMenu() : loadSoftphone()).catch(() => {});
-    const idle = () => (window.requestIdleCallback ?? setTimeout)(fetchIt);
+  #prefetch(load: () => Promise<unknown>) {
+    const idle = () => (window.requestIdleCallback ?? setTimeout)(() => void load().catch(() => {}));
     if (document.readyState === 'complete') idle();
     else addEventListener('load', idle, { once: true });
   }
@@ -274,9 +279,9 @@ export class HomelineCall extends HTMLElement {
     if (keepFocus) this.#panel.focus();
     this.#say(this.#S.loading);
     this.dataset.state = 'loading';
-    let sp: Awaited<ReturnType<typeof loadSoftphone>>;
+    let sp: Softphone;
     try {
-      sp = await loadSoftphone();
+      sp = softphone ?? await keepSoftphone();
     } catch {
       this.#say(this.#S.loadFailed);
       this.#finish(ctx);
@@ -300,7 +305,7 @@ export class HomelineCall extends HTMLElement {
     });
   }
 
-  #ended(reason: EndReason, ctx: AudioContext, sp: Awaited<ReturnType<typeof loadSoftphone>>) {
+  #ended(reason: EndReason, ctx: AudioContext, sp: Softphone) {
     this.#call = undefined;
     this.#finish(ctx);
     this.dataset.reason = reason.kind;
