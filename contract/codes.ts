@@ -65,6 +65,10 @@ export const HTTP_CODES = {
   HL_WEB_NOT_BUILT: 503,
   // cap10 (issue 10): owner logins wait for a password-hash slot; a full queue is refused.
   HL_LOGIN_BUSY: 429,
+  // Issue 12: the page a visitor calls from must be on an allowed origin; the owner's live
+  // channel (GET /api/owner/events) takes a bounded number of tabs.
+  HL_BAD_PAGE: 400,
+  HL_TOO_MANY_STREAMS: 429,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

@@ -22,6 +22,8 @@ export const HttpErrors = {
   Subprotocol: http('HL_SUBPROTOCOL', 'WebSocket subprotocol "sip" is required (RFC 7118)'),
   WebNotBuilt: http('HL_WEB_NOT_BUILT', 'web build missing: run `npm run build:web`'),
   LoginBusy: http('HL_LOGIN_BUSY', 'Too many logins at once; retry in %s s'),
+  BadPage: http('HL_BAD_PAGE', 'page must be an http(s) URL on an allowed origin; got %s'),
+  TooManyStreams: http('HL_TOO_MANY_STREAMS', 'Too many open owner consoles (at most %s live channels)'),
 };
 
 export interface SipRefusal {
