@@ -144,6 +144,10 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       onRefused: claims.role === 'visitor' ? (r) => {
         const reason = refusalReason(r.code);
         if (!reason) return;
+        if (!app.callAttempts.take(connId, ip, r.at).ok) {
+          log.debug({ code: r.code }, 'refused call not logged: call-attempt budget spent');
+          return;
+        }
         app.callLog.refused({ id: newCallId(), startedAt: r.at, visitor: claims.sub, caller, name: note?.name, message: note?.message, target: r.target ?? '', page: note?.page, reason });
       } : undefined,
       log,

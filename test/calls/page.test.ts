@@ -25,5 +25,6 @@ test('refusals that become call rows: availability and busy lines, never protoco
   assert.equal(refusalReason('HL_OWNER_DND'), 'dnd');
   assert.equal(refusalReason('HL_LINES_BUSY'), 'busy');
   assert.equal(refusalReason('HL_FROM_FORBIDDEN'), undefined);
+  assert.equal(refusalReason('HL_TOO_MANY_ATTEMPTS'), undefined, 'the flood refusal never becomes rows');
   assert.equal(refusalReason('toString'), undefined);
 });

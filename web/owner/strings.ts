@@ -88,7 +88,6 @@ export const ownerStrings = {
     hours: 'refused: outside your hours',
     busy: 'refused: all lines busy',
     offline: 'refused: you were offline',
-    'too-many-attempts': 'refused: too many attempts',
     other: 'refused',
   } as Record<string, string>,
   /** A row standing for several unanswered attempts from one caller. */
