@@ -11,12 +11,13 @@ export const VoiceHeaders = Type.Object({
   'x-homeline-name': Type.String({ minLength: 1, maxLength: 80 * 9 }),
   'x-homeline-number': Type.Optional(encoded(32)),
   /** An optional note typed beside the recording. */
-  'x-homeline-text': Type.Optional(encoded(500)),
+  'x-homeline-text': Type.Optional(encoded(1000)),
   /** What the recorder measured; informative only (the size cap is what holds). */
   'x-homeline-seconds': Type.Optional(Type.String({ pattern: '^[0-9]{1,3}(\\.[0-9]{1,3})?$' })),
 });
 
-export const VOICE_LIMITS = { name: 80, number: 32, text: 500 };
+/** The widget's own field limits (web/button/message-form.ts); 1000 characters encode to at most 9 KB, within Node's 16 KB of headers. */
+export const VOICE_LIMITS = { name: 80, number: 32, text: 1000 };
 const NUMBER = /^[0-9+ ()-]*$/;
 
 export interface VoiceWho {
