@@ -205,3 +205,39 @@ test('an IVR recording copied beside the database is served as audio/wav by its 
     assert.deepEqual(res.rawPayload, wav);
   });
 });
+
+test('an embedding site on allowedOrigins may upload: its preflight allows the headers, the answer is readable', async () => {
+  await withEdge({ allowedOrigins: ['https://me.example'] }, async (edge) => {
+    const preflight = await edge.app.inject({
+      method: 'OPTIONS', url: '/api/voice-message',
+      headers: { origin: 'https://me.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-homeline-name,x-homeline-number' },
+    });
+    assert.equal(preflight.statusCode, 204);
+    assert.equal(preflight.headers['access-control-allow-origin'], 'https://me.example');
+    assert.match(String(preflight.headers['access-control-allow-headers']), /x-homeline-name/);
+    const res = await upload(edge, WEBM, { 'content-type': 'audio/webm;codecs=opus', origin: 'https://me.example', ...who() });
+    assert.equal(res.statusCode, 201);
+    assert.equal(res.headers['access-control-allow-origin'], 'https://me.example');
+  });
+});
+
+test('a streamed upload that never says its length is cut off at the cap with the same code', async () => {
+  await withEdge({ messages: { voiceMaxSeconds: 5 } }, async (edge) => {
+    const cap = voiceByteCap(5);
+    const chunk = Buffer.concat([WEBM, Buffer.alloc(64 * 1024 - WEBM.length)]);
+    let sent = 0;
+    const body = new ReadableStream({
+      pull(c) {
+        if (sent > 4 * cap) return c.close();
+        sent += chunk.length;
+        c.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${edge.url}/api/voice-message`, {
+      method: 'POST', body, duplex: 'half', headers: { 'content-type': 'audio/webm', ...who() },
+    } as RequestInit);
+    assert.equal(res.status, 413);
+    assert.equal((await res.json()).code, 'HL_VOICE_TOO_BIG');
+    assert.equal(existsSync(join(edge.config.dataDir, 'voice')), false, 'nothing stored');
+  });
+});
