@@ -3,11 +3,13 @@
 // and sends it; the owner's console lists it, plays it, and the test hears the visitor's tone in
 // what the console plays. Then mark done, undo, and delete (file and all).
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchParty, type Party } from './support/party.ts';
 import { artifact, ownerSignIn } from './support/flows.ts';
 import { startEdge, type RunningEdge } from './support/edge.ts';
+import { writeToneWav } from './support/tone.ts';
+import { IvrStore } from '../../server/ivr/store.ts';
 
 const VISITOR_HZ = 620;
 /** A short cap, so the test also sees the recorder stop itself at the cap. */
@@ -28,6 +30,9 @@ test.afterAll(async () => {
   await Promise.all([owner?.close(), visitor?.close()]);
   await edge?.stop();
 });
+
+/** The phone menu's recordings are 8 kHz mono WAV (Asterisk's `wav` format); this one holds 820 Hz (the owner's own fake microphone plays 1000 Hz). */
+const VOICEMAIL_HZ = 820;
 
 const voiceDir = () => join(edge.dataDir, 'voice');
 const entry = (o: Page) => o.locator('#messages li.entry[data-kind=voice]');
@@ -163,4 +168,24 @@ test('mark done, undo, done again (kept after a reload), then delete after confi
   expect(existsSync(voiceDir()) && readdirSync(voiceDir()).length).toBe(0);
   await o.reload();
   await expect(o.locator('#messages')).toContainText('None yet.');
+});
+
+test('a voicemail from the phone menu (8 kHz WAV, as the IVR copies it from Asterisk) is in the same list and plays', async () => {
+  const o = owner.page;
+  // What the ARI application does after a record step (server/ivr/ari/app.ts): a row, then the
+  // copy beside the database. Written into the running edge's database file.
+  const dir = join(edge.dataDir, 'recordings');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const wav = writeToneWav(join(dir, 'hl-msg-e2e.wav'), VOICEMAIL_HZ, 3, 8000);
+  const store = new IvrStore(join(edge.dataDir, 'homeline.db'));
+  store.addMessage({ source: 'ivr', kind: 'message', channel: 'e2e', caller: '6002', recording: 'hl-msg-e2e', audioPath: wav, durationSeconds: 3 });
+  store.close();
+  await o.reload();
+  const e = o.locator('#messages li.entry[data-kind=voicemail]');
+  await expect(e.locator('.kind')).toHaveText('Voicemail (phone menu)');
+  await expect(e.locator('.who')).toHaveText('6002');
+  await expect(e.getByRole('link', { name: 'Call 6002' })).toHaveAttribute('href', 'tel:6002');
+  const peak = await playedPeakHz(o, '#messages li.entry[data-kind=voicemail] audio');
+  console.log(`console plays the phone menu's voicemail: peak ${peak.hz.toFixed(1)} Hz (tone ${VOICEMAIL_HZ} Hz)`);
+  expect(Math.abs(peak.hz - VOICEMAIL_HZ), `the console plays ${peak.hz} Hz`).toBeLessThan(2 * peak.binHz + 1);
 });
