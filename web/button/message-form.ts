@@ -40,9 +40,8 @@ export function messageForm(o: MessageFormOptions): { el: HTMLFormElement; focus
   let voice: VoiceRecorder | null = null;
   if (o.edge && o.status?.voice && !o.status.owner.reachable) {
     const maxSeconds = o.status.voice.maxSeconds;
-    import('./voice-recorder.ts').then((m) => {
-      voice = m.voiceRecorder({ maxSeconds, say: o.say, changed: (has) => { message.required = !has; } });
-      if (voice) voiceSlot.replaceChildren(voice.el), voiceSlot.hidden = false;
+    import('./voice-recorder.ts').then(async (m) => {
+      voice = await m.voiceRecorder({ slot: voiceSlot, maxSeconds, say: o.say, changed: (has) => { message.required = !has; } });
     }, () => {});
   }
   const form = h('form', { className: 'panel', attrs: { 'aria-label': S.messageTitle } },

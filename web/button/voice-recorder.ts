@@ -10,6 +10,13 @@
 import { h } from '../shared/dom.ts';
 import type { EdgeFailure } from './edge.ts';
 import { voiceStrings, type VoiceStrings } from './voice-strings.ts';
+import { elementLang, type Lang } from '../shared/lang.ts';
+
+// Other languages' words, a chunk each (English is built in). A language added to
+// web/shared/lang.ts without one here fails tsc.
+const catalogues: Record<Exclude<Lang, 'en'>, () => Promise<{ voiceStrings: VoiceStrings }>> = {
+  de: () => import('./voice-strings.de.ts'),
+};
 
 /** What the edge accepts (server/messages/voice-audio.ts), in the order we prefer them. */
 const TYPES = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus'];
@@ -25,16 +32,16 @@ const CSS = `.voice{display:flex;flex-direction:column;gap:.4em;border-top:1px s
 export type VoiceState = 'idle' | 'asking' | 'recording' | 'recorded';
 
 export interface VoiceRecorderOptions {
+  /** Where the recorder shows itself (in the form); its language is the widget's there. */
+  slot: HTMLElement;
   maxSeconds: number;
   /** The widget's status line (errors are said there). */
   say(text: string): void;
   /** A recording now exists (true) or no longer does: the form makes its text optional. */
   changed(recorded: boolean): void;
-  strings?: VoiceStrings;
 }
 
 export interface VoiceRecorder {
-  el: HTMLElement;
   recorded(): boolean;
   /** Uploads the recording; rejects with an EdgeFailure like the form's own sending. */
   send(edge: string, who: { name: string; number: string; message: string }): Promise<void>;
@@ -42,11 +49,12 @@ export interface VoiceRecorder {
   dispose(): void;
 }
 
-/** null when this browser cannot record Opus in a container the edge takes. */
-export function voiceRecorder(o: VoiceRecorderOptions): VoiceRecorder | null {
+/** Shows the recorder in `o.slot`; null (and nothing shown) when this browser cannot record Opus in a container the edge takes. */
+export async function voiceRecorder(o: VoiceRecorderOptions): Promise<VoiceRecorder | null> {
   const type = typeof MediaRecorder === 'undefined' ? undefined : TYPES.find((t) => MediaRecorder.isTypeSupported(t));
   if (!type || !navigator.mediaDevices?.getUserMedia) return null;
-  const S = o.strings ?? voiceStrings;
+  const lang = elementLang(o.slot);
+  const S = lang === 'en' ? voiceStrings : await catalogues[lang]().then((c) => c.voiceStrings, () => voiceStrings);
   const record = h('button', { type: 'button', className: 'rec', textContent: S.record });
   const stop = h('button', { type: 'button', textContent: S.stop });
   const again = h('button', { type: 'button', textContent: S.again });
@@ -130,9 +138,10 @@ export function voiceRecorder(o: VoiceRecorderOptions): VoiceRecorder | null {
   stop.onclick = () => { if (recorder?.state === 'recording') recorder.stop(); };
   discard.onclick = () => { forget(); idle(); record.focus(); };
   idle();
+  o.slot.replaceChildren(el);
+  o.slot.hidden = false;
 
   return {
-    el,
     recorded: () => blob !== undefined,
     async send(edge, who) {
       const headers: Record<string, string> = {

@@ -1,7 +1,8 @@
 // The voice recorder's words (web/button/voice-recorder.ts). Apart from web/button/strings.ts
 // because they travel in the recorder's own chunk: a page whose visitor never sees the recorder
 // loads none of them, and the loader stays the size it was. A translation is a file typed
-// against this one (VoiceStrings), chosen by the recorder from the widget's language.
+// against this one (VoiceStrings, e.g. voice-strings.de.ts), fetched by the recorder for a
+// widget in that language (web/shared/lang.ts).
 
 export const voiceStrings = {
   or: 'Or leave a voice message instead of typing:',
@@ -22,7 +23,7 @@ export const voiceStrings = {
 export type VoiceStrings = typeof voiceStrings;
 
 /** 75 → "1:15" */
-function clock(seconds: number): string {
+export function clock(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }

@@ -5,14 +5,12 @@
 import { edgeFetch } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
 import { inbox, telHref, type CallbackRecord, type InboxEntry, type MessageRecord } from './inbox.ts';
-import { ownerStrings } from './strings.ts';
+import { ownerStrings as S } from './strings.ts';
 import { when } from './table.ts';
 import './messages-list.css';
 
 export type { CallbackRecord, MessageRecord } from './inbox.ts';
 
-const S = ownerStrings;
-const I = ownerStrings.inbox;
 // The console is served by the edge itself: /owner/ → the edge is one level up.
 const base = new URL('../', location.href).href;
 
@@ -41,6 +39,8 @@ export function messagesTable(messages: MessageRecord[], callbacks: CallbackReco
 }
 
 function item(e: InboxEntry): HTMLElement {
+  // Read at render time: the console picks its language (a live binding) before the first render.
+  const I = S.inbox;
   const li = h('li', { className: 'entry' });
   li.dataset.kind = e.kind;
   li.dataset.key = e.key;
