@@ -139,3 +139,28 @@ test('asterisk:config --include checks the owner\'s whole configuration, their o
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('asterisk:config --include: the owner\'s public TLS listener for their phones is refused until they name it in openTransports; plain UDP beyond loopback never passes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-astcli-'));
+  try {
+    const etc = join(dir, 'etc');
+    mkdirSync(etc);
+    mkdirSync(join(dir, 'data'));
+    const tls = '[tls-phones]\ntype=transport\nprotocol=tls\nbind=0.0.0.0:5061\ncert_file=/etc/asterisk/keys/pbx.crt\npriv_key_file=/etc/asterisk/keys/pbx.key\n';
+    writeFileSync(join(etc, 'pjsip.conf'), tls);
+    const refused = run(dir, ['--include', '--out', 'etc']);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /HL_LISTENER_PUBLIC pjsip\.conf:1: transport tls-phones binds 0\.0\.0\.0:5061, beyond loopback, .*list it in "openTransports"/);
+    writeFileSync(join(dir, 'data', 'asterisk.json'), JSON.stringify({ openTransports: ['tls-phones', 'udp-lan'] }));
+    const opened = run(dir, ['--include', '--out', 'etc']);
+    assert.equal(opened.status, 0, opened.stderr);
+    // Naming a plain UDP listener does not make it acceptable.
+    writeFileSync(join(etc, 'pjsip.conf'), `${tls}\n[udp-lan]\ntype=transport\nprotocol=udp\nbind=0.0.0.0:5060\n`);
+    const plain = run(dir, ['--include', '--out', 'etc']);
+    assert.equal(plain.status, 1);
+    assert.match(plain.stderr, /HL_LISTENER_PLAIN pjsip\.conf:\d+: transport udp-lan is plain udp beyond loopback/);
+    assert.doesNotMatch(plain.stderr, /tls-phones/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
