@@ -191,6 +191,8 @@ test('the real Asterisk loads homeline\'s endpoints and dialplan beside the owne
   assert.match(asterisk!.cli('http show status'), new RegExp(`Server Enabled and Bound to 127\\.0\\.0\\.1:${new URL(env.HOMELINE_ASTERISK_WS_URL!).port}`));
   assert.match(asterisk!.cli('module show like chan_sip'), /0 modules loaded/);
   assert.match(asterisk!.cli('module show like res_ari_channels'), /1 modules loaded/);
+  // The owner's autoload=yes still holds: a module neither file names is loaded.
+  assert.match(asterisk!.cli('module show like app_echo'), /1 modules loaded/);
 });
 
 test('a visitor through the edge rings the owner\'s phone and never the provider; the owner\'s phone still dials out', async () => {
