@@ -43,6 +43,20 @@ test('systemd-analyze verify accepts the unit without a warning', { skip: analyz
   }
 });
 
+test('systemd\'s own exposure score for the unit is "OK" (at most 2.0 of 10)', { skip: analyze.error ? 'systemd-analyze not installed' : false }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-unit-'));
+  try {
+    writeFileSync(join(dir, 'homeline.service'), unitText.replace('/usr/bin/node', process.execPath));
+    const r = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', join(dir, 'homeline.service')], { encoding: 'utf8' });
+    const score = /Overall exposure level for homeline\.service: ([\d.]+) (\w+)/.exec(r.stdout);
+    assert.ok(score, r.stdout + r.stderr);
+    console.log(`systemd-analyze security: exposure ${score[1]} ${score[2]}`);
+    assert.ok(Number(score[1]) <= 2.0, `exposure ${score[1]} ${score[2]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the service is hardened and keeps its data in the state directory', () => {
   const s = directives('Service');
   const one = (k: string) => s.get(k)?.at(-1);
