@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { statusLine } from '../../web/owner/status-line.ts';
 import { callState, callerLabel, stateWords, type CallRecord } from '../../web/owner/calls-list.ts';
 import { unseenCount } from '../../web/owner/attention.ts';
+import type { MessageRecord } from '../../web/owner/messages-list.ts';
 import { coalesce } from '../../web/owner/live.ts';
 import { ownerStrings as S } from '../../web/owner/strings.ts';
 
@@ -46,9 +47,10 @@ test('a caller is the name they typed, else "Website visitor", with the page the
   assert.deepEqual(callerLabel({ name: '  ', page: undefined }), { who: S.visitor, from: undefined });
 });
 
-test('unseen: unanswered calls and messages after the last look; answered calls and older ones do not count', () => {
+test('unseen: unanswered calls and messages after the last look; answered calls, older ones and messages marked done do not count', () => {
   const calls = [call({ endedAt: 50, outcome: 'no-answer' }), call({ endedAt: 60, outcome: 'refused' }), call({ answeredAt: 55, endedAt: 70 }), call({ endedAt: 5, outcome: 'no-answer' }), call({})];
-  assert.equal(unseenCount(calls, [{ createdAt: 80 }, { createdAt: 1 }], 10), 3);
+  const at = (ms: number) => new Date(ms).toISOString();
+  assert.equal(unseenCount(calls, [{ id: 1, createdAt: at(80) }, { id: 2, createdAt: at(1) }, { id: 3, createdAt: at(90), doneAt: at(95) }] as MessageRecord[], 10), 3);
   assert.equal(unseenCount(calls, [], 100), 0);
   assert.equal(S.titleWithCount(3), '(3) homeline — owner console');
   assert.equal(S.titleWithCount(0), S.title);

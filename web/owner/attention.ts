@@ -10,6 +10,7 @@ const ms = (t: string | number | null | undefined) => (t ? new Date(t).getTime()
 
 export function unseenCount(calls: CallRecord[], messages: MessageRecord[], seenAt: number): number {
   const calls_ = calls.filter((c) => c.endedAt && !c.answeredAt && ms(c.endedAt) > seenAt).length;
-  const messages_ = messages.filter((m) => ms(m.createdAt ?? m.at) > seenAt).length;
+  // A message the owner already marked done (web/owner/messages-list.ts) is seen.
+  const messages_ = messages.filter((m) => !m.doneAt && ms(m.createdAt) > seenAt).length;
   return calls_ + messages_;
 }

@@ -69,7 +69,7 @@ export function callState(c: CallRecord): string {
 export function stateWords(c: CallRecord): string {
   const state = callState(c);
   if (state === 'refused') return S.refused[c.reason ?? 'other'] ?? S.refused.other;
-  return S.callState[state] ?? state;
+  return S.outcome(c.outcome, !!c.answeredAt, !!c.endedAt);
 }
 
 /** A caller by the name they typed, else "Website visitor"; and the page they called from. */

@@ -3,13 +3,17 @@ import { edgeFetch, EdgeError } from '../shared/api.ts';
 
 import { handleIncoming, type IncomingCall } from './incoming.ts';
 import { callsTable, type CallRecord } from './calls-list.ts';
-import { messagesTable, type MessageRecord } from './messages-list.ts';
+import { messagesTable, type CallbackRecord, type MessageRecord } from './messages-list.ts';
 import { Registration, type LostWhy, type RegState } from './registration.ts';
 import { statusLine, type Availability, type RegView } from './status-line.ts';
 import { LiveChannel, coalesce, type OwnerEventMessage } from './live.ts';
 import { unseenCount } from './attention.ts';
 import { askPermission, inBackground, notificationsSupported, notifyIncoming, onNotificationClick, serviceWorker, showCount } from './notify.ts';
 import { ownerStrings as S } from './strings.ts';
+import { chooseConsoleLanguage } from './language.ts';
+
+// The words first: everything below reads S (a live binding to the chosen catalogue).
+chooseConsoleLanguage();
 
 // The console is served by the edge itself: /owner/ → the edge is one level up.
 const base = new URL('../', location.href).href;
@@ -76,8 +80,9 @@ const refreshCalls = coalesce(async () => {
   recount();
 });
 const refreshMessages = coalesce(async () => {
-  messages = (await edgeFetch<{ messages: MessageRecord[] }>(base, 'api/owner/messages')).messages;
-  $('messages').replaceChildren(messagesTable(messages));
+  const list = await edgeFetch<{ messages: MessageRecord[]; callbacks: CallbackRecord[] }>(base, 'api/owner/messages');
+  messages = list.messages;
+  $('messages').replaceChildren(messagesTable(list.messages, list.callbacks));
   recount();
 });
 const refreshStatus = coalesce(async () => {
@@ -135,7 +140,7 @@ async function startConsole() {
   live?.stop();
   live = new LiveChannel(new URL('api/owner/events', base).href, {
     event: onLiveEvent,
-    state: (s) => { liveHint.textContent = s === 'live' ? '' : S.live.lost; },
+    state: (s) => { liveHint.textContent = s === 'live' ? '' : S.liveLost; },
   });
   live.start();
 }
@@ -177,9 +182,6 @@ $<HTMLButtonElement>('logout').onclick = async () => {
   await edgeFetch(base, 'api/owner/logout', { method: 'POST' }).catch(() => {});
   showLogin();
 };
-
-$('login-hint').textContent = S.loginHint;
-$('login-reset').textContent = S.loginReset;
 
 // A valid cookie skips the login form. The probe answers 200 either way: no 401 on first load.
 edgeFetch<{ owner: boolean }>(base, 'api/owner/session')

@@ -1,8 +1,15 @@
-// The owner console's words, in one place like the button's (web/button/strings.ts).
+// The owner console's words in English, in one place like the button's (web/button/strings.ts).
+// Other languages beside it (strings.de.ts), typed against this one; web/owner/language.ts picks
+// one before the console renders. Keys the static page uses are named in index.html (data-s).
 import { controlStrings } from '../shared/call-control-strings.ts';
 
-export const ownerStrings = {
+const en = {
+  /** BCP 47 tag for Intl (dates, times) and the page's lang. */
+  locale: 'en',
   title: 'homeline — owner console',
+  statusHeading: 'Status',
+  callHeading: 'Call',
+  noCall: 'No call.',
   password: 'Owner password',
   login: 'Sign in',
   logout: 'Sign out',
@@ -21,7 +28,7 @@ export const ownerStrings = {
     },
     offline: 'Offline: visitors cannot reach you.',
     'logged-out': 'Signed out.',
-  } as const,
+  },
   /**
    * The one status line once the tab is registered, by the reason the edge gives why visitors
    * cannot call (GET /api/owner/availability `reason`; null: they can). `until`: when it ends.
@@ -39,14 +46,14 @@ export const ownerStrings = {
     other: 'You are not taking calls.',
   } as Record<string, string>,
   loginHint: 'The password was printed once, in the terminal where the edge first started.',
-  loginReset: 'Lost it? On the edge\'s machine, run npm run owner:password to set a new one (signing in again everywhere).',
-  live: {
-    lost: 'Live updates interrupted; reconnecting…',
-  },
-  /** The document title with a count of missed calls and new messages. */
-  titleWithCount: (n: number) => (n > 0 ? `(${n}) homeline — owner console` : 'homeline — owner console'),
-  notifyDenied: 'Notifications are blocked for this site; allow them in the browser\'s site settings to hear about calls in the background.',
+  loginReset: "Lost it? On the edge's machine, run npm run owner:password to set a new one (signing in again everywhere).",
+  /** The live channel (web/owner/live.ts) is down and being reopened. */
+  liveLost: 'Live updates interrupted; reconnecting…',
+  /** The page title with a count of missed calls and new messages. */
+  titleWithCount: (n: number) => (n > 0 ? `(${n}) ${en.title}` : en.title),
+  notifyDenied: "Notifications are blocked for this site; allow them in the browser's site settings to hear about calls in the background.",
   notificationTitle: 'Incoming call',
+  /** A caller who typed no name. */
   visitor: 'Website visitor',
   /** "from /pricing": the page a visitor called from. */
   fromPage: (path: string) => `from ${path}`,
@@ -55,7 +62,7 @@ export const ownerStrings = {
   notify: 'Enable desktop notifications',
   enableSound: 'Click anywhere to enable the ringtone.',
   incoming: (who: string) => `Incoming call from ${who}`,
-  anonymous: 'a website visitor',
+  anonymous: 'a visitor',
   theirMessage: 'Their message:',
   answer: 'Answer',
   decline: 'Decline',
@@ -71,18 +78,14 @@ export const ownerStrings = {
   recentCalls: 'Recent calls',
   messages: 'Messages and callback requests',
   none: 'None yet.',
-  /** A call row's state in words (web/owner/calls-list.ts callState). */
-  callState: {
-    ringing: 'ringing',
-    'in-call': 'in call',
-    answered: 'answered',
-    declined: 'declined',
-    missed: 'missed',
-    busy: 'busy',
-    failed: 'failed',
-    dropped: 'connection lost',
-    capped: 'cut at the time limit',
+  outcome: (o: string | null | undefined, answered: boolean, ended: boolean) =>
+    (!ended ? (answered ? 'in call' : 'ringing') : answered ? 'answered' : outcomeWord(en.outcomes, o) ?? 'missed'),
+  /** How an unanswered call ended, by the edge's outcome code (server/relay/calls.ts CallOutcome). */
+  outcomes: {
+    answered: 'answered', declined: 'declined', busy: 'busy', 'no-answer': 'not answered',
+    cancelled: 'caller hung up', failed: 'failed', dropped: 'connection lost', capped: 'time limit reached',
   } as Record<string, string>,
+  /** A call the edge turned away before it rang, by its reason (GET /api/owner/calls `reason`). */
   refused: {
     dnd: 'refused: do not disturb',
     hours: 'refused: outside your hours',
@@ -92,7 +95,50 @@ export const ownerStrings = {
   } as Record<string, string>,
   /** A row standing for several unanswered attempts from one caller. */
   attempts: (outcome: string, n: number) => `${outcome} (${n} attempts)`,
+  // The messages list (web/owner/messages-list.ts): messages and callback requests together
+  inbox: {
+    kind: {
+      voice: 'Voice message',
+      form: 'Message',
+      voicemail: 'Voicemail (phone menu)',
+      name: 'Name left (phone menu)',
+      callback: 'Callback request',
+    },
+    unknown: 'Unknown caller',
+    /** A form message that came with a callback request. */
+    wantsCallback: 'wants a call back',
+    call: (number: string) => `Call ${number}`,
+    done: 'Done',
+    markDone: 'Mark done',
+    undo: 'Undo',
+    delete: 'Delete',
+    confirmDelete: "Delete this for good? This can't be undone.",
+    keep: 'Keep',
+    audioMissing: 'The recording is missing from the data folder (deleted or never copied).',
+    seconds: (s: number) => `${Math.round(s)} s`,
+    failed: "That didn't work; reload the page and try again.",
+  },
   col: { time: 'Time', who: 'Who', duration: 'Duration', outcome: 'Outcome', number: 'Number', message: 'Message' },
   // Call control labels: the same as the call button's (web/shared/call-control-strings.ts)
   controls: controlStrings,
 };
+
+export type OwnerStrings = typeof en;
+
+/** An outcome code in words; a code this catalogue does not know yet is shown as it is. */
+export function outcomeWord(words: Record<string, string>, code: string | null | undefined): string | undefined {
+  return code ? (Object.hasOwn(words, code) ? words[code] : code) : undefined;
+}
+
+/** The English catalogue, whatever the console speaks: the reference the others are typed against. */
+export const englishOwnerStrings: OwnerStrings = en;
+
+/**
+ * The console's words in its language. A live binding: modules that import it read the chosen
+ * catalogue once web/owner/language.ts has set it, before anything is rendered.
+ */
+export let ownerStrings: OwnerStrings = en;
+
+export function useOwnerStrings(s: OwnerStrings): void {
+  ownerStrings = s;
+}
