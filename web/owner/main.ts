@@ -8,7 +8,7 @@ import { Registration, type LostWhy, type RegState } from './registration.ts';
 import { statusLine, type Availability, type RegView } from './status-line.ts';
 import { LiveChannel, coalesce, type OwnerEventMessage } from './live.ts';
 import { unseenCount } from './attention.ts';
-import { askPermission, inBackground, notificationsSupported, notifyIncoming, onNotificationClick, serviceWorker, showCount } from './notify.ts';
+import { askPermission, inBackground, notificationsSupported, notifyIncoming, notifyMessage, onNotificationClick, serviceWorker, showCount } from './notify.ts';
 import { ownerStrings as S } from './strings.ts';
 import { chooseConsoleLanguage } from './language.ts';
 
@@ -94,6 +94,7 @@ const refreshStatus = coalesce(async () => {
 function onLiveEvent(e: OwnerEventMessage | { type: 'resync' }) {
   if (e.type === 'call' || e.type === 'resync') void refreshCalls();
   if (e.type === 'message' || e.type === 'resync') void refreshMessages();
+  if (e.type === 'message') void notifyMessage(typeof e.summary === 'string' ? e.summary : undefined);
   if (e.type === 'status' || e.type === 'resync') void refreshStatus();
   // Other panels (hours, blocks, phones…) listen for their own event types here.
   window.dispatchEvent(new CustomEvent('homeline:owner-event', { detail: e }));

@@ -35,6 +35,13 @@ export async function notifyIncoming(who: string, message: string | undefined): 
   return () => { void reg.getNotifications({ tag: CALL_TAG }).then((ns) => ns.forEach((n) => n.close())); };
 }
 
+/** A message arrived while the console is in the background (the edge's one-line summary). */
+export async function notifyMessage(summary: string | undefined): Promise<void> {
+  if (!notificationsSupported() || Notification.permission !== 'granted' || !inBackground()) return;
+  const reg = await serviceWorker();
+  await reg?.showNotification(S.messageNotificationTitle, { body: summary ?? '', tag: 'homeline-message', icon: new URL('./icon-192.png', location.href).href });
+}
+
 /** Asks for permission (from a click only); the answer is 'granted', 'denied' or 'default'. */
 export async function askPermission(): Promise<NotificationPermission> {
   const answer = await Notification.requestPermission();

@@ -50,6 +50,7 @@ export const ownerStrings: OwnerStrings = {
   titleWithCount: (n: number) => (n > 0 ? `(${n}) homeline — Anrufkonsole` : 'homeline — Anrufkonsole'),
   notifyDenied: 'Benachrichtigungen sind für diese Seite blockiert; erlauben Sie sie in den Website-Einstellungen des Browsers, um im Hintergrund von Anrufen zu erfahren.',
   notificationTitle: 'Eingehender Anruf',
+  messageNotificationTitle: 'Neue Nachricht',
   visitor: 'Person auf Ihrer Website',
   fromPage: (path: string) => `von ${path}`,
   available: 'Für Anrufe erreichbar',

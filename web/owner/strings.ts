@@ -53,6 +53,7 @@ const en = {
   titleWithCount: (n: number) => (n > 0 ? `(${n}) ${en.title}` : en.title),
   notifyDenied: "Notifications are blocked for this site; allow them in the browser's site settings to hear about calls in the background.",
   notificationTitle: 'Incoming call',
+  messageNotificationTitle: 'New message',
   /** A caller who typed no name. */
   visitor: 'Website visitor',
   /** "from /pricing": the page a visitor called from. */
