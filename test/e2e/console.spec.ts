@@ -159,3 +159,26 @@ test('5. a 375 px phone: no sideways scrolling, rows stack as cards', async () =
   await o.setViewportSize({ width: 1280, height: 800 });
   await o.screenshot({ path: artifact('console-desktop'), fullPage: true });
 });
+
+test('6. a message left while the console is in the background: listed without a reload, a notification, counted in the title', async () => {
+  const o = owner.page;
+  const before = await o.title();
+  const other = await owner.context.newPage();
+  await other.bringToFront();
+  const cdp = await owner.context.newCDPSession(o);
+  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
+  try {
+    const res = await visitor.context.request.post(`${EDGE}/api/ivr/message`, {
+      data: { name: 'Katherine Johnson', message: 'About the orbit numbers' }, headers: { origin: EDGE },
+    });
+    expect(res.status()).toBe(201);
+    await expect(o.locator('#messages')).toContainText('About the orbit numbers');
+    const shown = () => o.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications({ tag: 'homeline-message' })).map((n) => n.title));
+    await expect.poll(shown).toEqual([S.messageNotificationTitle]);
+    await expect.poll(() => o.title()).not.toBe(before);
+    expect(await o.title()).toMatch(/^\(\d+\) /);
+  } finally {
+    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
+    await other.close();
+  }
+});
