@@ -72,6 +72,10 @@ export const HTTP_CODES = {
   HL_VOICE_NOT_OPUS: 422,
   HL_AUDIO_GONE: 410,
   HL_RANGE: 416,
+  // Issue 12: the page a visitor calls from must be on an allowed origin; the owner's live
+  // channel (GET /api/owner/events) takes a bounded number of tabs.
+  HL_BAD_PAGE: 400,
+  HL_TOO_MANY_STREAMS: 429,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

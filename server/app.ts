@@ -30,6 +30,7 @@ import healthRoutes from './routes/health.ts';
 import statusRoutes from './routes/status.ts';
 import tokenRoutes from './routes/tokens.ts';
 import ownerRoutes, { ownerAuth } from './routes/owner.ts';
+import ownerEventsRoute, { type OwnerEventsOptions } from './routes/owner-events.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
 import webRoutes from './routes/web.ts';
 import securityHeaders from './routes/security-headers.ts';
@@ -48,6 +49,8 @@ export interface BuildOptions {
   webRoot?: string;
   /** Replace pino's destination (tests collect logs to check no secret leaks). */
   logStream?: NodeJS.WritableStream;
+  /** The owner's live channel: heartbeat and stream cap (tests shorten them). */
+  ownerEvents?: OwnerEventsOptions;
 }
 
 export async function buildApp(config: Config, secrets: Secrets, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -120,14 +123,15 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
     passwordHash: secrets.ownerPasswordHash,
   });
   app.decorate('ownerSessions', ownerSessions);
-  app.decorate('ownerEvents', new OwnerEvents());
+  const ownerEvents = new OwnerEvents();
+  app.decorate('ownerEvents', ownerEvents);
   if (ownerSessions.restored) app.log.info({ sessions: ownerSessions.restored }, 'owner sessions restored');
   const db = openDb(config.dataDir);
   app.decorate('db', db);
   // Added first so it runs last (onClose hooks run in reverse): every store sharing the
   // connection, the IVR's included, is done with it by then.
   app.addHook('onClose', async () => db.close());
-  app.decorate('callLog', new CallLog(db));
+  app.decorate('callLog', new CallLog(db, ownerEvents));
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());
   app.decorate('visitorChannels', new ChannelBudget(config.limits.visitorUpstreamChannels));
@@ -167,6 +171,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(statusRoutes);
   await app.register(tokenRoutes);
   await app.register(ownerRoutes);
+  await app.register(ownerEventsRoute, opts.ownerEvents ?? {});
   await app.register(sipWebSocketRoute);
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });

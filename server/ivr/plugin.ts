@@ -165,6 +165,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     const { name, number, message } = req.body;
     const id = store.addMessage({ source: 'form', kind: 'message', name: name.trim(), number: number?.trim() || null, text: message.trim(), caller: req.ip });
     if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form', messageId: id });
+    if (fastify.hasDecorator('ownerEvents')) fastify.ownerEvents.publish({ type: 'message', id });
     return reply.code(201).send({ id });
   });
 

@@ -33,6 +33,26 @@ export const ownerStrings: OwnerStrings = {
     offline: 'Offline: Besuchende können Sie nicht erreichen.',
     'logged-out': 'Abgemeldet.',
   },
+  ready: 'Bereit: Besuchende können Sie in diesem Tab anrufen.',
+  unavailable: {
+    dnd: () => 'Bitte nicht stören: Besuchende erfahren, dass Sie gerade keine Anrufe annehmen, und können eine Nachricht hinterlassen.',
+    hours: (until?: string) => `Außerhalb Ihrer Zeiten${until ? ` bis ${until}` : ''}: Besuchende erfahren, dass Sie gerade keine Anrufe annehmen, und können eine Nachricht hinterlassen.`,
+    other: () => 'Keine Anrufe: Besuchende erfahren, dass Sie nicht erreichbar sind, und können eine Nachricht hinterlassen.',
+  },
+  alsoUnavailable: {
+    dnd: '„Bitte nicht stören“ ist eingeschaltet.',
+    hours: 'Sie sind außerhalb Ihrer Zeiten.',
+    other: 'Sie nehmen gerade keine Anrufe an.',
+  },
+  loginHint: 'Das Passwort wurde einmalig im Terminal angezeigt, in dem der Anrufdienst (Edge) zum ersten Mal gestartet wurde.',
+  loginReset: 'Vergessen? Führen Sie auf dem Rechner des Anrufdienstes npm run owner:password aus, um ein neues festzulegen (danach überall neu anmelden).',
+  liveLost: 'Live-Aktualisierung unterbrochen; neuer Versuch…',
+  titleWithCount: (n: number) => (n > 0 ? `(${n}) homeline — Anrufkonsole` : 'homeline — Anrufkonsole'),
+  notifyDenied: 'Benachrichtigungen sind für diese Seite blockiert; erlauben Sie sie in den Website-Einstellungen des Browsers, um im Hintergrund von Anrufen zu erfahren.',
+  notificationTitle: 'Eingehender Anruf',
+  messageNotificationTitle: 'Neue Nachricht',
+  visitor: 'Person auf Ihrer Website',
+  fromPage: (path: string) => `von ${path}`,
   available: 'Für Anrufe erreichbar',
   dndHint: 'Wenn ausgeschaltet, erfahren Besuchende, dass Sie gerade keine Anrufe annehmen, und können eine Nachricht hinterlassen.',
   notify: 'Desktop-Benachrichtigungen einschalten',
@@ -57,6 +77,13 @@ export const ownerStrings: OwnerStrings = {
   outcome: (o: string | null | undefined, answered: boolean, ended: boolean) =>
     (!ended ? (answered ? 'im Gespräch' : 'klingelt') : answered ? 'angenommen' : outcomeWord(outcomes, o) ?? 'verpasst'),
   outcomes,
+  refused: {
+    dnd: 'abgewiesen: bitte nicht stören',
+    hours: 'abgewiesen: außerhalb Ihrer Zeiten',
+    busy: 'abgewiesen: alle Leitungen belegt',
+    offline: 'abgewiesen: Sie waren offline',
+    other: 'abgewiesen',
+  },
   attempts: (outcome: string, n: number) => `${outcome} (${n} Versuche)`,
   inbox: {
     kind: {

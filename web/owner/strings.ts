@@ -29,6 +29,35 @@ const en = {
     offline: 'Offline: visitors cannot reach you.',
     'logged-out': 'Signed out.',
   },
+  /**
+   * The one status line once the tab is registered, by the reason the edge gives why visitors
+   * cannot call (GET /api/owner/availability `reason`; null: they can). `until`: when it ends.
+   */
+  ready: 'Ready: visitors can call you in this tab.',
+  unavailable: {
+    dnd: () => 'Do not disturb: visitors are told you are not taking calls and may leave a message.',
+    hours: (until?: string) => `Outside your hours${until ? ` until ${until}` : ''}: visitors are told you are not taking calls and may leave a message.`,
+    other: () => 'Not taking calls: visitors are told you are unavailable and may leave a message.',
+  } as Record<string, (until?: string) => string>,
+  /** Added to a connection problem when visitors could not call anyway. */
+  alsoUnavailable: {
+    dnd: 'Do not disturb is on.',
+    hours: 'You are outside your hours.',
+    other: 'You are not taking calls.',
+  } as Record<string, string>,
+  loginHint: 'The password was printed once, in the terminal where the edge first started.',
+  loginReset: "Lost it? On the edge's machine, run npm run owner:password to set a new one (signing in again everywhere).",
+  /** The live channel (web/owner/live.ts) is down and being reopened. */
+  liveLost: 'Live updates interrupted; reconnecting…',
+  /** The page title with a count of missed calls and new messages. */
+  titleWithCount: (n: number) => (n > 0 ? `(${n}) ${en.title}` : en.title),
+  notifyDenied: "Notifications are blocked for this site; allow them in the browser's site settings to hear about calls in the background.",
+  notificationTitle: 'Incoming call',
+  messageNotificationTitle: 'New message',
+  /** A caller who typed no name. */
+  visitor: 'Website visitor',
+  /** "from /pricing": the page a visitor called from. */
+  fromPage: (path: string) => `from ${path}`,
   available: 'Available for calls',
   dndHint: 'When off, visitors are told you are not taking calls and may leave a message.',
   notify: 'Enable desktop notifications',
@@ -56,6 +85,14 @@ const en = {
   outcomes: {
     answered: 'answered', declined: 'declined', busy: 'busy', 'no-answer': 'not answered',
     cancelled: 'caller hung up', failed: 'failed', dropped: 'connection lost', capped: 'time limit reached',
+  } as Record<string, string>,
+  /** A call the edge turned away before it rang, by its reason (GET /api/owner/calls `reason`). */
+  refused: {
+    dnd: 'refused: do not disturb',
+    hours: 'refused: outside your hours',
+    busy: 'refused: all lines busy',
+    offline: 'refused: you were offline',
+    other: 'refused',
   } as Record<string, string>,
   /** A row standing for several unanswered attempts from one caller. */
   attempts: (outcome: string, n: number) => `${outcome} (${n} attempts)`,
