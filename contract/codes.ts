@@ -65,6 +65,8 @@ export const HTTP_CODES = {
   HL_WEB_NOT_BUILT: 503,
   // cap10 (issue 10): owner logins wait for a password-hash slot; a full queue is refused.
   HL_LOGIN_BUSY: 429,
+  // Which phones ring when: a rule for an endpoint that is not the owner's, or hours that cannot be read.
+  HL_RING_RULE_INVALID: 400,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

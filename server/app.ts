@@ -34,6 +34,7 @@ import sipWebSocketRoute from './routes/sip-ws.ts';
 import webRoutes from './routes/web.ts';
 import securityHeaders from './routes/security-headers.ts';
 import ivrPlugin from './ivr/plugin.ts';
+import phonesPlugin from './routes/phones.ts';
 import { followIvr } from './ivr/side-channel.ts';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
@@ -169,6 +170,8 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(sipWebSocketRoute);
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
+  // After the IVR: the ring rules reach Asterisk through its ARI client.
+  await app.register(phonesPlugin);
   followIvr(app);
   await app.register(webRoutes, { root: opts.webRoot ?? join(PACKAGE_ROOT, 'dist/web') });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
@@ -196,6 +199,7 @@ function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): U
     ownerTargets,
     ringSeconds: config.owner.ringSeconds,
     isOwnerAvailable: () => app.presence.isAvailable(),
+    tabsRing: () => !app.hasDecorator('ringRouting') || app.ringRouting.rings(config.owner.extension),
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) },
   });
 }

@@ -22,6 +22,7 @@ export const HttpErrors = {
   Subprotocol: http('HL_SUBPROTOCOL', 'WebSocket subprotocol "sip" is required (RFC 7118)'),
   WebNotBuilt: http('HL_WEB_NOT_BUILT', 'web build missing: run `npm run build:web`'),
   LoginBusy: http('HL_LOGIN_BUSY', 'Too many logins at once; retry in %s s'),
+  RingRuleInvalid: http('HL_RING_RULE_INVALID', 'Ring rules refused: %s'),
 };
 
 export interface SipRefusal {
