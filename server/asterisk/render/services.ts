@@ -75,6 +75,8 @@ const MODULES: Record<string, string[]> = {
     'res_pjsip_outbound_registration', 'res_pjsip_outbound_authenticator_digest', 'res_pjsip_sdp_rtp',
     'res_pjsip_caller_id', 'res_pjsip_dtmf_info', 'res_pjsip_header_funcs', 'res_pjsip_nat', 'res_pjsip_rfc3326',
     'res_pjsip_logger', 'res_pjsip_path', 'res_pjsip_dlg_options', 'res_pjsip_transport_websocket',
+    // SIP MESSAGE: the edge texts new messages to the owner's phones (ARI sendMessage).
+    'res_pjsip_messaging',
     'res_http_websocket', 'res_rtp_asterisk', 'res_srtp', 'res_crypto',
   ],
   'ARI (the edge IVR)': [
