@@ -42,26 +42,25 @@ export function isTimeZone(tz: string): boolean {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Day of week (0 = Sunday) and minute of the day at `at`, in `tz`. */
-function localTime(tz: string, at: Date): { day: number; minute: number } {
+/**
+ * The zone's offset from UTC at `t` (ms): its wall clock read as if it were UTC, minus `t`. One
+ * Intl call; the minutes around it are then plain arithmetic (offsets only change on quarter hours).
+ */
+function offsetAt(tz: string, t: number): number {
   let f = formatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
     formatters.set(tz, f);
   }
-  let day = 0, hour = 0, minute = 0;
-  for (const p of f.formatToParts(at)) {
-    if (p.type === 'weekday') day = DAYS.indexOf(p.value.toLowerCase() as Day);
-    else if (p.type === 'hour') hour = Number(p.value);
-    else if (p.type === 'minute') minute = Number(p.value);
-  }
-  return { day, minute: hour * 60 + minute };
+  const p: Record<string, number> = {};
+  for (const x of f.formatToParts(t)) if (x.type !== 'literal') p[x.type] = Number(x.value);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(t / 60_000) * 60_000;
 }
 
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
-export function isOpen(s: WeeklySchedule, at: Date): boolean {
-  const { day, minute } = localTime(s.timeZone, at);
+/** Open at local weekday `day` (0 = Sunday), minute of the day `minute`? */
+function openAtLocal(s: WeeklySchedule, day: number, minute: number): boolean {
   const yesterday = DAYS[(day + 6) % 7];
   return s.windows.some((w) => {
     const from = minutes(w.from), to = minutes(w.to);
@@ -71,16 +70,41 @@ export function isOpen(s: WeeklySchedule, at: Date): boolean {
   });
 }
 
+function openAt(s: WeeklySchedule, t: number, offset: number): boolean {
+  const local = new Date(t + offset);
+  return openAtLocal(s, local.getUTCDay(), local.getUTCHours() * 60 + local.getUTCMinutes());
+}
+
+export function isOpen(s: WeeklySchedule, at: Date): boolean {
+  return openAt(s, at.getTime(), offsetAt(s.timeZone, at.getTime()));
+}
+
+/** The first minute in (a, b] whose offset differs from a's (offsets change at most once in 8 days: DST). */
+function offsetChange(tz: string, a: number, b: number): number {
+  const before = offsetAt(tz, a);
+  while (b - a > 60_000) {
+    const mid = Math.floor((a + b) / 2 / 60_000) * 60_000;
+    if (offsetAt(tz, mid) === before) a = mid;
+    else b = mid;
+  }
+  return b;
+}
+
 /**
  * The first whole minute after `at` at which isOpen differs from now; null if it never changes
  * within 8 days (always or never open). Windows start and end on whole minutes, so stepping by
- * minutes finds every change, DST jumps included.
+ * minutes finds every change; the zone's offset is read at both ends (and, if DST moves it in
+ * between, the minute it moves is found by bisection), the minutes themselves are arithmetic.
  */
 export function nextChange(s: WeeklySchedule, at: Date): Date | null {
   const now = isOpen(s, at);
   const start = Math.floor(at.getTime() / 60_000) * 60_000 + 60_000;
-  for (let t = start; t < start + 8 * 24 * 3600_000; t += 60_000) {
-    if (isOpen(s, new Date(t)) !== now) return new Date(t);
+  const end = start + 8 * 24 * 3600_000;
+  const first = offsetAt(s.timeZone, start);
+  const shift = offsetAt(s.timeZone, end) === first ? end : offsetChange(s.timeZone, start, end);
+  const second = shift < end ? offsetAt(s.timeZone, shift) : first;
+  for (let t = start; t < end; t += 60_000) {
+    if (openAt(s, t, t < shift ? first : second) !== now) return new Date(t);
   }
   return null;
 }

@@ -54,7 +54,7 @@ export class RingRouting {
     const value = ringValue(ringing, this.opts.settings.owned);
     const next = nextBoundary(rules, at);
     if (next) {
-      this.timer = setTimeout(() => void this.update('schedule'), Math.min(MAX_TIMER_MS, Math.max(0, next.getTime() - Date.now())));
+      this.timer = setTimeout(() => void this.update('schedule'), Math.min(MAX_TIMER_MS, Math.max(0, next.getTime() - at.getTime())));
       this.timer.unref();
     }
     if (value !== this.applied || reason !== 'schedule') {
