@@ -66,8 +66,9 @@ ${hostCandidates}`;
 /** Modules by role; autoload=no keeps everything else (chan_sip, IAX2, manager bits…) out. */
 const MODULES: Record<string, string[]> = {
   'dialplan and core apps': ['pbx_config', 'app_dial', 'app_playback', 'app_voicemail', 'app_verbose'],
-  // REGEX fences [ivr-ring]; IF picks its ring time (a missing function fails the call silently).
-  'dialplan functions': ['func_strings', 'func_logic'],
+  // REGEX fences [ivr-ring]; IF picks its ring time (a missing function fails the call silently);
+  // GLOBAL reads the owner's ring set in [ring-owner].
+  'dialplan functions': ['func_strings', 'func_logic', 'func_global'],
   'PJSIP and WebRTC': [
     'res_pjproject', 'res_sorcery_astdb', 'res_sorcery_config', 'res_sorcery_memory',
     'res_pjsip', 'res_pjsip_session', 'res_pjsip_pubsub', 'chan_pjsip', 'res_pjsip_authenticator_digest',
