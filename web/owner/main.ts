@@ -5,6 +5,7 @@ import { handleIncoming, type IncomingCall } from './incoming.ts';
 import { callsTable, type CallRecord } from './calls-list.ts';
 import { messagesTable, type MessageRecord } from './messages-list.ts';
 import { Registration, type LostWhy, type RegState } from './registration.ts';
+import { mountPhonesPanel } from './phones-panel.ts';
 import { ownerStrings as S } from './strings.ts';
 
 // The console is served by the edge itself: /owner/ → the edge is one level up.
@@ -85,6 +86,7 @@ async function startConsole() {
     .then((a) => { availability.checked = a.available; })
     .catch(() => {});
   void refreshLists();
+  mountPhonesPanel($('phones'), base);
 }
 
 loginForm.onsubmit = async (e) => {
