@@ -1,10 +1,11 @@
 // Which of the owner's endpoints a visitor's call rings now: each of the owner's phones (and the
-// browser tab, the owner's own extension) rings always, never, or within its hours. Pure: rules
+// browser tab, the owner's own extension) rings always, never, or within its hours (the same
+// weekly schedule as the owner's opening hours, server/owner/hours.ts). Pure: rules
 // and an instant in, extensions out. The same answer drives the embedded router's fork, the
 // Asterisk dialplan's [ring-owner] (a global variable, fenced there too) and the IVR's owner
 // group, so every path to the owner agrees.
 import { Type, type Static } from '@sinclair/typebox';
-import { WeeklyScheduleSchema, isOpen, isTimeZone, nextChange } from './phone-hours.ts';
+import { HoursSchema, hoursProblem, isOpen, nextClosing, nextOpening } from './hours.ts';
 
 export const RingModeSchema = Type.Union([Type.Literal('always'), Type.Literal('never'), Type.Literal('hours')]);
 
@@ -13,7 +14,7 @@ export const RingRuleSchema = Type.Object(
     extension: Type.String({ pattern: '^[0-9]{2,6}$' }),
     mode: RingModeSchema,
     /** Required when mode is `hours`; kept (ignored) otherwise so switching back restores it. */
-    hours: Type.Optional(WeeklyScheduleSchema),
+    hours: Type.Optional(HoursSchema),
   },
   { additionalProperties: false },
 );
@@ -42,7 +43,8 @@ export function validateRules(rules: readonly RingRule[], owned: readonly string
     if (seen.has(r.extension)) throw new RingRuleError(`${r.extension} is listed twice`);
     seen.add(r.extension);
     if (r.mode === 'hours' && !r.hours) throw new RingRuleError(`${r.extension} rings within its hours, but has none`);
-    if (r.hours && !isTimeZone(r.hours.timeZone)) throw new RingRuleError(`${r.hours.timeZone} is not a time zone (use an IANA name such as Europe/London)`);
+    const problem = r.hours && hoursProblem(r.hours);
+    if (problem) throw new RingRuleError(`${r.extension}'s hours: ${problem}`);
   }
 }
 
@@ -67,7 +69,7 @@ export function nextBoundary(rules: readonly RingRule[], at: Date): Date | null 
   let next: Date | null = null;
   for (const r of rules) {
     if (r.mode !== 'hours' || !r.hours) continue;
-    const t = nextChange(r.hours, at);
+    const t = isOpen(r.hours, at) ? nextClosing(r.hours, at) : nextOpening(r.hours, at);
     if (t && (!next || t < next)) next = t;
   }
   return next;

@@ -44,12 +44,12 @@ test('the owner sets a phone to ring within hours; it is kept; a bad time zone i
   await expect(iphone.getByLabel('Saturday')).not.toBeChecked();
   const api = await (await page.request.get(`${EDGE}/api/owner/phones`)).json();
   expect(api.phones.find((p: { extension: string }) => p.extension === '6001').hours).toEqual({
-    timeZone: 'Europe/London', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }],
+    timeZone: 'Europe/London', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }],
   });
 
   await iphone.getByLabel('Time zone').fill('Mars/Olympus');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.locator('.phones-form [role=status]')).toHaveText(/Not saved: .*Mars\/Olympus is not a time zone/);
+  await expect(page.locator('.phones-form [role=status]')).toHaveText(/Not saved: .*Mars\/Olympus" is not an IANA time zone/);
   const after = await (await page.request.get(`${EDGE}/api/owner/phones`)).json();
   expect(after.phones.find((p: { extension: string }) => p.extension === '6001').hours.timeZone).toBe('Europe/London');
 

@@ -67,7 +67,7 @@ async function setPhoneHours(open: boolean) {
   const h = new Date().getUTCHours();
   const window = open ? { days: EVERY_DAY, from: hh(h - 1), to: hh(h + 1) } : { days: EVERY_DAY, from: hh(h + 2), to: hh(h + 3) };
   const res = await owner.page.request.put(`${home.edge.url}/api/owner/phones`, {
-    data: { rules: [{ extension: '6000', mode: 'always' }, { extension: '6001', mode: 'hours', hours: { timeZone: 'UTC', windows: [window] } }] },
+    data: { rules: [{ extension: '6000', mode: 'always' }, { extension: '6001', mode: 'hours', hours: { timeZone: 'UTC', weekly: [window] } }] },
   });
   expect(res.status(), await res.text()).toBe(200);
   const body = await res.json();

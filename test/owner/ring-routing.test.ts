@@ -9,7 +9,7 @@ import { PhoneSettings } from '../../server/owner/phone-settings.ts';
 import { RingRouting } from '../../server/owner/ring-routing.ts';
 
 const OWNED = ['6000', '6001'];
-const WEEKDAYS_9_18 = { timeZone: 'UTC', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, from: '09:00', to: '18:00' }] };
+const WEEKDAYS_9_18 = { timeZone: 'UTC', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, from: '09:00', to: '18:00' }] };
 
 function setup(now: { t: Date }, fail = { on: false }) {
   const dir = mkdtempSync(join(tmpdir(), 'hl-ring-'));
@@ -32,7 +32,7 @@ test('edits and boundaries hand Asterisk the ring set of that moment', async () 
   try {
     await routing.update();
     assert.deepEqual(applied, ['PJSIP/6000&PJSIP/6001']);
-    settings.save([{ extension: '6001', mode: 'hours', hours: { ...WEEKDAYS_9_18, windows: [{ ...WEEKDAYS_9_18.windows[0], days: [...WEEKDAYS_9_18.windows[0].days] }] } }]);
+    settings.save([{ extension: '6001', mode: 'hours', hours: { ...WEEKDAYS_9_18, weekly: [{ ...WEEKDAYS_9_18.weekly[0], days: [...WEEKDAYS_9_18.weekly[0].days] }] } }]);
     await routing.update('edit');
     assert.equal(applied.at(-1), 'PJSIP/6000');
     now.t = new Date('2026-07-15T09:00:00Z');

@@ -2,11 +2,11 @@
 // instant, when that next changes, and what the edge may hand Asterisk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isOpen, nextChange, nextOpening, type WeeklySchedule } from '../../server/owner/phone-hours.ts';
+import type { Hours } from '../../server/owner/hours.ts';
 import { RING_NOBODY, RingRuleError, completeRules, nextBoundary, ringValue, ringingNow, validateRules, type RingRule } from '../../server/owner/ring-set.ts';
 
 const OWNED = ['6000', '6001', '6010'];
-const WEEKDAYS_9_18: WeeklySchedule = { timeZone: 'Europe/London', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }] };
+const WEEKDAYS_9_18: Hours = { timeZone: 'Europe/London', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }] };
 const MOBILE_OFFICE_HOURS: RingRule[] = [
   { extension: '6000', mode: 'always' },
   { extension: '6001', mode: 'hours', hours: WEEKDAYS_9_18 },
@@ -32,19 +32,11 @@ test('the next boundary is the next opening or closing of anybody\'s hours', () 
   assert.equal(nextBoundary([{ extension: '6000', mode: 'always' }], new Date()), null);
 });
 
-test('a window over midnight rings from its start to its end the next morning', () => {
-  const nights: WeeklySchedule = { timeZone: 'UTC', windows: [{ days: ['fri'], from: '22:00', to: '02:00' }] };
-  assert.equal(isOpen(nights, new Date('2026-07-17T23:00:00Z')), true); // Friday 23:00
-  assert.equal(isOpen(nights, new Date('2026-07-18T01:59:00Z')), true); // Saturday 01:59
-  assert.equal(isOpen(nights, new Date('2026-07-18T02:00:00Z')), false);
-  assert.equal(isOpen(nights, new Date('2026-07-17T01:00:00Z')), false); // Friday 01:00 belongs to Thursday's night
-  assert.equal(nextOpening(nights, new Date('2026-07-18T03:00:00Z'))?.toISOString(), '2026-07-24T22:00:00.000Z');
-});
-
-test('DST: a window at 01:30 on the night the clocks go forward opens at the first minute that exists', () => {
-  // 2026-03-29 in London: 01:00 GMT becomes 02:00 BST, so 01:00–02:00 local never happens.
-  const s: WeeklySchedule = { timeZone: 'Europe/London', windows: [{ days: ['sun'], from: '01:30', to: '03:00' }] };
-  assert.equal(nextChange(s, new Date('2026-03-29T00:50:00Z'))?.toISOString(), '2026-03-29T01:00:00.000Z'); // 02:00 BST
+test('a phone\'s hours over midnight: the boundary is its closing the next morning', () => {
+  const nights: Hours = { timeZone: 'UTC', weekly: [{ days: ['fri'], from: '22:00', to: '02:00' }] };
+  const rules: RingRule[] = [{ extension: '6001', mode: 'hours', hours: nights }];
+  assert.deepEqual(ringingNow(rules, new Date('2026-07-18T01:59:00Z')), ['6001']); // Saturday 01:59
+  assert.equal(nextBoundary(rules, new Date('2026-07-17T23:00:00Z'))?.toISOString(), '2026-07-18T02:00:00.000Z');
 });
 
 test('validation: only the owner\'s own endpoints, once each, hours present and in a real zone', () => {
@@ -54,7 +46,8 @@ test('validation: only the owner\'s own endpoints, once each, hours present and 
   refused([{ extension: '0900123', mode: 'always' }], /0900123 is not one/);
   refused([{ extension: '6001', mode: 'always' }, { extension: '6001', mode: 'never' }], /listed twice/);
   refused([{ extension: '6001', mode: 'hours' }], /has none/);
-  refused([{ extension: '6001', mode: 'hours', hours: { timeZone: 'Mars/Olympus', windows: [] } }], /not a time zone/);
+  refused([{ extension: '6001', mode: 'hours', hours: { timeZone: 'Mars/Olympus', weekly: [] } }], /6001's hours: timeZone: "Mars\/Olympus" is not an IANA time zone/);
+  refused([{ extension: '6001', mode: 'hours', hours: { timeZone: 'UTC', weekly: [{ days: ['mon'], from: '09:00', to: '09:00' }] } }], /both 09:00/);
 });
 
 test('completeRules: every owned endpoint once, in the owner\'s order, unset ones ring always', () => {

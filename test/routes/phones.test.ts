@@ -25,7 +25,7 @@ const get = async (e = edge, c = cookie) => e.app.inject({ url: '/api/owner/phon
 const put = async (payload: unknown, headers: Record<string, string> = {}) =>
   edge.app.inject({ method: 'PUT', url: '/api/owner/phones', payload: payload as object, headers: { cookie, ...headers } });
 
-const NIGHT_ONLY = { timeZone: 'UTC', windows: [{ days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], from: '00:00', to: '00:01' }] };
+const NIGHT_ONLY = { timeZone: 'UTC', weekly: [{ days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], from: '00:00', to: '00:01' }] };
 
 test('owner only: 401 HL_NOT_OWNER without a session, 403 from a foreign page', async () => {
   assert.equal((await edge.app.inject({ url: '/api/owner/phones' })).json().code, 'HL_NOT_OWNER');
@@ -46,10 +46,10 @@ test('refused edits name what is wrong and change nothing', async () => {
   const cases: [unknown, string, RegExp][] = [
     [{ rules: [{ extension: '6005', mode: 'always' }] }, 'HL_RING_RULE_INVALID', /6005 is not one of the owner's phones/],
     [{ rules: [{ extension: '6001', mode: 'hours' }] }, 'HL_RING_RULE_INVALID', /has none/],
-    [{ rules: [{ extension: '6001', mode: 'hours', hours: { timeZone: 'Mars/Olympus', windows: [] } }] }, 'HL_RING_RULE_INVALID', /not a time zone/],
+    [{ rules: [{ extension: '6001', mode: 'hours', hours: { timeZone: 'Mars/Olympus', weekly: [] } }] }, 'HL_RING_RULE_INVALID', /is not an IANA time zone/],
     [{ rules: [{ extension: '6001', mode: 'never' }, { extension: '6001', mode: 'always' }] }, 'HL_RING_RULE_INVALID', /twice/],
     [{ rules: [{ extension: '6001', mode: 'sometimes' }] }, 'HL_BAD_REQUEST', /mode/],
-    [{ rules: [{ extension: '6001', mode: 'hours', hours: { timeZone: 'UTC', windows: [{ days: ['mon'], from: '25:00', to: '26:00' }] } }] }, 'HL_BAD_REQUEST', /from/],
+    [{ rules: [{ extension: '6001', mode: 'hours', hours: { timeZone: 'UTC', weekly: [{ days: ['mon'], from: '25:00', to: '26:00' }] } }] }, 'HL_BAD_REQUEST', /from/],
     [{ rules: [{ extension: 'PJSIP/0900@provider', mode: 'always' }] }, 'HL_BAD_REQUEST', /extension/],
   ];
   for (const [payload, code, message] of cases) {

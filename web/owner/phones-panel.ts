@@ -15,7 +15,7 @@ interface Window { days: Day[]; from: string; to: string }
 interface PhoneRule {
   extension: string;
   mode: Mode;
-  hours?: { timeZone: string; windows: Window[] };
+  hours?: { timeZone: string; weekly: Window[] };
   tab: boolean;
   name: string | null;
   ringsNow: boolean;
@@ -27,7 +27,7 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'U
 /** One endpoint's row: its mode, and the hours fields shown while the mode is `hours`. */
 function row(p: PhoneRule) {
   const id = `ph-${p.extension}`;
-  const w = p.hours?.windows[0] ?? { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Day[], from: '09:00', to: '18:00' };
+  const w = p.hours?.weekly[0] ?? { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Day[], from: '09:00', to: '18:00' };
   const mode = h('select', { id: `${id}-mode` },
     ...(['always', 'never', 'hours'] as const).map((m) => h('option', { value: m, textContent: S.mode[m], selected: p.mode === m })));
   const days = DAYS.map((d) => h('input', { type: 'checkbox', value: d, checked: w.days.includes(d), attrs: { 'aria-label': S.dayNames[d] } }));
@@ -49,7 +49,7 @@ function row(p: PhoneRule) {
     hours);
   const rule = () => {
     const m = mode.value as Mode;
-    const kept = { timeZone: zone.value.trim(), windows: [{ days: days.filter((c) => c.checked).map((c) => c.value as Day), from: from.value, to: to.value === '00:00' ? '24:00' : to.value }] };
+    const kept = { timeZone: zone.value.trim(), weekly: [{ days: days.filter((c) => c.checked).map((c) => c.value as Day), from: from.value, to: to.value === '00:00' ? '24:00' : to.value }] };
     // Hours stay stored while the phone rings always or never, so switching back restores them.
     return { extension: p.extension, mode: m, ...(m === 'hours' || p.hours ? { hours: m === 'hours' ? kept : p.hours } : {}) };
   };
