@@ -45,6 +45,9 @@ async function phones(app: FastifyInstance): Promise<void> {
     apply: ari ? (value) => ari.request('POST', '/asterisk/variable', { variable: RING_VARIABLE, value }).then(() => undefined) : undefined,
   });
   app.decorate('ringRouting', routing);
+  if (upstreamKind(app.config) === 'asterisk' && !ari) {
+    log.warn('ring rules need ARI to reach Asterisk (set ari.url): until then [ring-owner] rings every phone and nothing is texted');
+  }
 
   if (ari) {
     // A restarted Asterisk has forgotten its globals: give it the ring set again at each connect.

@@ -34,7 +34,8 @@ test.beforeAll(async () => {
       phones: [{ extension: '6001', name: 'iPhone' }],
       tls: { bind: `${NAMESPACE_ADDRESS}:${tlsPort}`, certFile: certs.cert, privKeyFile: certs.key, caListFile: certs.ca },
     },
-    env: { HOMELINE__owner__phones: '6001' },
+    // Prompts are cached by content across runs (a busy machine takes minutes to synthesise them).
+    env: { HOMELINE__owner__phones: '6001', HOMELINE__ivr__promptDir: join(tmpdir(), 'hl-phones-prompts') },
   });
   phone = await startPhone({
     dir: join(root, 'phone'),
