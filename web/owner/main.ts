@@ -7,6 +7,10 @@ import { messagesTable, type MessageRecord } from './messages-list.ts';
 import { Registration, type LostWhy, type RegState } from './registration.ts';
 import { mountPhonesPanel } from './phones-panel.ts';
 import { ownerStrings as S } from './strings.ts';
+import { chooseConsoleLanguage } from './language.ts';
+
+// The words first: everything below reads S (a live binding to the chosen catalogue).
+chooseConsoleLanguage();
 
 // The console is served by the edge itself: /owner/ → the edge is one level up.
 const base = new URL('../', location.href).href;
