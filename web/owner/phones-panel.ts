@@ -6,7 +6,8 @@ import { edgeFetch, EdgeError } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
 import { ownerStrings } from './strings.ts';
 
-const S = ownerStrings.phones;
+/** The chosen language's words (read at use: web/owner/language.ts picks the catalogue first). */
+const words = () => ownerStrings.phones;
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 type Day = (typeof DAYS)[number];
 type Mode = 'always' | 'never' | 'hours';
@@ -26,6 +27,7 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'U
 
 /** One endpoint's row: its mode, and the hours fields shown while the mode is `hours`. */
 function row(p: PhoneRule) {
+  const S = words();
   const id = `ph-${p.extension}`;
   const w = p.hours?.weekly[0] ?? { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Day[], from: '09:00', to: '18:00' };
   const mode = h('select', { id: `${id}-mode` },
@@ -58,6 +60,7 @@ function row(p: PhoneRule) {
 
 /** Mounts the panel into `root` and loads the owner's rules. */
 export function mountPhonesPanel(root: HTMLElement, base: string): void {
+  const S = words();
   const status = h('p', { className: 'hint', attrs: { role: 'status', 'aria-live': 'polite' } });
   const list = h('ul', { className: 'phones' });
   const save = h('button', { type: 'submit', className: 'primary', textContent: S.save });
@@ -68,7 +71,7 @@ export function mountPhonesPanel(root: HTMLElement, base: string): void {
   const show = (v: PhonesView) => {
     rows = v.phones.map(row);
     list.replaceChildren(...rows.map((r) => r.el));
-    const next = v.nextChange ? S.nextChange(new Date(v.nextChange).toLocaleString()) : '';
+    const next = v.nextChange ? S.nextChange(new Date(v.nextChange).toLocaleString(ownerStrings.locale)) : '';
     status.textContent = [v.appliedBy === 'embedded' ? S.embeddedOnly : '', next].filter(Boolean).join(' ');
     status.dataset.error = '';
   };
