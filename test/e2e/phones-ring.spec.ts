@@ -119,3 +119,10 @@ test('the phone\'s hours are open now: the phone rings with the tab', async () =
   await hangUpRinging();
   await phone.event('CALL_CLOSED', from);
 });
+
+test('Asterisk restarted (its globals forgotten): the edge gives it the ring set again when ARI reconnects', async () => {
+  await home.asterisk.stop('now');
+  await home.asterisk.start();
+  await expect.poll(() => home.asterisk.cli('dialplan show globals'), { timeout: 30_000, message: 'the edge re-applies at the ARI reconnect' })
+    .toContain('HL_RING_OWNER=PJSIP/6000&PJSIP/6001');
+});
