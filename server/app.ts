@@ -36,6 +36,7 @@ import securityHeaders from './routes/security-headers.ts';
 import ivrPlugin from './ivr/plugin.ts';
 import phonesPlugin from './routes/phones.ts';
 import { followIvr } from './ivr/side-channel.ts';
+import messagesPlugin from './messages/plugin.ts';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 import { HSTS, readTlsFiles } from './tls.ts';
@@ -173,6 +174,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   // After the IVR: the ring rules reach Asterisk through its ARI client.
   await app.register(phonesPlugin);
   followIvr(app);
+  await app.register(messagesPlugin);
   await app.register(webRoutes, { root: opts.webRoot ?? join(PACKAGE_ROOT, 'dist/web') });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
