@@ -76,6 +76,8 @@ export const HTTP_CODES = {
   // channel (GET /api/owner/events) takes a bounded number of tabs.
   HL_BAD_PAGE: 400,
   HL_TOO_MANY_STREAMS: 429,
+  // Which phones ring when: a rule for an endpoint that is not the owner's, or hours that cannot be read.
+  HL_RING_RULE_INVALID: 400,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

@@ -35,6 +35,7 @@ import sipWebSocketRoute from './routes/sip-ws.ts';
 import webRoutes from './routes/web.ts';
 import securityHeaders from './routes/security-headers.ts';
 import ivrPlugin from './ivr/plugin.ts';
+import phonesPlugin from './routes/phones.ts';
 import { followIvr } from './ivr/side-channel.ts';
 import messagesPlugin from './messages/plugin.ts';
 import { join } from 'node:path';
@@ -175,6 +176,8 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(sipWebSocketRoute);
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
+  // After the IVR: the ring rules reach Asterisk through its ARI client.
+  await app.register(phonesPlugin);
   followIvr(app);
   await app.register(messagesPlugin);
   await app.register(webRoutes, { root: opts.webRoot ?? join(PACKAGE_ROOT, 'dist/web') });
@@ -203,6 +206,7 @@ function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): U
     ownerTargets,
     ringSeconds: config.owner.ringSeconds,
     isOwnerAvailable: () => app.presence.isAvailable(),
+    tabsRing: () => !app.hasDecorator('ringRouting') || app.ringRouting.rings(config.owner.extension),
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) },
   });
 }

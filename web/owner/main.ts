@@ -9,6 +9,7 @@ import { statusLine, type Availability, type RegView } from './status-line.ts';
 import { LiveChannel, coalesce, type OwnerEventMessage } from './live.ts';
 import { unseenCount } from './attention.ts';
 import { askPermission, inBackground, notificationsSupported, notifyIncoming, notifyMessage, onNotificationClick, serviceWorker, showCount } from './notify.ts';
+import { mountPhonesPanel } from './phones-panel.ts';
 import { ownerStrings as S } from './strings.ts';
 import { chooseConsoleLanguage } from './language.ts';
 
@@ -144,6 +145,7 @@ async function startConsole() {
     state: (s) => { liveHint.textContent = s === 'live' ? '' : S.liveLost; },
   });
   live.start();
+  mountPhonesPanel($('phones'), base);
 }
 
 loginForm.onsubmit = async (e) => {

@@ -120,6 +120,28 @@ const en = {
     failed: "That didn't work; reload the page and try again.",
   },
   col: { time: 'Time', who: 'Who', duration: 'Duration', outcome: 'Outcome', number: 'Number', message: 'Message' },
+  // Which phones ring, and when (web/owner/phones-panel.ts)
+  phones: {
+    heading: 'Which phones ring',
+    intro: 'Choose which of your phones (and this browser tab) ring for a visitor, and when. New messages are also texted to the phones that ring at that moment.',
+    tab: 'This browser tab',
+    phone: (name: string, ext: string) => `${name} (${ext})`,
+    extension: (ext: string) => `Extension ${ext}`,
+    mode: { always: 'Always rings', never: 'Never rings', hours: 'Rings within hours' },
+    from: 'From',
+    to: 'to',
+    timeZone: 'Time zone',
+    dayShort: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' },
+    dayNames: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
+    ringsNow: 'rings now',
+    silentNow: 'not now',
+    save: 'Save',
+    saved: 'Saved.',
+    nextChange: (when: string) => `Next change: ${when}.`,
+    embeddedOnly: 'Without Asterisk only this tab can ring; the phones apply once Asterisk is connected.',
+    refused: (why: string) => `Not saved: ${why}`,
+    failed: "Couldn't reach the edge; nothing was changed.",
+  },
   // Call control labels: the same as the call button's (web/shared/call-control-strings.ts)
   controls: controlStrings,
 };
