@@ -65,6 +65,19 @@ export const HTTP_CODES = {
   HL_WEB_NOT_BUILT: 503,
   // cap10 (issue 10): owner logins wait for a password-hash slot; a full queue is refused.
   HL_LOGIN_BUSY: 429,
+  // Voice messages (server/messages/): refused uploads, and audio the owner asks for.
+  HL_VOICE_OFF: 404,
+  HL_VOICE_TYPE: 415,
+  HL_VOICE_TOO_BIG: 413,
+  HL_VOICE_NOT_OPUS: 422,
+  HL_AUDIO_GONE: 410,
+  HL_RANGE: 416,
+  // Issue 12: the page a visitor calls from must be on an allowed origin; the owner's live
+  // channel (GET /api/owner/events) takes a bounded number of tabs.
+  HL_BAD_PAGE: 400,
+  HL_TOO_MANY_STREAMS: 429,
+  // Which phones ring when: a rule for an endpoint that is not the owner's, or hours that cannot be read.
+  HL_RING_RULE_INVALID: 400,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

@@ -5,6 +5,14 @@
 import type { EdgeStatus } from '../shared/api.ts';
 import type { VisitorMenu } from '../ivr/menu-model.ts';
 
+/** A refusal as the lazily loaded parts report it (the shape of web/shared/api.ts's EdgeError). */
+export interface EdgeFailure {
+  status: number;
+  code: string;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
 /** The edge's base URL: the `edge` attribute, else wherever this module was loaded from. */
 export function edgeBase(attr: string | null, moduleUrl: string): string {
   return new URL(attr ? attr.replace(/\/?$/, '/') : './', attr ? undefined : moduleUrl).href;

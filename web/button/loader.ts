@@ -353,7 +353,7 @@ export class HomelineCall extends HTMLElement {
     const form = mod.messageForm({
       strings: this.#S, intro, needNumber,
       name: this.#nameInput.value,
-      edge: this.edge,
+      edge: this.edge, status: this.#info,
       say: (text) => this.#say(text),
       sent: () => {
         back();

@@ -8,8 +8,9 @@
 //   editing ──cancel──▶ closed (back to the menu, or to the button)
 import { h } from '../shared/dom.ts';
 import { usePanelStyles } from './panel-styles.ts';
-import { postJson, type EdgeError } from '../shared/api.ts';
+import { postJson, type EdgeError, type EdgeStatus } from '../shared/api.ts';
 import type { Strings } from './strings.ts';
+import type { VoiceRecorder } from './voice-recorder.ts';
 
 export interface MessageFormOptions {
   strings: Strings;
@@ -19,8 +20,10 @@ export interface MessageFormOptions {
   needNumber: boolean;
   /** The name the visitor already typed next to the button, if any. */
   name: string;
-  /** The edge's base URL: the form posts to its api/ivr/message. */
+  /** The edge's base URL: the form posts to its api/ivr/message (and a voice message beside it). */
   edge: string;
+  /** What the edge last said: an unreachable owner gets a voice message offered (voice-recorder.ts). */
+  status?: EdgeStatus;
   say(text: string): void;
   sent(): void;
   cancel(): void;
@@ -33,20 +36,31 @@ export function messageForm(o: MessageFormOptions): { el: HTMLFormElement; focus
   const message = h('textarea', { rows: 3, maxLength: 1000, required: true });
   const send = h('button', { type: 'submit', className: 'primary', textContent: S.send });
   const cancel = h('button', { type: 'button', textContent: S.cancel });
+  const voiceSlot = h('div', { hidden: true });
+  let voice: VoiceRecorder | null = null;
+  if (o.edge && o.status?.voice && !o.status.owner.reachable) {
+    const maxSeconds = o.status.voice.maxSeconds;
+    import('./voice-recorder.ts').then(async (m) => {
+      voice = await m.voiceRecorder({ slot: voiceSlot, maxSeconds, say: o.say, changed: (has) => { message.required = !has; } });
+    }, () => {});
+  }
   const form = h('form', { className: 'panel', attrs: { 'aria-label': S.messageTitle } },
     h('strong', {}, S.messageTitle),
     o.intro ? h('p', {}, o.intro) : '',
     h('label', {}, S.nameLabel, name),
     h('label', {}, o.needNumber ? S.callbackNumberLabel : S.numberLabel, number),
     h('label', {}, S.messageLabel, message),
+    voiceSlot,
     h('div', { className: 'row' }, send, cancel));
-  cancel.onclick = () => o.cancel();
+  cancel.onclick = () => (voice?.dispose(), o.cancel());
   form.onsubmit = async (ev) => {
     ev.preventDefault();
     send.disabled = true;
     o.say(S.sending);
     try {
-      await postJson(o.edge, 'api/ivr/message', { name: name.value.trim(), number: number.value.trim(), message: message.value.trim() });
+      const m = { name: name.value.trim(), number: number.value.trim(), message: message.value.trim() };
+      await (voice?.recorded() ? voice.send(o.edge, m) : postJson(o.edge, 'api/ivr/message', m));
+      voice?.dispose();
       o.sent();
     } catch (e) {
       const f = e as EdgeError;

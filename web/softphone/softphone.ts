@@ -36,8 +36,10 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
 export function startCall(host: SoftphoneHost): CallHandle {
   const S = host.strings;
   const labels = host.controls ?? controlStrings;
+  // `page`: where the button is, for the owner's call log ("from /pricing"), without the query.
+  const page = /^https?:$/.test(location.protocol) ? { page: location.origin + location.pathname } : {};
   const fetchToken = () => postJson<ConnectInfo>(host.edge, 'api/visitor/token',
-    host.visitorName ? { target: host.target, name: host.visitorName } : { target: host.target });
+    { target: host.target, ...(host.visitorName ? { name: host.visitorName } : {}), ...page });
   let state: CallState = 'mic';
   let mic: MediaStream | undefined;
   let ua: ReturnType<typeof createUa> | undefined;
