@@ -93,8 +93,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
       menu: menu.menu,
       allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
       ownerGroup: reach.ownerGroup,
-      // The same switch as the direct route's HL_OWNER_DND (server/routes/sip-ws.ts pausedTargets).
-      ownerAvailable: fastify.hasDecorator('presence') ? () => fastify.presence.isAvailable() : undefined,
+      // The same answer as the direct route's HL_OWNER_DND / HL_OWNER_HOURS (server/routes/sip-ws.ts pausedTargets).
+      ownerAvailable: fastify.hasDecorator('ownerAvailability') ? () => fastify.ownerAvailability().available : undefined,
       store,
       mediaUri,
       answerDelayMs: opts.answerDelayMs,
@@ -148,6 +148,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   const edgeWide = fastify.createRateLimit({ max: config.limits.messageFormGlobalPer10Minutes, timeWindow: MESSAGE_BUDGET.edgeWindowMs, keyGenerator: () => 'visitor-messages' });
   const withinBudget = async (req: FastifyRequest) => {
     fastify.checkOrigin(req);
+    // A caller the owner blocked may not leave word either (server/owner/blocks.ts).
+    if (fastify.hasDecorator('blocks') && fastify.blocks.isBlocked(req.ip, Date.now())) throw new HttpErrors.Blocked();
     const verdict = await edgeWide(req);
     if (!verdict.isAllowed && verdict.isExceeded) {
       throw rateLimited(Math.max(1, verdict.ttlInSeconds));

@@ -10,6 +10,7 @@ import type { UpstreamChannel } from '../upstreams/types.ts';
 import { RelaySession } from '../relay/session.ts';
 import { LazyUpstreamChannel } from '../relay/lazy-channel.ts';
 import { callerKey } from '../calls/log.ts';
+import { refusalFor } from '../owner/availability.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -129,12 +130,17 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       },
       visitorCalls: app.visitorCalls,
       callAttempt: claims.role === 'visitor' ? () => app.callAttempts.take(connId, ip, Date.now()) : undefined,
-      pausedTargets: () => (app.presence.isAvailable() ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      // Do-not-disturb and opening hours, one answer (server/owner/availability.ts).
+      pausedTargets: () => (app.ownerAvailability().available ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      pauseCode: () => refusalFor(app.ownerAvailability()),
       onCall: claims.role === 'visitor' ? (rec) => {
         const c = rec.call;
         if (c.direction !== 'out') return;
         // Keyed by the id the edge made: a Call-ID is the client's choice (issue 10).
-        if (rec.event === 'started') app.callLog.started({ id: c.id, startedAt: c.startedAt, visitor: rec.visitor, caller, name: note?.name, message: note?.message, target: c.target });
+        if (rec.event === 'started') {
+          app.callLog.started({ id: c.id, startedAt: c.startedAt, visitor: rec.visitor, caller, name: note?.name, message: note?.message, target: c.target });
+          app.blocks.noteCall(c.id, ip, c.startedAt); // so the owner can block this caller from the row
+        }
         else if (rec.event === 'answered') app.callLog.answered(c.id, c.answeredAt!);
         else app.callLog.ended(c.id, c.endedAt!, c.outcome ?? 'failed');
       } : undefined,

@@ -1,0 +1,40 @@
+// Outside the owner's hours a visitor's INVITE to the owner is refused at the edge, before any
+// upstream sees it (so on the embedded router and on Asterisk alike), like do-not-disturb.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEdge, registeredOwner, connectedVisitor, ownerLogin, type TestEdge } from '../helpers/edge.ts';
+import { header } from '../../server/sip/message.ts';
+
+let edge: TestEdge;
+before(async () => { edge = await startEdge({ hours: { timeZone: 'Europe/London', weekly: [] } }); });
+after(async () => { await edge.close(); });
+
+test('closed hours: 480 HL_OWNER_HOURS to the owner target; the owner edits the hours open and the next INVITE rings', async () => {
+  const o = await registeredOwner(edge);
+  try {
+    const v = await connectedVisitor(edge);
+    v.invite('owner');
+    const r = await v.response(480, 'INVITE');
+    assert.match(header(r.msg, 'Warning')!, /399 homeline "HL_OWNER_HOURS/);
+    await v.close();
+
+    const cookie = await ownerLogin(edge);
+    const allWeek = { timeZone: 'Europe/London', weekly: [{ days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], from: '00:00', to: '24:00' }] };
+    assert.equal((await edge.app.inject({ method: 'PUT', url: '/api/owner/hours', payload: { hours: allWeek }, headers: { cookie } })).statusCode, 200);
+    const v2 = await connectedVisitor(edge);
+    v2.invite('owner');
+    const inv = await o.request('INVITE');
+    assert.equal(header(inv.msg, 'X-Homeline-Role'), 'visitor');
+    await v2.close();
+
+    // Do-not-disturb on top of open hours: the switch's own code.
+    edge.app.presence.set(false);
+    const v3 = await connectedVisitor(edge);
+    v3.invite('owner');
+    assert.match(header((await v3.response(480, 'INVITE')).msg, 'Warning')!, /HL_OWNER_DND/);
+    await v3.close();
+  } finally {
+    edge.app.presence.set(true);
+    await o.close();
+  }
+});
