@@ -12,6 +12,7 @@
 // the Asterisk upstream it is a call, and the softphone shows the nodes the edge reports.
 // The message form (message-form.ts) is fetched when it is first offered, like the softphone.
 import { strings } from './strings.ts';
+import { backAt } from './back-at.ts';
 import { css } from './styles.ts';
 import { edgeBase, getMenu, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
 import type { EdgeStatus } from '../shared/api.ts';
@@ -103,7 +104,7 @@ export class HomelineCall extends HTMLElement {
       return;
     }
     const kind = this.targetInfo()?.kind ?? 'owner';
-    const { reachable, reason, name } = this.info.owner;
+    const { reachable, reason, name, opensAt } = this.info.owner;
     if (kind !== 'owner' || reachable) {
       this.callBtn.disabled = false;
       this.msgBtn.hidden = !offerMessage;
@@ -112,7 +113,7 @@ export class HomelineCall extends HTMLElement {
     } else {
       this.callBtn.disabled = true;
       this.msgBtn.hidden = false;
-      this.say(reason === 'dnd' ? strings.dnd(name) : strings.offline(name));
+      this.say(reason === 'hours' ? backAt(strings.backAt, name, opensAt, Date.now()) : reason === 'dnd' ? strings.dnd(name) : strings.offline(name));
       this.dataset.state = 'unreachable';
     }
   }
@@ -197,7 +198,7 @@ export class HomelineCall extends HTMLElement {
     this.dataset.state = 'ended';
     // After a call that never reached the owner (or whose audio could not get through the
     // visitor's network), offer to leave word instead.
-    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(reason.kind);
+    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'closed', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(reason.kind);
     this.msgBtn.hidden = !missed;
     if (reason.kind !== 'rateLimited' && !reason.kind.startsWith('mic')) void this.refresh(missed);
   }
@@ -206,6 +207,8 @@ export class HomelineCall extends HTMLElement {
     const said = this.status.textContent;
     await this.check(offerMessage);
     if (this.dataset.state === 'ready') this.say(said ?? '');
+    // Refused outside the hours: why, then when they open again.
+    else if (this.dataset.reason === 'closed') this.say(`${said} ${this.status.textContent}`);
     this.dataset.state = 'ended';
   }
 

@@ -46,11 +46,14 @@ export function groupRepeats(calls: CallRecord[]): CallRow[] {
   return groups.map((g) => g.row);
 }
 
-export function callsTable(calls: CallRecord[]): HTMLElement {
-  return table([S.col.time, S.col.who, S.col.duration, S.col.outcome, S.col.message], groupRepeats(calls).map((c) => {
+/** `action`: a last cell per row, e.g. the Block button (web/owner/blocks-panel.ts). */
+export function callsTable(calls: CallRecord[], action?: (c: CallRow) => Node | string): HTMLElement {
+  const headers = [S.col.time, S.col.who, S.col.duration, S.col.outcome, S.col.message];
+  return table(action ? [...headers, ''] : headers, groupRepeats(calls).map((c) => {
     const answered = !!c.answeredAt;
     const dur = answered && c.endedAt ? formatDuration(new Date(c.endedAt).getTime() - new Date(c.answeredAt!).getTime()) : '';
     const outcome = S.outcome(c.outcome, answered, Boolean(c.endedAt));
-    return [when(c.startedAt), c.name || c.visitor || '', dur, c.attempts > 1 ? S.attempts(outcome, c.attempts) : outcome, c.message || ''];
+    const cells = [when(c.startedAt), c.name || c.visitor || '', dur, c.attempts > 1 ? S.attempts(outcome, c.attempts) : outcome, c.message || ''];
+    return action ? [...cells, action(c)] : cells;
   }));
 }

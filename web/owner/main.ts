@@ -6,6 +6,8 @@ import { callsTable, type CallRecord } from './calls-list.ts';
 import { messagesTable, type MessageRecord } from './messages-list.ts';
 import { Registration, type LostWhy, type RegState } from './registration.ts';
 import { ownerStrings as S } from './strings.ts';
+import { mountHoursPanel } from './hours-panel.ts';
+import { mountBlocksPanel } from './blocks-panel.ts';
 
 // The console is served by the edge itself: /owner/ → the edge is one level up.
 const base = new URL('../', location.href).href;
@@ -21,6 +23,9 @@ const audio = $<HTMLAudioElement>('remote-audio');
 const availability = $<HTMLInputElement>('available');
 const notifyBtn = $<HTMLButtonElement>('notify');
 const soundHint = $('sound-hint');
+
+const hoursPanel = mountHoursPanel($('hours-panel'), base);
+const blocksPanel = mountBlocksPanel($('blocks-panel'), base);
 
 let ctx: AudioContext | undefined;
 const audioCtx = () => (ctx ??= new AudioContext());
@@ -46,7 +51,7 @@ async function refreshLists() {
     edgeFetch<{ calls: CallRecord[] }>(base, 'api/owner/calls').catch(() => ({ calls: [] })),
     edgeFetch<{ messages: MessageRecord[] }>(base, 'api/owner/messages').catch(() => ({ messages: [] })),
   ]);
-  $('calls').replaceChildren(callsTable(calls.calls));
+  $('calls').replaceChildren(callsTable(calls.calls, blocksPanel.blockButton));
   $('messages').replaceChildren(messagesTable(messages.messages));
   return calls.calls;
 }
@@ -85,6 +90,8 @@ async function startConsole() {
     .then((a) => { availability.checked = a.available; })
     .catch(() => {});
   void refreshLists();
+  void hoursPanel.refresh().catch(() => {});
+  void blocksPanel.refresh().catch(() => {});
 }
 
 loginForm.onsubmit = async (e) => {
