@@ -17,7 +17,7 @@ import { Presence } from './owner/presence.ts';
 import { OwnerSessions } from './owner/sessions.ts';
 import { OwnerEvents } from './owner/events.ts';
 import { HoursStore } from './owner/hours-store.ts';
-import { ownerAvailability, refusalFor } from './owner/availability.ts';
+import { ownerAvailability, pauseCode } from './owner/availability.ts';
 import { Blocks } from './owner/blocks.ts';
 import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
@@ -143,6 +143,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   app.decorate('hours', hours);
   app.addHook('onClose', async () => hours.close());
   app.decorate('ownerAvailability', (at: number = Date.now()) => ownerAvailability({ switchedOn: presence.isAvailable(), hours: hours.get(), at }));
+  app.decorate('ownerPause', () => pauseCode(presence.isAvailable(), () => hours.isOpen()));
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());
   app.decorate('visitorChannels', new ChannelBudget(config.limits.visitorUpstreamChannels));
@@ -213,8 +214,8 @@ function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): U
     ownerExtension: config.owner.extension,
     ownerTargets,
     ringSeconds: config.owner.ringSeconds,
-    isOwnerAvailable: () => app.ownerAvailability().available,
-    pauseCode: () => refusalFor(app.ownerAvailability()),
+    isOwnerAvailable: () => app.ownerPause() === undefined,
+    pauseCode: () => app.ownerPause(),
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) },
   });
 }

@@ -94,7 +94,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
       allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
       ownerGroup: reach.ownerGroup,
       // The same answer as the direct route's HL_OWNER_DND / HL_OWNER_HOURS (server/routes/sip-ws.ts pausedTargets).
-      ownerAvailable: fastify.hasDecorator('ownerAvailability') ? () => fastify.ownerAvailability().available : undefined,
+      ownerAvailable: fastify.hasDecorator('ownerPause') ? () => fastify.ownerPause() === undefined : undefined,
       store,
       mediaUri,
       answerDelayMs: opts.answerDelayMs,

@@ -21,7 +21,12 @@ export function ownerAvailability(input: { switchedOn: boolean; hours: Hours | n
   return { available: true, reason: 'available' };
 }
 
-/** The SIP refusal a visitor's call to the owner gets while unavailable. */
-export function refusalFor(a: Availability): Extract<SipCodeName, 'HL_OWNER_DND' | 'HL_OWNER_HOURS'> | undefined {
-  return a.available ? undefined : a.reason === 'hours' ? 'HL_OWNER_HOURS' : 'HL_OWNER_DND';
+export type PauseCode = Extract<SipCodeName, 'HL_OWNER_DND' | 'HL_OWNER_HOURS'>;
+
+/**
+ * The SIP refusal a visitor's call to the owner gets now, if any: the same order as
+ * ownerAvailability, without working out the next opening (this is asked per SIP request).
+ */
+export function pauseCode(switchedOn: boolean, open: () => boolean): PauseCode | undefined {
+  return !switchedOn ? 'HL_OWNER_DND' : !open() ? 'HL_OWNER_HOURS' : undefined;
 }

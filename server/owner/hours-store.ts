@@ -30,6 +30,7 @@ export class HoursStore {
   private readonly file: string;
   private readonly configJson: string;
   private timer: NodeJS.Timeout | undefined;
+  private cached: { minute: number; open: boolean } | undefined;
 
   constructor(private readonly opts: HoursStoreOptions) {
     this.file = join(opts.dataDir, 'hours.json');
@@ -67,12 +68,19 @@ export class HoursStore {
     renameSync(`${this.file}.tmp`, this.file);
     this.hours = hours;
     this.from = 'console';
+    this.cached = undefined;
     this.arm();
     this.opts.changed?.();
   }
 
+  /**
+   * Asked for every SIP request a visitor sends (the policy's snapshot), so remembered for the
+   * minute: wall clocks change hours only on whole minutes (every zone's offset is whole minutes).
+   */
   isOpen(at: number = Date.now()): boolean {
-    return isOpen(this.hours, at);
+    const minute = Math.floor(at / 60_000);
+    if (this.cached?.minute !== minute) this.cached = { minute, open: isOpen(this.hours, at) };
+    return this.cached.open;
   }
 
   nextOpening(at: number = Date.now()): Date | null {

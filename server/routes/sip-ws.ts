@@ -10,7 +10,6 @@ import type { UpstreamChannel } from '../upstreams/types.ts';
 import { RelaySession } from '../relay/session.ts';
 import { LazyUpstreamChannel } from '../relay/lazy-channel.ts';
 import { callerKey } from '../calls/log.ts';
-import { refusalFor } from '../owner/availability.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -131,8 +130,8 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       visitorCalls: app.visitorCalls,
       callAttempt: claims.role === 'visitor' ? () => app.callAttempts.take(connId, ip, Date.now()) : undefined,
       // Do-not-disturb and opening hours, one answer (server/owner/availability.ts).
-      pausedTargets: () => (app.ownerAvailability().available ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
-      pauseCode: () => refusalFor(app.ownerAvailability()),
+      pausedTargets: () => (app.ownerPause() === undefined ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      pauseCode: () => app.ownerPause(),
       onCall: claims.role === 'visitor' ? (rec) => {
         const c = rec.call;
         if (c.direction !== 'out') return;

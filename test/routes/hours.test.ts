@@ -55,8 +55,12 @@ test('closed hours: /api/status says reason hours with the next opening; the con
     assert.equal((await status()).reason, 'offline', 'open, but no owner tab registered');
     // Open only at one minute of Monday in Tokyo: closed now unless the test runs in that minute.
     const monday = { timeZone: 'Asia/Tokyo', weekly: [{ days: ['mon'], from: '09:00', to: '09:01' }] };
+    const events: unknown[] = [];
+    const off = edge.app.ownerEvents.subscribe((e) => events.push(e));
     const saved = await edge.app.inject({ method: 'PUT', url: '/api/owner/hours', payload: { hours: monday }, headers: { cookie } });
+    off();
     assert.equal(saved.statusCode, 200);
+    assert.deepEqual(events, [{ type: 'status' }], 'the console hears that the status may have changed');
     assert.equal(saved.json().now.reason, 'hours');
     const owner = await status();
     assert.equal(owner.reason, 'hours');
