@@ -38,3 +38,23 @@ test('closed hours: 480 HL_OWNER_HOURS to the owner target; the owner edits the 
     await o.close();
   }
 });
+
+test('on the Asterisk upstream the edge refuses before relaying: HL_OWNER_HOURS, not the unreachable Asterisk\'s HL_UPSTREAM_DOWN', async () => {
+  // Nothing listens at this Asterisk URL: had the INVITE been relayed, the visitor's lazy
+  // upstream channel would have tried to open and answered 503 HL_UPSTREAM_DOWN.
+  const asterisk = await startEdge({ upstream: { kind: 'asterisk', asteriskWsUrl: 'ws://127.0.0.1:9/ws', connectTimeoutMs: 300 }, hours: { timeZone: 'UTC', weekly: [] } });
+  try {
+    const v = await connectedVisitor(asterisk);
+    v.invite('owner');
+    const r = await v.response(480, 'INVITE');
+    assert.match(header(r.msg, 'Warning')!, /HL_OWNER_HOURS/);
+    await v.close();
+    asterisk.app.hours.set(null);
+    const v2 = await connectedVisitor(asterisk);
+    v2.invite('owner');
+    assert.match(header((await v2.response(503, 'INVITE')).msg, 'Warning')!, /HL_UPSTREAM_DOWN/, 'the same INVITE in open hours is relayed');
+    await v2.close();
+  } finally {
+    await asterisk.close();
+  }
+});
