@@ -24,3 +24,9 @@ test('same day, tomorrow, a weekday, later: counted in the visitor\'s zone, time
 test('no opening at all: no time promised', () => {
   assert.equal(backAt(S, 'Ann', null, Date.now(), 'UTC', 'en-GB'), 'Ann is not taking calls at the moment.');
 });
+
+test('the edge\'s HL_OWNER_HOURS refusal reads as "closed", not as a plain 480 "unavailable"', async () => {
+  const { endReason } = await import('../../web/softphone/end-reason.ts');
+  assert.deepEqual(endReason({ statusCode: 480, warning: '399 homeline "HL_OWNER_HOURS: outside the owner\'s opening hours"' }), { kind: 'closed' });
+  assert.deepEqual(endReason({ statusCode: 480 }), { kind: 'unavailable' });
+});
