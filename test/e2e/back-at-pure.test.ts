@@ -30,3 +30,10 @@ test('the edge\'s HL_OWNER_HOURS refusal reads as "closed", not as a plain 480 "
   assert.deepEqual(endReason({ statusCode: 480, warning: '399 homeline "HL_OWNER_HOURS: outside the owner\'s opening hours"' }), { kind: 'closed' });
   assert.deepEqual(endReason({ statusCode: 480 }), { kind: 'unavailable' });
 });
+
+test('German words with German time formatting', async () => {
+  const { strings: de } = await import('../../web/button/strings.de.ts');
+  const sunEvening = Date.parse('2026-07-05T18:00:00Z');
+  assert.equal(backAt(de.backAt, 'Ada', OPENS, sunEvening, 'Europe/Berlin', 'de'), 'Wieder erreichbar morgen um 10:00 Uhr.');
+  assert.equal(backAt(de.backAt, 'Ada', OPENS, Date.parse('2026-07-03T12:00:00Z'), 'Europe/Berlin', 'de'), 'Wieder erreichbar am Montag um 10:00 Uhr.');
+});

@@ -7,8 +7,6 @@ import { ownerStrings } from './strings.ts';
 import { table, when } from './table.ts';
 import type { CallRow } from './calls-list.ts';
 
-const S = ownerStrings.blocks;
-
 interface BlockRecord {
   id: number;
   scope: 'address' | 'network';
@@ -20,6 +18,8 @@ interface BlockRecord {
 }
 
 export function mountBlocksPanel(root: HTMLElement, base: string): { refresh(): Promise<void>; blockButton(c: CallRow): Node | string } {
+  // Read at mount, not at import: ownerStrings is the catalogue the console chose (language.ts).
+  const S = ownerStrings.blocks;
   const list = h('div');
   const error = h('p', { attrs: { role: 'alert' } });
   const title = h('h3', {});

@@ -5,7 +5,6 @@ import { h } from '../shared/dom.ts';
 import { ownerStrings } from './strings.ts';
 import type { Hours, HoursInterval } from '../../server/owner/hours.ts';
 
-const S = ownerStrings.hours;
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 interface HoursView {
@@ -15,6 +14,8 @@ interface HoursView {
 }
 
 export function mountHoursPanel(root: HTMLElement, base: string): { refresh(): Promise<void> } {
+  // Read at mount, not at import: ownerStrings is the catalogue the console chose (language.ts).
+  const S = ownerStrings.hours;
   const now = h('p', { attrs: { role: 'status' } });
   const source = h('p', { className: 'hint' });
   const always = h('input', { type: 'checkbox' });
@@ -60,7 +61,7 @@ export function mountHoursPanel(root: HTMLElement, base: string): { refresh(): P
     const n = v.now;
     root.dataset.open = String(n.reason !== 'hours');
     now.textContent = n.reason === 'dnd' ? S.dnd : n.reason !== 'hours' ? S.openNow
-      : n.opensAt ? S.closedUntil(new Date(n.opensAt).toLocaleString(undefined, { weekday: 'long', hour: 'numeric', minute: '2-digit' })) : S.closedForGood;
+      : n.opensAt ? S.closedUntil(new Date(n.opensAt).toLocaleString(ownerStrings.locale, { weekday: 'long', hour: 'numeric', minute: '2-digit' })) : S.closedForGood;
   };
 
   always.onchange = () => { editor.hidden = always.checked; };

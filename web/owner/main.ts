@@ -8,6 +8,10 @@ import { Registration, type LostWhy, type RegState } from './registration.ts';
 import { ownerStrings as S } from './strings.ts';
 import { mountHoursPanel } from './hours-panel.ts';
 import { mountBlocksPanel } from './blocks-panel.ts';
+import { chooseConsoleLanguage } from './language.ts';
+
+// The words first: everything below reads S (a live binding to the chosen catalogue).
+chooseConsoleLanguage();
 
 // The console is served by the edge itself: /owner/ → the edge is one level up.
 const base = new URL('../', location.href).href;

@@ -1,8 +1,15 @@
-// The owner console's words, in one place like the button's (web/button/strings.ts).
+// The owner console's words in English, in one place like the button's (web/button/strings.ts).
+// Other languages beside it (strings.de.ts), typed against this one; web/owner/language.ts picks
+// one before the console renders. Keys the static page uses are named in index.html (data-s).
 import { controlStrings } from '../shared/call-control-strings.ts';
 
-export const ownerStrings = {
+const en = {
+  /** BCP 47 tag for Intl (dates, times) and the page's lang. */
+  locale: 'en',
   title: 'homeline — owner console',
+  statusHeading: 'Status',
+  callHeading: 'Call',
+  noCall: 'No call.',
   password: 'Owner password',
   login: 'Sign in',
   logout: 'Sign out',
@@ -21,7 +28,7 @@ export const ownerStrings = {
     },
     offline: 'Offline: visitors cannot reach you.',
     'logged-out': 'Signed out.',
-  } as const,
+  },
   available: 'Available for calls',
   dndHint: 'When off, visitors are told you are not taking calls and may leave a message.',
   notify: 'Enable desktop notifications',
@@ -44,7 +51,12 @@ export const ownerStrings = {
   messages: 'Messages and callback requests',
   none: 'None yet.',
   outcome: (o: string | null | undefined, answered: boolean, ended: boolean) =>
-    (!ended ? (answered ? 'in call' : 'ringing') : answered ? 'answered' : o || 'missed'),
+    (!ended ? (answered ? 'in call' : 'ringing') : answered ? 'answered' : outcomeWord(en.outcomes, o) ?? 'missed'),
+  /** How an unanswered call ended, by the edge's outcome code (server/relay/calls.ts CallOutcome). */
+  outcomes: {
+    answered: 'answered', declined: 'declined', busy: 'busy', 'no-answer': 'not answered',
+    cancelled: 'caller hung up', failed: 'failed', dropped: 'connection lost', capped: 'time limit reached',
+  } as Record<string, string>,
   /** A row standing for several unanswered attempts from one caller. */
   attempts: (outcome: string, n: number) => `${outcome} (${n} attempts)`,
   col: { time: 'Time', who: 'Who', duration: 'Duration', outcome: 'Outcome', number: 'Number', message: 'Message' },
@@ -85,7 +97,27 @@ export const ownerStrings = {
     tooOld: 'This call is too old to block its caller.',
     failed: "Couldn't change the block. Try again.",
     col: { since: 'Blocked', what: 'What', call: 'From the call', until: 'Until', action: '' },
-    what: (scope: string) => (scope === 'network' ? 'network' : 'address'),
-    call: (name: string | null, at: string) => (name ? `${name}, ${at}` : at),
+    what: (scope: string): string => (scope === 'network' ? 'network' : 'address'),
+    call: (name: string | null, at: string) => (name ? `${name}, called ${at}` : `called ${at}`),
   },
 };
+
+export type OwnerStrings = typeof en;
+
+/** An outcome code in words; a code this catalogue does not know yet is shown as it is. */
+export function outcomeWord(words: Record<string, string>, code: string | null | undefined): string | undefined {
+  return code ? (Object.hasOwn(words, code) ? words[code] : code) : undefined;
+}
+
+/** The English catalogue, whatever the console speaks: the reference the others are typed against. */
+export const englishOwnerStrings: OwnerStrings = en;
+
+/**
+ * The console's words in its language. A live binding: modules that import it read the chosen
+ * catalogue once web/owner/language.ts has set it, before anything is rendered.
+ */
+export let ownerStrings: OwnerStrings = en;
+
+export function useOwnerStrings(s: OwnerStrings): void {
+  ownerStrings = s;
+}

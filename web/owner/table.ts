@@ -2,7 +2,9 @@
 import { h } from '../shared/dom.ts';
 import { ownerStrings as S } from './strings.ts';
 
-export const when = (t: string | number | null | undefined) => (t ? new Date(t).toLocaleString() : '');
+/** A date and time in the console's language (short: the tables are narrow on a phone). */
+export const when = (t: string | number | null | undefined) =>
+  (t ? new Intl.DateTimeFormat(S.locale, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(t)) : '');
 
 /** A table, or "None yet." when there are no rows. Cells are text or ready-made nodes. */
 export function table(headers: string[], rows: (string | Node)[][]): HTMLElement {

@@ -32,6 +32,7 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
 
 export function startCall(host: SoftphoneHost): CallHandle {
   const S = host.strings;
+  const labels = host.controls ?? controlStrings;
   let state: CallState = 'mic';
   let mic: MediaStream | undefined;
   let ua: ReturnType<typeof createUa> | undefined;
@@ -49,7 +50,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
     host.status.textContent = words;
     host.onState(s);
   };
-  const hangBtn = h('button', { type: 'button', className: 'danger', textContent: controlStrings.hangUp });
+  const hangBtn = h('button', { type: 'button', className: 'danger', textContent: labels.hangUp });
   hangBtn.onclick = () => hangUp();
   host.panel.append(hangBtn);
 
@@ -132,7 +133,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
         tone = undefined;
         set('in-call', S.inCall(host.calleeName));
         const sendDigit = (d: string) => s.sendDTMF(d, { transportType: host.dtmfTransport as never, duration: 120 });
-        controls = callControls(controlStrings, host.audio, {
+        controls = callControls(labels, host.audio, {
           mic: mic!,
           setMuted: (m) => (m ? s.mute({ audio: true }) : s.unmute({ audio: true })),
           sendDigit,
