@@ -206,6 +206,20 @@ function checkHttps(config: Config): void {
   }
 }
 
+/**
+ * Settings that start but are almost surely a mistake: one line each, naming the fix. Logged as
+ * warnings at start (server/main.ts), never fatal: a test bench may mean them.
+ */
+export function configWarnings(config: Config): string[] {
+  const out: string[] = [];
+  // https:// in the tokens but plain HTTP here and no proxy trusted: the TLS is a proxy's, and
+  // the edge sees every visitor as that proxy (one shared per-address budget, no HSTS, no Secure cookie).
+  if (config.publicUrl.startsWith('https://') && !config.trustProxy.length && !config.tls.certFile) {
+    out.push(`publicUrl is https:// but the edge has neither trustProxy nor its own TLS: behind a proxy every visitor looks like the proxy and shares one rate limit, and no HSTS is sent; set HOMELINE_TRUST_PROXY to your proxy's address (e.g. 127.0.0.1), or tls.certFile/tls.keyFile (docs/deploy-https.md)`);
+  }
+  return out;
+}
+
 /** Which upstream actually runs: `auto` means Asterisk only when its WebSocket URL is set. */
 export function upstreamKind(config: Config): 'embedded' | 'asterisk' {
   if (config.upstream.kind !== 'auto') return config.upstream.kind;

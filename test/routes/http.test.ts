@@ -37,7 +37,7 @@ test('unknown target 400, foreign origin 403 readable only as a refusal, bad bod
   assert.equal(foreign.json().token, undefined);
   // The refused page may read the refusal (the widget names the fix), nothing else.
   assert.equal(foreign.headers['access-control-allow-origin'], 'https://evil.example');
-  assert.ok(edge.logs.some((l) => /origin refused/.test(l) && l.includes('"origin":"https://evil.example"')), 'warned with the origin');
+  assert.ok(edge.logs.some((l) => /origin refused/.test(l) && l.includes('"origin":"https://evil.example"') && JSON.parse(l).level === 40), 'a warning, with the origin');
   const health = await inject({ method: 'GET', url: '/readyz', headers: { origin: 'https://evil.example' } });
   assert.equal(health.headers['access-control-allow-origin'], undefined);
   const long = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', name: 'x'.repeat(61) } });
