@@ -3,16 +3,13 @@
 // `zone`/`locale` undefined mean the browser's own; tests pass them.
 import type { Strings } from './strings.ts';
 
-export function backAt(S: Strings['backAt'], name: string, opensAt: string | null | undefined, now: number, zone?: string, locale?: string): string {
-  if (!opensAt) return S.never(name);
+export function backAt(S: Strings['backAt'], opensAt: string, now: number, zone?: string, locale?: string): string {
   const at = new Date(opensAt);
   const fmt = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: zone, ...o }).format(at);
   const time = fmt({ hour: 'numeric', minute: '2-digit' });
   // Calendar days apart in the visitor's zone (en-CA formats a date as YYYY-MM-DD).
   const day = (t: number) => Date.parse(new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(t));
   const days = Math.round((day(at.getTime()) - day(now)) / 86_400_000);
-  if (days <= 0) return S.today(time);
-  if (days === 1) return S.tomorrow(time);
-  if (days < 7) return S.weekday(fmt({ weekday: 'long' }), time);
-  return S.date(fmt({ day: 'numeric', month: 'long' }), time);
+  // A weekly schedule opens within a week: a weekday name is always enough.
+  return days < 1 ? S.today(time) : days < 2 ? S.tomorrow(time) : S.weekday(fmt({ weekday: 'long' }), time);
 }

@@ -12,7 +12,6 @@
 // the Asterisk upstream it is a call, and the softphone shows the nodes the edge reports.
 // The message form (message-form.ts) is fetched when it is first offered, like the softphone.
 import { strings as english, type Strings } from './strings.ts';
-import { backAt } from './back-at.ts';
 import { css } from './styles.ts';
 import { edgeBase, getMenu, getStatus, getToken, leaveMessage, type EdgeFailure } from './edge.ts';
 import type { EdgeStatus } from '../shared/api.ts';
@@ -26,6 +25,8 @@ const TAG = 'homeline-call';
 const loadSoftphone = () => import('../softphone/softphone.ts');
 const loadMenu = () => import('../ivr/visual-walk.ts');
 const loadMessageForm = () => import('./message-form.ts');
+// Only outside the owner's hours: every other page view saves its bytes.
+const loadBackAt = () => import('./back-at.ts');
 // Other languages' words: a chunk each, fetched only for an element whose lang asks for it, so
 // an English page loads not one byte of them. Add a language here and in web/shared/lang.ts.
 const catalogues: Record<Exclude<Lang, 'en'>, () => Promise<{ strings: Strings; controlStrings: ControlLabels }>> = {
@@ -140,11 +141,18 @@ export class HomelineCall extends HTMLElement {
     } else {
       this.callBtn.disabled = true;
       this.msgBtn.hidden = false;
-      // The time as the visitor's browser writes it, unless that is another language than the words.
-      const nav = navigator.language;
-      const locale = nav.startsWith(this.box.lang) ? nav : this.box.lang;
-      this.say(reason === 'hours' ? backAt(this.S.backAt, name, opensAt, Date.now(), undefined, locale) : reason === 'dnd' ? this.S.dnd(name) : this.S.offline(name));
+      this.say(reason === 'hours' && opensAt ? await this.backAt(opensAt, name) : reason !== 'offline' ? this.S.dnd(name) : this.S.offline(name));
       this.dataset.state = 'unreachable';
+    }
+  }
+
+  /** "Back at 9:00": the time as the visitor's browser writes it, unless in another language than the words. */
+  private async backAt(opensAt: string, name: string) {
+    const nav = navigator.language;
+    try {
+      return (await loadBackAt()).backAt(this.S.backAt, opensAt, Date.now(), undefined, nav.startsWith(this.box.lang) ? nav : this.box.lang);
+    } catch {
+      return this.S.dnd(name);
     }
   }
 

@@ -13,8 +13,6 @@ export const strings: Strings = {
     today: (time: string) => `Wieder erreichbar um ${time} Uhr.`,
     tomorrow: (time: string) => `Wieder erreichbar morgen um ${time} Uhr.`,
     weekday: (day: string, time: string) => `Wieder erreichbar am ${day} um ${time} Uhr.`,
-    date: (date: string, time: string) => `Wieder erreichbar am ${date} um ${time} Uhr.`,
-    never: (name: string) => `${name} nimmt zurzeit keine Anrufe entgegen.`,
   },
   statusUnknown: 'Es lässt sich gerade nicht prüfen, ob ein Anruf möglich ist.',
   originForbidden: 'Diese Website darf keine Anrufe aufbauen. (Hinweis für die Verwaltung der Website: siehe Browser-Konsole.)',

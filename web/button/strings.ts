@@ -11,14 +11,13 @@ export const strings = {
   dnd: (name: string) => `${name} is not taking calls right now.`,
   /**
    * Outside the owner's opening hours: when they open again, in the visitor's own time zone
-   * (`time` is already formatted for the visitor's locale, e.g. "9:00" or "9:00 AM").
+   * (`time` is already formatted for the visitor's locale, e.g. "9:00" or "9:00 AM"). Hours that
+   * never open say `dnd`.
    */
   backAt: {
     today: (time: string) => `Back at ${time}.`,
     tomorrow: (time: string) => `Back tomorrow at ${time}.`,
     weekday: (day: string, time: string) => `Back ${day} at ${time}.`,
-    date: (date: string, time: string) => `Back on ${date} at ${time}.`,
-    never: (name: string) => `${name} is not taking calls at the moment.`,
   },
   statusUnknown: "Can't check whether a call is possible right now.",
   /** The edge refused this page's origin (HL_ORIGIN_FORBIDDEN): the site is not on its allowedOrigins. */
