@@ -60,6 +60,11 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       }
       throw err;
     }
+    // A token fetched just before the owner blocked this caller is worth nothing either.
+    if (claims.role === 'visitor' && app.blocks.isBlocked(req.ip, Date.now())) {
+      req.log.info('websocket refused: the caller is blocked');
+      throw new HttpErrors.Blocked();
+    }
     // Owner tabs do not use up the visitors' budget.
     if (claims.role === 'visitor' && visitorSessions(app) >= limits.wsVisitorTotal) throw new HttpErrors.TooManyConnections();
     const connId = randomBytes(5).toString('hex');

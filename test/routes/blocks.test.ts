@@ -3,7 +3,8 @@
 // edge sits behind a proxy here, so the address is the X-Forwarded-For one trustProxy believes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEdge, ownerLogin, type TestEdge } from '../helpers/edge.ts';
+import { startEdge, ownerLogin, visitorToken, type TestEdge } from '../helpers/edge.ts';
+import { RawUa } from '../helpers/raw-ua.ts';
 
 let edge: TestEdge;
 let cookie: string;
@@ -64,4 +65,24 @@ test('a network block covers the caller\'s /64 (IPv6) and nothing beyond it', as
   assert.equal((await owner('POST', '/api/owner/blocks', { callId: 'call-6', scope: 'network', days: 1 })).statusCode, 201);
   assert.equal((await token('2001:db8:aa:bb:1234::1')).json().code, 'HL_BLOCKED');
   assert.equal((await token('2001:db8:aa:bc::17')).statusCode, 200);
+});
+
+test('a token fetched before the block does not open a WebSocket after it (403)', async () => {
+  const direct = await startEdge();
+  try {
+    const t = await visitorToken(direct);
+    assert.equal(t.status, 200);
+    direct.app.blocks.noteCall('call-l', '127.0.0.1', Date.now());
+    assert.ok(direct.app.blocks.blockCall('call-l', 'address', 1, Date.now()));
+    let status = 101;
+    try {
+      await (await RawUa.connect(t.body.wsUrl, 'x')).close();
+    } catch (err) {
+      status = (err as { statusCode?: number }).statusCode ?? -1;
+    }
+    assert.equal(status, 403);
+    assert.match(direct.logs.join(''), /websocket refused: the caller is blocked/);
+  } finally {
+    await direct.close();
+  }
 });
