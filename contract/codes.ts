@@ -70,6 +70,13 @@ export const HTTP_CODES = {
   // Opening hours and blocked callers (issue 12).
   HL_BAD_HOURS: 400,
   HL_BLOCKED: 403,
+  // Voice messages (server/messages/): refused uploads, and audio the owner asks for.
+  HL_VOICE_OFF: 404,
+  HL_VOICE_TYPE: 415,
+  HL_VOICE_TOO_BIG: 413,
+  HL_VOICE_NOT_OPUS: 422,
+  HL_AUDIO_GONE: 410,
+  HL_RANGE: 416,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

@@ -40,6 +40,7 @@ import webRoutes from './routes/web.ts';
 import securityHeaders from './routes/security-headers.ts';
 import ivrPlugin from './ivr/plugin.ts';
 import { followIvr } from './ivr/side-channel.ts';
+import messagesPlugin from './messages/plugin.ts';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 import { HSTS, readTlsFiles } from './tls.ts';
@@ -189,6 +190,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
   followIvr(app);
+  await app.register(messagesPlugin);
   await app.register(webRoutes, { root: opts.webRoot ?? join(PACKAGE_ROOT, 'dist/web') });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 

@@ -25,6 +25,13 @@ export const HttpErrors = {
   BadHours: http('HL_BAD_HOURS', 'Opening hours not saved: %s'),
   // Says no more than that: a blocked caller learns nothing about how or for how long.
   Blocked: http('HL_BLOCKED', 'Calls from this network are not accepted'),
+  BadRequest: http('HL_BAD_REQUEST', '%s'),
+  VoiceOff: http('HL_VOICE_OFF', 'Voice messages are turned off on this edge (messages.voiceMaxSeconds is 0)'),
+  VoiceType: http('HL_VOICE_TYPE', 'A voice message must be audio/webm or audio/ogg (Opus); got %s'),
+  VoiceTooBig: http('HL_VOICE_TOO_BIG', 'A voice message may be at most %s bytes (%s s)'),
+  VoiceNotOpus: http('HL_VOICE_NOT_OPUS', 'The upload is not an Opus recording in %s'),
+  AudioGone: http('HL_AUDIO_GONE', 'The audio file of message %s is missing from the data directory'),
+  Range: http('HL_RANGE', 'Range %s is outside the file'),
 };
 
 export interface SipRefusal {

@@ -215,6 +215,20 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** What visitors leave for the owner (server/messages/, docs/messages.md). */
+    messages: Type.Object(
+      {
+        /** Longest voice message the widget records (its countdown, the upload's size cap); 0 turns voice messages off. */
+        voiceMaxSeconds: Type.Integer({ minimum: 0, maximum: 300, default: 60 }),
+        /** Messages and callback requests older than this are deleted, audio with them. */
+        retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+        /** Voice messages and IVR recordings together; over it, the oldest go first. */
+        maxAudioMegabytes: Type.Integer({ minimum: 1, maximum: 100000, default: 500 }),
+        /** How often retention runs (it also runs at start). */
+        pruneEveryMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

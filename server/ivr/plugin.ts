@@ -21,6 +21,7 @@ import { reachFromConfig } from './menu-validate.ts';
 import { visitorMenuView, type VisitorMenuView } from './menu-view.ts';
 import { PromptCache, PROMPT_ID, menuPrompts } from './prompts/cache.ts';
 import { IvrStore } from './store.ts';
+import { forOwner } from '../messages/audio-files.ts';
 import type { Prompt } from './menu-schema.ts';
 import { AriClient } from './ari/client.ts';
 import { IvrAriApp } from './ari/app.ts';
@@ -46,6 +47,8 @@ export interface IvrDecoration {
   ari: IvrAriApp | null;
   /** On the asterisk upstream with ARI: can Asterisk play our prompts? (/readyz reports it) */
   selfCheck: AriSelfCheck | null;
+  /** The visitor messages' Origin check and edge-wide budget (a preHandler), shared by the voice upload. */
+  withinMessageBudget: (req: FastifyRequest) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -76,6 +79,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   const menu = loadMenuFile(config.ivr.menuFile, reach); // throws MenuInvalidError: start-up stops
   // The edge's one SQLite connection when there is one (a plugin test alone opens its own).
   const store = new IvrStore(fastify.hasDecorator('db') ? fastify.db : join(config.dataDir, 'homeline.db'));
+  if (store.migrated) fastify.log.info(store.migrated, 'message store schema upgraded');
   const prompts = new PromptCache({ dir: config.ivr.promptDir || join(config.dataDir, 'prompts'), voice: menu.menu.voice, recordingsDir: menu.baseDir });
   const view = visitorMenuView(menu.menu);
   let ari: IvrAriApp | null = null;
@@ -120,7 +124,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     });
   }
 
-  fastify.decorate('ivr', { menu, view, store, prompts, ari, selfCheck } satisfies IvrDecoration);
+  fastify.decorate('ivr', { menu, view, store, prompts, ari, selfCheck, withinMessageBudget: (req) => withinBudget(req) } satisfies IvrDecoration);
   fastify.addHook('onClose', async () => {
     selfCheck?.stop();
     await ari?.stop();
@@ -162,7 +166,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   }, async (req, reply) => {
     const { name, number, message } = req.body;
     const id = store.addMessage({ source: 'form', kind: 'message', name: name.trim(), number: number?.trim() || null, text: message.trim(), caller: req.ip });
-    if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form' });
+    if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form', messageId: id });
     return reply.code(201).send({ id });
   });
 
@@ -171,7 +175,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     : (async () => {
       throw new HttpErrors.NotOwner();
     });
-  fastify.get('/api/owner/messages', { preHandler: ownerOnly }, async () => ({ messages: store.listMessages(), callbacks: store.listCallbacks() }));
+  fastify.get('/api/owner/messages', { preHandler: ownerOnly }, async () => ({ messages: store.listMessages().map(forOwner), callbacks: store.listCallbacks() }));
 }
 
 export default fp(ivrPlugin, { name: 'homeline-ivr', fastify: '5.x' });

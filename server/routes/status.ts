@@ -14,6 +14,8 @@ export default async function statusRoutes(app: FastifyInstance) {
       owner: { name: app.config.owner.name, reachable: reason === 'available', reason, ...(a.reason === 'hours' ? { opensAt: a.opensAt } : {}) },
       targets: app.config.visitor.targets.map((t) => ({ user: t.user, label: t.label, kind: t.kind })),
       upstream: app.upstream.kind,
+      // The widget offers a voice message of at most this long when the owner is unreachable.
+      voice: app.config.messages.voiceMaxSeconds ? { maxSeconds: app.config.messages.voiceMaxSeconds } : null,
     };
   });
 }

@@ -93,9 +93,35 @@ test('signed in; the widget available; on do-not-disturb; the message form', asy
   await checkAndShoot(v, 'widget-dnd', contact(v));
   await widget(v).getByRole('button', { name: 'Leave a message' }).click();
   await expect(widget(v).locator('form')).toBeVisible();
+  // The owner is unreachable: the form offers a voice message too (its own chunk, shown when loaded).
+  await expect(widget(v).locator('.voice')).toHaveAttribute('data-state', 'idle');
   await checkAndShoot(v, 'widget-message-form', contact(v));
   await o.locator('#available').check();
   await expect(o.locator('#available')).toBeChecked();
+});
+
+test('a voice message: recording, recorded; the console\'s messages list', async () => {
+  const o = owner.page, v = visitor.page;
+  await o.locator('#available').uncheck();
+  await expect(o.locator('#available')).not.toBeChecked();
+  await openButton(v, `${EDGE}/demo/`);
+  await widget(v).getByRole('button', { name: 'Leave a message' }).click();
+  const voice = widget(v).locator('.voice');
+  await widget(v).getByLabel('Your name', { exact: true }).fill('Grace Hopper');
+  await widget(v).getByRole('button', { name: 'Record a voice message' }).click();
+  await expect(voice).toHaveAttribute('data-state', 'recording');
+  await checkAndShoot(v, 'widget-voice-recording', contact(v));
+  await widget(v).getByRole('button', { name: 'Stop' }).click();
+  await expect(voice).toHaveAttribute('data-state', 'recorded');
+  await checkAndShoot(v, 'widget-voice-recorded', contact(v));
+  await widget(v).getByRole('button', { name: 'Send' }).click();
+  await expect(widget(v)).toHaveAttribute('data-state', 'message-sent');
+  await o.locator('#available').check();
+  await expect(o.locator('#available')).toBeChecked();
+  await o.reload();
+  await expect(o.locator('#reg-status')).toHaveAttribute('data-state', 'registered', { timeout: 15_000 });
+  await expect(o.locator('#messages li.entry[data-kind=voice]').first()).toBeVisible();
+  await checkAndShoot(o, 'console-messages');
 });
 
 test('asking for the microphone', async () => {

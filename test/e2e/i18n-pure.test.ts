@@ -9,6 +9,8 @@ import { consoleLang } from '../../web/owner/language.ts';
 import { strings as en } from '../../web/button/strings.ts';
 import { strings as de, controlStrings as deControls } from '../../web/button/strings.de.ts';
 import { controlStrings as enControls } from '../../web/shared/call-control-strings.ts';
+import { voiceStrings as enVoice } from '../../web/button/voice-strings.ts';
+import { voiceStrings as deVoice } from '../../web/button/voice-strings.de.ts';
 import { englishOwnerStrings as enOwner } from '../../web/owner/strings.ts';
 import { ownerStrings as deOwner } from '../../web/owner/strings.de.ts';
 import { reasonText } from '../../web/softphone/softphone.ts';
@@ -74,6 +76,8 @@ function assertGerman(enCat: unknown, deCat: unknown) {
 test('the German widget catalogue has every key of the English one, and says it in German', () => {
   assertGerman(en, de);
   assertGerman(enControls, deControls);
+  // The voice recorder's words travel in its own chunk (web/button/voice-strings.ts).
+  assertGerman(enVoice, deVoice);
 });
 
 test('the German console catalogue has every key of the English one, and says it in German', () => {

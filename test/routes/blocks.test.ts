@@ -45,6 +45,8 @@ test('a blocked address gets 403 HL_BLOCKED for a token and the message form; it
   assert.deepEqual([refused.statusCode, refused.json().code], [403, 'HL_BLOCKED']);
   assert.equal(refused.json().message, 'Calls from this network are not accepted');
   assert.deepEqual([(await message('198.51.100.23')).statusCode, (await message('198.51.100.23')).json().code], [403, 'HL_BLOCKED']);
+  const voice = await edge.app.inject({ method: 'POST', url: '/api/voice-message', payload: Buffer.from('not even audio'), headers: { 'x-forwarded-for': '198.51.100.23', 'content-type': 'audio/webm', 'x-homeline-name': 'Ann' } });
+  assert.deepEqual([voice.statusCode, voice.json().code], [403, 'HL_BLOCKED'], 'nor a voice message');
   assert.equal((await token('198.51.100.24')).statusCode, 200, 'another address in the same /24');
   assert.equal((await token('203.0.113.5')).statusCode, 200, 'anyone else');
 

@@ -271,6 +271,7 @@ export class HomelineCall extends HTMLElement {
     const form = mod.messageForm({
       strings: this.S, intro, needNumber,
       name: this.nameInput.value,
+      edge: this.edge, status: this.info,
       send: (m) => leaveMessage(this.edge, m),
       say: (text) => this.say(text),
       sent: () => {

@@ -3,7 +3,7 @@ import { edgeFetch, EdgeError } from '../shared/api.ts';
 
 import { handleIncoming, type IncomingCall } from './incoming.ts';
 import { callsTable, type CallRecord } from './calls-list.ts';
-import { messagesTable, type MessageRecord } from './messages-list.ts';
+import { messagesTable, type CallbackRecord, type MessageRecord } from './messages-list.ts';
 import { Registration, type LostWhy, type RegState } from './registration.ts';
 import { ownerStrings as S } from './strings.ts';
 import { mountHoursPanel } from './hours-panel.ts';
@@ -53,10 +53,10 @@ function showLogin() {
 async function refreshLists() {
   const [calls, messages] = await Promise.all([
     edgeFetch<{ calls: CallRecord[] }>(base, 'api/owner/calls').catch(() => ({ calls: [] })),
-    edgeFetch<{ messages: MessageRecord[] }>(base, 'api/owner/messages').catch(() => ({ messages: [] })),
+    edgeFetch<{ messages: MessageRecord[]; callbacks: CallbackRecord[] }>(base, 'api/owner/messages').catch(() => ({ messages: [], callbacks: [] })),
   ]);
   $('calls').replaceChildren(callsTable(calls.calls, blocksPanel.blockButton));
-  $('messages').replaceChildren(messagesTable(messages.messages));
+  $('messages').replaceChildren(messagesTable(messages.messages, messages.callbacks));
   return calls.calls;
 }
 

@@ -59,6 +59,29 @@ const en = {
   } as Record<string, string>,
   /** A row standing for several unanswered attempts from one caller. */
   attempts: (outcome: string, n: number) => `${outcome} (${n} attempts)`,
+  // The messages list (web/owner/messages-list.ts): messages and callback requests together
+  inbox: {
+    kind: {
+      voice: 'Voice message',
+      form: 'Message',
+      voicemail: 'Voicemail (phone menu)',
+      name: 'Name left (phone menu)',
+      callback: 'Callback request',
+    },
+    unknown: 'Unknown caller',
+    /** A form message that came with a callback request. */
+    wantsCallback: 'wants a call back',
+    call: (number: string) => `Call ${number}`,
+    done: 'Done',
+    markDone: 'Mark done',
+    undo: 'Undo',
+    delete: 'Delete',
+    confirmDelete: "Delete this for good? This can't be undone.",
+    keep: 'Keep',
+    audioMissing: 'The recording is missing from the data folder (deleted or never copied).',
+    seconds: (s: number) => `${Math.round(s)} s`,
+    failed: "That didn't work; reload the page and try again.",
+  },
   col: { time: 'Time', who: 'Who', duration: 'Duration', outcome: 'Outcome', number: 'Number', message: 'Message' },
   // Call control labels: the same as the call button's (web/shared/call-control-strings.ts)
   controls: controlStrings,

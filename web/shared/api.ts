@@ -27,6 +27,8 @@ export interface EdgeStatus {
   owner: { name: string; reachable: boolean; reason: OwnerReason | string; opensAt?: string | null };
   targets: Array<{ user: string; label: string; kind: string }>;
   upstream: 'embedded' | 'asterisk';
+  /** Voice messages: the longest the widget may record; null when the edge has them off. */
+  voice?: { maxSeconds: number } | null;
 }
 
 /** An error answer from the edge: `{ statusCode, code, error, message }`, 429 adds retryAfterSeconds. */
