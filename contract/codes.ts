@@ -77,6 +77,12 @@ export const HTTP_CODES = {
   HL_VOICE_NOT_OPUS: 422,
   HL_AUDIO_GONE: 410,
   HL_RANGE: 416,
+  // Issue 12: the page a visitor calls from must be on an allowed origin; the owner's live
+  // channel (GET /api/owner/events) takes a bounded number of tabs.
+  HL_BAD_PAGE: 400,
+  HL_TOO_MANY_STREAMS: 429,
+  // Which phones ring when: a rule for an endpoint that is not the owner's, or hours that cannot be read.
+  HL_RING_RULE_INVALID: 400,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

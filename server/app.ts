@@ -33,12 +33,14 @@ import healthRoutes from './routes/health.ts';
 import statusRoutes from './routes/status.ts';
 import tokenRoutes from './routes/tokens.ts';
 import ownerRoutes, { ownerAuth } from './routes/owner.ts';
+import ownerEventsRoute, { type OwnerEventsOptions } from './routes/owner-events.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
 import hoursRoutes from './routes/hours.ts';
 import blockRoutes from './routes/blocks.ts';
 import webRoutes from './routes/web.ts';
 import securityHeaders from './routes/security-headers.ts';
 import ivrPlugin from './ivr/plugin.ts';
+import phonesPlugin from './routes/phones.ts';
 import { followIvr } from './ivr/side-channel.ts';
 import messagesPlugin from './messages/plugin.ts';
 import { join } from 'node:path';
@@ -53,6 +55,8 @@ export interface BuildOptions {
   webRoot?: string;
   /** Replace pino's destination (tests collect logs to check no secret leaks). */
   logStream?: NodeJS.WritableStream;
+  /** The owner's live channel: heartbeat and stream cap (tests shorten them). */
+  ownerEvents?: OwnerEventsOptions;
 }
 
 export async function buildApp(config: Config, secrets: Secrets, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -125,14 +129,15 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
     passwordHash: secrets.ownerPasswordHash,
   });
   app.decorate('ownerSessions', ownerSessions);
-  app.decorate('ownerEvents', new OwnerEvents());
+  const ownerEvents = new OwnerEvents();
+  app.decorate('ownerEvents', ownerEvents);
   if (ownerSessions.restored) app.log.info({ sessions: ownerSessions.restored }, 'owner sessions restored');
   const db = openDb(config.dataDir);
   app.decorate('db', db);
   // Added first so it runs last (onClose hooks run in reverse): every store sharing the
   // connection, the IVR's included, is done with it by then.
   app.addHook('onClose', async () => db.close());
-  app.decorate('callLog', new CallLog(db));
+  app.decorate('callLog', new CallLog(db, ownerEvents));
   // After the call log: the blocks list names the call each block came from.
   app.decorate('blocks', new Blocks(db, secrets.edgeSecret));
   const hours = new HoursStore({
@@ -184,11 +189,14 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(statusRoutes);
   await app.register(tokenRoutes);
   await app.register(ownerRoutes);
+  await app.register(ownerEventsRoute, opts.ownerEvents ?? {});
   await app.register(hoursRoutes);
   await app.register(blockRoutes);
   await app.register(sipWebSocketRoute);
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
+  // After the IVR: the ring rules reach Asterisk through its ARI client.
+  await app.register(phonesPlugin);
   followIvr(app);
   await app.register(messagesPlugin);
   await app.register(webRoutes, { root: opts.webRoot ?? join(PACKAGE_ROOT, 'dist/web') });
@@ -218,6 +226,7 @@ function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): U
     ringSeconds: config.owner.ringSeconds,
     isOwnerAvailable: () => app.ownerPause() === undefined,
     pauseCode: () => app.ownerPause(),
+    tabsRing: () => !app.hasDecorator('ringRouting') || app.ringRouting.rings(config.owner.extension),
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) },
   });
 }

@@ -32,6 +32,9 @@ export const HttpErrors = {
   VoiceNotOpus: http('HL_VOICE_NOT_OPUS', 'The upload is not an Opus recording in %s'),
   AudioGone: http('HL_AUDIO_GONE', 'The audio file of message %s is missing from the data directory'),
   Range: http('HL_RANGE', 'Range %s is outside the file'),
+  BadPage: http('HL_BAD_PAGE', 'page must be an http(s) URL on an allowed origin; got %s'),
+  TooManyStreams: http('HL_TOO_MANY_STREAMS', 'Too many open owner consoles (at most %s live channels)'),
+  RingRuleInvalid: http('HL_RING_RULE_INVALID', 'Ring rules refused: %s'),
 };
 
 export interface SipRefusal {

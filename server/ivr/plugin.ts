@@ -47,6 +47,8 @@ export interface IvrDecoration {
   ari: IvrAriApp | null;
   /** On the asterisk upstream with ARI: can Asterisk play our prompts? (/readyz reports it) */
   selfCheck: AriSelfCheck | null;
+  /** The ARI client (null without `config.ari.url`): the phones plugin sets a global and sends MESSAGEs with it. */
+  ariClient: AriClient | null;
   /** The visitor messages' Origin check and edge-wide budget (a preHandler), shared by the voice upload. */
   withinMessageBudget: (req: FastifyRequest) => Promise<void>;
 }
@@ -76,6 +78,10 @@ export const MESSAGE_BUDGET = {
 async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Promise<void> {
   const { config } = opts;
   const reach = reachFromConfig(config);
+  /** A new message or callback request, for the console's live list and the owner's phones. */
+  function tell(id: number | string, summary: string): void {
+    if (fastify.hasDecorator('ownerEvents')) fastify.ownerEvents.publish({ type: 'message', id, summary });
+  }
   const menu = loadMenuFile(config.ivr.menuFile, reach); // throws MenuInvalidError: start-up stops
   // The edge's one SQLite connection when there is one (a plugin test alone opens its own).
   const store = new IvrStore(fastify.hasDecorator('db') ? fastify.db : join(config.dataDir, 'homeline.db'));
@@ -84,6 +90,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   const view = visitorMenuView(menu.menu);
   let ari: IvrAriApp | null = null;
   let selfCheck: AriSelfCheck | null = null;
+  let ariClient: AriClient | null = null;
 
   if (config.ari.url) {
     const t0 = performance.now();
@@ -91,12 +98,14 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     fastify.log.info({ rendered, cached, ms: Math.round(performance.now() - t0) }, 'IVR prompts ready');
     const base = (opts.promptBaseUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
     const client = new AriClient({ url: config.ari.url, user: config.ari.user, password: config.ari.password || opts.ariPassword || '', app: config.ari.app });
+    ariClient = client;
     const mediaUri = (p: Prompt) => `sound:${base}/ivr/prompts/${prompts.idFor(p)}.wav`;
     ari = new IvrAriApp({
       client,
       menu: menu.menu,
       allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
-      ownerGroup: reach.ownerGroup,
+      // The owner's ring rules decide, per call, which of the group ring (server/routes/phones.ts).
+      ownerGroup: () => (fastify.hasDecorator('ringRouting') ? fastify.ringRouting.ringing() : reach.ownerGroup),
       // The same answer as the direct route's HL_OWNER_DND / HL_OWNER_HOURS (server/routes/sip-ws.ts pausedTargets).
       ownerAvailable: fastify.hasDecorator('ownerPause') ? () => fastify.ownerPause() === undefined : undefined,
       store,
@@ -116,6 +125,11 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
         log: fastify.log.child({ component: 'asterisk-selfcheck' }),
       });
     }
+    // Word for the owner's console and phones (server/owner/phone-notify.ts).
+    ari.on('messageStored', ({ id, kind, caller, durationSeconds }) => tell(id, kind === 'name'
+      ? `${caller || 'A caller'} left their name for you`
+      : `${caller || 'A caller'} left a voice message${durationSeconds ? ` (${Math.round(durationSeconds)} s)` : ''}`));
+    ari.on('callbackStored', ({ id, caller, number }) => tell(`callback-${id}`, `Callback request from ${caller || 'a caller'}: ${number}`));
     client.on('connected', () => fastify.log.info({ app: config.ari.app }, 'ARI connected; Stasis app registered'));
     client.on('disconnected', (reason) => fastify.log.warn({ reason }, 'ARI events socket lost; reconnecting'));
     fastify.addHook('onReady', async () => {
@@ -124,7 +138,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     });
   }
 
-  fastify.decorate('ivr', { menu, view, store, prompts, ari, selfCheck, withinMessageBudget: (req) => withinBudget(req) } satisfies IvrDecoration);
+  fastify.decorate('ivr', { menu, view, store, prompts, ari, selfCheck, ariClient, withinMessageBudget: (req) => withinBudget(req) } satisfies IvrDecoration);
   fastify.addHook('onClose', async () => {
     selfCheck?.stop();
     await ari?.stop();
@@ -167,6 +181,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     const { name, number, message } = req.body;
     const id = store.addMessage({ source: 'form', kind: 'message', name: name.trim(), number: number?.trim() || null, text: message.trim(), caller: req.ip });
     if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form', messageId: id });
+    tell(id, `${name.trim()}${number?.trim() ? ` (${number.trim()})` : ''} wrote: ${message.trim()}`);
     return reply.code(201).send({ id });
   });
 

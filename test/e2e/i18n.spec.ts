@@ -32,7 +32,7 @@ test('the console follows the browser language (de-AT → German): sign-in page,
   await o.locator('#password').fill(PASSWORD);
   await o.getByRole('button', { name: 'Anmelden' }).click();
   await expect(o.locator('#reg-status')).toHaveAttribute('data-state', 'registered', { timeout: 15_000 });
-  await expect(o.locator('#reg-status')).toHaveText('Angemeldet: Besuchende können Sie in diesem Tab anrufen.');
+  await expect(o.locator('#reg-status')).toHaveText('Bereit: Besuchende können Sie in diesem Tab anrufen.');
   await expect(o.getByRole('heading', { name: 'Letzte Anrufe' })).toBeVisible();
   await expect(o.getByRole('switch', { name: 'Für Anrufe erreichbar' })).toBeChecked();
   await expect(o.locator('#call-status')).toHaveText('Kein Anruf.');

@@ -62,6 +62,12 @@ export function mountBlocksPanel(root: HTMLElement, base: string): { refresh(): 
     }
   };
 
+  // Another tab blocked or lifted a block (the console's live channel, main.ts).
+  window.addEventListener('homeline:owner-event', (e) => {
+    const type = (e as CustomEvent<{ type: string }>).detail.type;
+    if (type === 'blocks' || type === 'resync') void refresh().catch(() => {});
+  });
+
   return {
     refresh,
     blockButton(c: CallRow) {

@@ -77,10 +77,15 @@ export function mountHoursPanel(root: HTMLElement, base: string): { refresh(): P
     }
   };
 
-  return {
-    async refresh() {
-      if (!zones.childElementCount) zones.append(...Intl.supportedValuesOf('timeZone').map((z) => h('option', { value: z })));
-      show(await edgeFetch<HoursView>(base, 'api/owner/hours'));
-    },
+  const refresh = async () => {
+    if (!zones.childElementCount) zones.append(...Intl.supportedValuesOf('timeZone').map((z) => h('option', { value: z })));
+    show(await edgeFetch<HoursView>(base, 'api/owner/hours'));
   };
+  // The console's live channel (main.ts): the switch moved, the hours opened or closed. Not while
+  // the owner is editing: a refresh would throw their unsaved rows away.
+  window.addEventListener('homeline:owner-event', (e) => {
+    const type = (e as CustomEvent<{ type: string }>).detail.type;
+    if ((type === 'status' || type === 'resync') && !form.contains(document.activeElement)) void refresh().catch(() => {});
+  });
+  return { refresh };
 }

@@ -29,6 +29,35 @@ const en = {
     offline: 'Offline: visitors cannot reach you.',
     'logged-out': 'Signed out.',
   },
+  /**
+   * The one status line once the tab is registered, by the reason the edge gives why visitors
+   * cannot call (GET /api/owner/availability `reason`; null: they can). `until`: when it ends.
+   */
+  ready: 'Ready: visitors can call you in this tab.',
+  unavailable: {
+    dnd: () => 'Do not disturb: visitors are told you are not taking calls and may leave a message.',
+    hours: (until?: string) => `Outside your hours${until ? ` until ${until}` : ''}: visitors are told you are not taking calls and may leave a message.`,
+    other: () => 'Not taking calls: visitors are told you are unavailable and may leave a message.',
+  } as Record<string, (until?: string) => string>,
+  /** Added to a connection problem when visitors could not call anyway. */
+  alsoUnavailable: {
+    dnd: 'Do not disturb is on.',
+    hours: 'You are outside your hours.',
+    other: 'You are not taking calls.',
+  } as Record<string, string>,
+  loginHint: 'The password was printed once, in the terminal where the edge first started.',
+  loginReset: "Lost it? On the edge's machine, run npm run owner:password to set a new one (signing in again everywhere).",
+  /** The live channel (web/owner/live.ts) is down and being reopened. */
+  liveLost: 'Live updates interrupted; reconnecting…',
+  /** The page title with a count of missed calls and new messages. */
+  titleWithCount: (n: number) => (n > 0 ? `(${n}) ${en.title}` : en.title),
+  notifyDenied: "Notifications are blocked for this site; allow them in the browser's site settings to hear about calls in the background.",
+  notificationTitle: 'Incoming call',
+  messageNotificationTitle: 'New message',
+  /** A caller who typed no name. */
+  visitor: 'Website visitor',
+  /** "from /pricing": the page a visitor called from. */
+  fromPage: (path: string) => `from ${path}`,
   available: 'Available for calls',
   dndHint: 'When off, visitors are told you are not taking calls and may leave a message.',
   notify: 'Enable desktop notifications',
@@ -57,6 +86,14 @@ const en = {
     answered: 'answered', declined: 'declined', busy: 'busy', 'no-answer': 'not answered',
     cancelled: 'caller hung up', failed: 'failed', dropped: 'connection lost', capped: 'time limit reached',
   } as Record<string, string>,
+  /** A call the edge turned away before it rang, by its reason (GET /api/owner/calls `reason`). */
+  refused: {
+    dnd: 'refused: do not disturb',
+    hours: 'refused: outside your hours',
+    busy: 'refused: all lines busy',
+    offline: 'refused: you were offline',
+    other: 'refused',
+  } as Record<string, string>,
   /** A row standing for several unanswered attempts from one caller. */
   attempts: (outcome: string, n: number) => `${outcome} (${n} attempts)`,
   // The messages list (web/owner/messages-list.ts): messages and callback requests together
@@ -83,6 +120,28 @@ const en = {
     failed: "That didn't work; reload the page and try again.",
   },
   col: { time: 'Time', who: 'Who', duration: 'Duration', outcome: 'Outcome', number: 'Number', message: 'Message' },
+  // Which phones ring, and when (web/owner/phones-panel.ts)
+  phones: {
+    heading: 'Which phones ring',
+    intro: 'Choose which of your phones (and this browser tab) ring for a visitor, and when. New messages are also texted to the phones that ring at that moment.',
+    tab: 'This browser tab',
+    phone: (name: string, ext: string) => `${name} (${ext})`,
+    extension: (ext: string) => `Extension ${ext}`,
+    mode: { always: 'Always rings', never: 'Never rings', hours: 'Rings within hours' },
+    from: 'From',
+    to: 'to',
+    timeZone: 'Time zone',
+    dayShort: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' },
+    dayNames: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
+    ringsNow: 'rings now',
+    silentNow: 'not now',
+    save: 'Save',
+    saved: 'Saved.',
+    nextChange: (when: string) => `Next change: ${when}.`,
+    embeddedOnly: 'Without Asterisk only this tab can ring; the phones apply once Asterisk is connected.',
+    refused: (why: string) => `Not saved: ${why}`,
+    failed: "Couldn't reach the edge; nothing was changed.",
+  },
   // Call control labels: the same as the call button's (web/shared/call-control-strings.ts)
   controls: controlStrings,
   // Opening hours (web/owner/hours-panel.ts)
