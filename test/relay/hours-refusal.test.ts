@@ -18,7 +18,16 @@ test('closed hours: 480 HL_OWNER_HOURS to the owner target; the owner edits the 
     assert.match(header(r.msg, 'Warning')!, /399 homeline "HL_OWNER_HOURS/);
     await v.close();
 
+    // The refusal is a call row (reason 'hours'), and its caller can be blocked from it.
     const cookie = await ownerLogin(edge);
+    const calls = (await edge.app.inject({ url: '/api/owner/calls', headers: { cookie } })).json().calls;
+    const row = calls.find((c: { visitor: string }) => c.visitor === v.user);
+    assert.deepEqual([row.outcome, row.reason], ['refused', 'hours']);
+    const blocked = await edge.app.inject({ method: 'POST', url: '/api/owner/blocks', payload: { callId: row.id, scope: 'address', days: 1 }, headers: { cookie } });
+    assert.equal(blocked.statusCode, 201);
+    assert.equal((await edge.app.inject({ method: 'POST', url: '/api/visitor/token', payload: {} })).json().code, 'HL_BLOCKED');
+    assert.equal((await edge.app.inject({ method: 'DELETE', url: `/api/owner/blocks/${blocked.json().id}`, headers: { cookie } })).statusCode, 204);
+
     const allWeek = { timeZone: 'Europe/London', weekly: [{ days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], from: '00:00', to: '24:00' }] };
     assert.equal((await edge.app.inject({ method: 'PUT', url: '/api/owner/hours', payload: { hours: allWeek }, headers: { cookie } })).statusCode, 200);
     const v2 = await connectedVisitor(edge);

@@ -70,6 +70,9 @@ test('closed hours: /api/status says reason hours with the next opening; the con
     assert.equal(opens.getUTCDay(), 1, 'Monday 09:00 in Tokyo is Monday 00:00 UTC');
     assert.deepEqual([opens.getUTCHours(), opens.getUTCMinutes()], [0, 0]);
     assert.ok(opens.getTime() > Date.now() && opens.getTime() <= Date.now() + 7 * 86_400_000);
+    // The console's status line: the switch is on, but visitors cannot call until the opening.
+    const avail = (await edge.app.inject({ url: '/api/owner/availability', headers: { cookie } })).json();
+    assert.deepEqual(avail, { available: true, reason: 'hours', until: opens.getTime() });
     // Do-not-disturb wins over the hours: no "back at" while the owner's own switch is off.
     await edge.app.inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: false }, headers: { cookie } });
     assert.deepEqual(await status(), { name: edge.config.owner.name, reachable: false, reason: 'dnd' });
