@@ -45,6 +45,9 @@ test('1. the owner closes the hours in the console: a call is refused as closed,
   await expect(panel).toContainText('Saved.');
   await expect(panel).toHaveAttribute('data-open', 'false');
   await expect(panel).toContainText('Closed now; visitors can call again');
+  // The console's status line hears it over the live channel, with the reason from the edge.
+  await expect(o.locator('#reg-status')).toHaveAttribute('data-reason', 'hours');
+  await expect(o.locator('#reg-status')).toContainText('Outside your hours until');
   await o.screenshot({ path: artifact('hours-console'), fullPage: true });
 
   // The visitor's page still offers the call (it asked before the change): the edge refuses it.
@@ -74,6 +77,7 @@ test('1. the owner closes the hours in the console: a call is refused as closed,
   await panel.getByLabel('Always open (no hours)').check();
   await panel.getByRole('button', { name: 'Save hours' }).click();
   await expect(panel).toHaveAttribute('data-open', 'true');
+  await expect(o.locator('#reg-status')).not.toHaveAttribute('data-reason', 'hours');
 });
 
 test('2. blocking the caller from their call row refuses their next call with a clear text; unblocking lets them call again', async () => {
