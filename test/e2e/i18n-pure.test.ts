@@ -66,6 +66,7 @@ const SAME = new Set([
   'ivr.option(#0)', 'ivr.option(#1)', 'ivr.option(#2)', 'ivr.option(#3)', 'ivr.option(#4)', // "5: <label from the menu file>"
   'ivr.mode.finishing', 'ivr.mode.ended', // nothing to say in either
   'statusHeading', // "Status" is German too
+  'phones.phone(#0)', 'phones.phone(#1)', 'phones.phone(#2)', 'phones.phone(#3)', 'phones.phone(#4)', // "<name> (<extension>)"
 ]);
 
 function assertGerman(enCat: unknown, deCat: unknown) {
