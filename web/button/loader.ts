@@ -25,6 +25,8 @@ const TAG = 'homeline-call';
 const loadSoftphone = () => import('../softphone/softphone.ts');
 const loadMenu = () => import('../ivr/visual-walk.ts');
 const loadMessageForm = () => import('./message-form.ts');
+// Only outside the owner's hours: every other page view saves its bytes.
+const loadBackAt = () => import('./back-at.ts');
 // Other languages' words: a chunk each, fetched only for an element whose lang asks for it, so
 // an English page loads not one byte of them. Add a language here and in web/shared/lang.ts.
 const catalogues: Record<Exclude<Lang, 'en'>, () => Promise<{ strings: Strings; controlStrings: ControlLabels }>> = {
@@ -130,7 +132,7 @@ export class HomelineCall extends HTMLElement {
       return;
     }
     const kind = this.targetInfo()?.kind ?? 'owner';
-    const { reachable, reason, name } = this.info.owner;
+    const { reachable, reason, name, opensAt } = this.info.owner;
     if (kind !== 'owner' || reachable) {
       this.callBtn.disabled = false;
       this.msgBtn.hidden = !offerMessage;
@@ -139,8 +141,18 @@ export class HomelineCall extends HTMLElement {
     } else {
       this.callBtn.disabled = true;
       this.msgBtn.hidden = false;
-      this.say(reason === 'dnd' ? this.S.dnd(name) : this.S.offline(name));
+      this.say(reason === 'hours' && opensAt ? await this.backAt(opensAt, name) : reason !== 'offline' ? this.S.dnd(name) : this.S.offline(name));
       this.dataset.state = 'unreachable';
+    }
+  }
+
+  /** "Back at 9:00": the time as the visitor's browser writes it, unless in another language than the words. */
+  private async backAt(opensAt: string, name: string) {
+    const nav = navigator.language;
+    try {
+      return (await loadBackAt()).backAt(this.S.backAt, opensAt, Date.now(), undefined, nav.startsWith(this.box.lang) ? nav : this.box.lang);
+    } catch {
+      return this.S.dnd(name);
     }
   }
 
@@ -225,7 +237,7 @@ export class HomelineCall extends HTMLElement {
     this.dataset.state = 'ended';
     // After a call that never reached the owner (or whose audio could not get through the
     // visitor's network), offer to leave word instead.
-    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(reason.kind);
+    const missed = ['declined', 'busy', 'noAnswer', 'unavailable', 'closed', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(reason.kind);
     this.msgBtn.hidden = !missed;
     if (reason.kind !== 'rateLimited' && !reason.kind.startsWith('mic')) void this.refresh(missed);
   }
@@ -234,6 +246,8 @@ export class HomelineCall extends HTMLElement {
     const said = this.status.textContent;
     await this.check(offerMessage);
     if (this.dataset.state === 'ready') this.say(said ?? '');
+    // Refused outside the hours: why, then when they open again.
+    else if (this.dataset.reason === 'closed') this.say(`${said} ${this.status.textContent}`);
     this.dataset.state = 'ended';
   }
 
