@@ -16,6 +16,9 @@ import type { Upstream } from './upstreams/types.ts';
 import { Presence } from './owner/presence.ts';
 import { OwnerSessions } from './owner/sessions.ts';
 import { OwnerEvents } from './owner/events.ts';
+import { HoursStore } from './owner/hours-store.ts';
+import { ownerAvailability, pauseCode } from './owner/availability.ts';
+import { Blocks } from './owner/blocks.ts';
 import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
 import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
@@ -32,6 +35,8 @@ import tokenRoutes from './routes/tokens.ts';
 import ownerRoutes, { ownerAuth } from './routes/owner.ts';
 import ownerEventsRoute, { type OwnerEventsOptions } from './routes/owner-events.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
+import hoursRoutes from './routes/hours.ts';
+import blockRoutes from './routes/blocks.ts';
 import webRoutes from './routes/web.ts';
 import securityHeaders from './routes/security-headers.ts';
 import ivrPlugin from './ivr/plugin.ts';
@@ -133,6 +138,18 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   // connection, the IVR's included, is done with it by then.
   app.addHook('onClose', async () => db.close());
   app.decorate('callLog', new CallLog(db, ownerEvents));
+  // After the call log: the blocks list names the call each block came from.
+  app.decorate('blocks', new Blocks(db, secrets.edgeSecret));
+  const hours = new HoursStore({
+    dataDir: config.dataDir,
+    configHours: config.hours,
+    log: app.log.child({ component: 'hours' }),
+    changed: () => app.ownerEvents.publish({ type: 'status' }),
+  });
+  app.decorate('hours', hours);
+  app.addHook('onClose', async () => hours.close());
+  app.decorate('ownerAvailability', (at: number = Date.now()) => ownerAvailability({ switchedOn: presence.isAvailable(), hours: hours.get(), at }));
+  app.decorate('ownerPause', () => pauseCode(presence.isAvailable(), () => hours.isOpen()));
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());
   app.decorate('visitorChannels', new ChannelBudget(config.limits.visitorUpstreamChannels));
@@ -173,6 +190,8 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(tokenRoutes);
   await app.register(ownerRoutes);
   await app.register(ownerEventsRoute, opts.ownerEvents ?? {});
+  await app.register(hoursRoutes);
+  await app.register(blockRoutes);
   await app.register(sipWebSocketRoute);
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
@@ -205,7 +224,8 @@ function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): U
     ownerExtension: config.owner.extension,
     ownerTargets,
     ringSeconds: config.owner.ringSeconds,
-    isOwnerAvailable: () => app.presence.isAvailable(),
+    isOwnerAvailable: () => app.ownerPause() === undefined,
+    pauseCode: () => app.ownerPause(),
     tabsRing: () => !app.hasDecorator('ringRouting') || app.ringRouting.rings(config.owner.extension),
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) },
   });

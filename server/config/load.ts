@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type Config } from './schema.ts';
+import { hoursProblem } from '../owner/hours.ts';
 
 export class ConfigError extends Error {
   readonly code = 'HL_ERR_CONFIG';
@@ -129,6 +130,8 @@ export function validateConfig(raw: unknown): Config {
   const users = config.visitor.targets.map((t) => t.user);
   if (new Set(users).size !== users.length) throw new ConfigError('invalid configuration:\n  visitor.targets: each user must be unique');
   if (users.includes(config.owner.extension)) throw new ConfigError('invalid configuration:\n  visitor.targets: the owner browser extension cannot be a visitor target; use kind "owner"');
+  const hours = config.hours && hoursProblem(config.hours);
+  if (hours) throw new ConfigError(`invalid configuration:\n  hours.${hours}`);
   checkAddresses(config);
   checkHttps(config);
   return config;

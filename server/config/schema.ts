@@ -1,6 +1,7 @@
 // The one description of homeline's configuration: defaults, types and limits live here, so the
 // file, the environment overrides and the Asterisk generator all agree on the same shape.
 import { Type, type Static } from '@sinclair/typebox';
+import { HoursSchema } from '../owner/hours.ts';
 
 const Extension = Type.String({ pattern: '^[0-9]{2,6}$', description: 'a dialable home extension' });
 const TargetUser = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'SIP user part a visitor may call' });
@@ -65,6 +66,12 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /**
+     * When visitors may ring the owner, e.g. weekdays 9–18 in Europe/London (server/owner/hours.ts).
+     * Absent: always. The owner console can edit it; its edit (kept in the data dir) wins until
+     * this value changes.
+     */
+    hours: Type.Optional(HoursSchema),
     visitor: Type.Object(
       {
         targets: Type.Array(VisitorTargetSchema, {

@@ -106,8 +106,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
       allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
       // The owner's ring rules decide, per call, which of the group ring (server/routes/phones.ts).
       ownerGroup: () => (fastify.hasDecorator('ringRouting') ? fastify.ringRouting.ringing() : reach.ownerGroup),
-      // The same switch as the direct route's HL_OWNER_DND (server/routes/sip-ws.ts pausedTargets).
-      ownerAvailable: fastify.hasDecorator('presence') ? () => fastify.presence.isAvailable() : undefined,
+      // The same answer as the direct route's HL_OWNER_DND / HL_OWNER_HOURS (server/routes/sip-ws.ts pausedTargets).
+      ownerAvailable: fastify.hasDecorator('ownerPause') ? () => fastify.ownerPause() === undefined : undefined,
       store,
       mediaUri,
       answerDelayMs: opts.answerDelayMs,
@@ -166,6 +166,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   const edgeWide = fastify.createRateLimit({ max: config.limits.messageFormGlobalPer10Minutes, timeWindow: MESSAGE_BUDGET.edgeWindowMs, keyGenerator: () => 'visitor-messages' });
   const withinBudget = async (req: FastifyRequest) => {
     fastify.checkOrigin(req);
+    // A caller the owner blocked may not leave word either (server/owner/blocks.ts).
+    if (fastify.hasDecorator('blocks') && fastify.blocks.isBlocked(req.ip, Date.now())) throw new HttpErrors.Blocked();
     const verdict = await edgeWide(req);
     if (!verdict.isAllowed && verdict.isExceeded) {
       throw rateLimited(Math.max(1, verdict.ttlInSeconds));

@@ -41,6 +41,8 @@ export interface SessionDeps {
   limits: SessionLimits;
   visitorCalls: VisitorCallCounter;
   pausedTargets: () => ReadonlySet<string>;
+  /** Why the paused targets are paused (absent: do-not-disturb). */
+  pauseCode?: () => 'HL_OWNER_DND' | 'HL_OWNER_HOURS' | undefined;
   /** Spends one call attempt from the visitor's budgets (server/limits/call-attempts.ts). */
   callAttempt?: () => AttemptVerdict;
   onCall?: (rec: CallRecord) => void;
@@ -154,13 +156,14 @@ export class RelaySession {
       visitorCallsCap: this.d.limits.visitorCallsCap,
       busyRetryAfterSeconds: this.d.limits.busyRetryAfterSeconds,
       pausedTargets: this.d.pausedTargets(),
+      pauseCode: this.d.pauseCode?.(),
     });
     if (verdict.action === 'drop') {
       this.d.log.info({ method: msg.method, code: verdict.code }, 'dropped ACK outside any call');
       return;
     }
     if (verdict.action === 'refuse') {
-      const level = verdict.code === 'HL_LINES_BUSY' || verdict.code === 'HL_ONE_CALL' || verdict.code === 'HL_OWNER_DND' ? 'info' : 'warn';
+      const level = verdict.code === 'HL_LINES_BUSY' || verdict.code === 'HL_ONE_CALL' || verdict.code === 'HL_OWNER_DND' || verdict.code === 'HL_OWNER_HOURS' ? 'info' : 'warn';
       this.d.log[level]({ method: msg.method, uri: msg.uri, code: verdict.code, detail: verdict.detail }, 'request refused by policy');
       this.refusedInvite(msg, verdict.code);
       return this.send(serializeSip(buildRefusal(msg, verdict.code, verdict)));

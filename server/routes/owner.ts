@@ -25,8 +25,10 @@ export interface AvailabilityView {
 }
 
 export function availabilityView(app: FastifyInstance): AvailabilityView {
-  const available = app.presence.isAvailable();
-  return { available, reason: available ? null : 'dnd' };
+  // The switch, and the one combined answer (do-not-disturb, then hours: server/owner/availability.ts).
+  const a = app.ownerAvailability();
+  const view = { available: app.presence.isAvailable(), reason: a.available ? null : a.reason };
+  return a.opensAt ? { ...view, until: Date.parse(a.opensAt) } : view;
 }
 
 export const ownerAuth = fp(async function ownerAuth(app: FastifyInstance) {

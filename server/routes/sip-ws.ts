@@ -62,6 +62,11 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       }
       throw err;
     }
+    // A token fetched just before the owner blocked this caller is worth nothing either.
+    if (claims.role === 'visitor' && app.blocks.isBlocked(req.ip, Date.now())) {
+      req.log.info('websocket refused: the caller is blocked');
+      throw new HttpErrors.Blocked();
+    }
     // Owner tabs do not use up the visitors' budget.
     if (claims.role === 'visitor' && visitorSessions(app) >= limits.wsVisitorTotal) throw new HttpErrors.TooManyConnections();
     const connId = randomBytes(5).toString('hex');
@@ -131,12 +136,17 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       },
       visitorCalls: app.visitorCalls,
       callAttempt: claims.role === 'visitor' ? () => app.callAttempts.take(connId, ip, Date.now()) : undefined,
-      pausedTargets: () => (app.presence.isAvailable() ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      // Do-not-disturb and opening hours, one answer (server/owner/availability.ts).
+      pausedTargets: () => (app.ownerPause() === undefined ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      pauseCode: () => app.ownerPause(),
       onCall: claims.role === 'visitor' ? (rec) => {
         const c = rec.call;
         if (c.direction !== 'out') return;
         // Keyed by the id the edge made: a Call-ID is the client's choice (issue 10).
-        if (rec.event === 'started') app.callLog.started({ id: c.id, startedAt: c.startedAt, visitor: rec.visitor, caller, name: note?.name, message: note?.message, target: c.target, page: note?.page });
+        if (rec.event === 'started') {
+          app.callLog.started({ id: c.id, startedAt: c.startedAt, visitor: rec.visitor, caller, name: note?.name, message: note?.message, target: c.target, page: note?.page });
+          app.blocks.noteCall(c.id, ip, c.startedAt); // so the owner can block this caller from the row
+        }
         else if (rec.event === 'answered') app.callLog.answered(c.id, c.answeredAt!);
         else app.callLog.ended(c.id, c.endedAt!, c.outcome ?? 'failed');
       } : undefined,
@@ -148,7 +158,9 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
           log.debug({ code: r.code }, 'refused call not logged: call-attempt budget spent');
           return;
         }
-        app.callLog.refused({ id: newCallId(), startedAt: r.at, visitor: claims.sub, caller, name: note?.name, message: note?.message, target: r.target ?? '', page: note?.page, reason });
+        const id = newCallId();
+        app.callLog.refused({ id, startedAt: r.at, visitor: claims.sub, caller, name: note?.name, message: note?.message, target: r.target ?? '', page: note?.page, reason });
+        app.blocks.noteCall(id, ip, r.at); // a caller who rang outside the hours can be blocked from the row too
       } : undefined,
       log,
     });

@@ -39,6 +39,11 @@ export default async function tokenRoutes(app: FastifyInstance) {
       }
     }],
   }, async (req) => {
+    // req.ip: the client's address as the trusted proxies report it (trustProxy), never a header.
+    if (app.blocks.isBlocked(req.ip, Date.now())) {
+      req.log.info('visitor token refused: the caller is blocked');
+      throw new HttpErrors.Blocked();
+    }
     const all = visitorTargets(app);
     const body = req.body ?? {};
     // One target per token: the connection may INVITE only what was asked for (the policy

@@ -34,6 +34,8 @@ let softphone: Softphone | undefined;
 const keepSoftphone = () => loadSoftphone().then((m) => (softphone = m));
 const loadMenu = () => import('../ivr/visual-walk.ts');
 const loadMessageForm = () => import('./message-form.ts');
+// Only outside the owner's hours: every other page view saves its bytes.
+const loadBackAt = () => import('./back-at.ts');
 // Other languages' words: a chunk each, fetched only for an element whose lang asks for it, so
 // an English page loads not one byte of them. Add a language here and in web/shared/lang.ts.
 const catalogues: Record<Exclude<Lang, 'en'>, () => Promise<{ strings: Strings; controlStrings: ControlLabels }>> = {
@@ -179,7 +181,7 @@ export class HomelineCall extends HTMLElement {
         forbidden = true;
       }
     }
-    this.#show(info, offerMessage, forbidden);
+    await this.#show(info, offerMessage, forbidden);
   }
 
   /**
@@ -192,11 +194,11 @@ export class HomelineCall extends HTMLElement {
     // Shown only while nothing is open (no call, menu or form).
     if (!info || this.#call || this.#panel.firstChild) return false;
     if (was && info.owner.reachable === was.reachable && info.owner.reason === was.reason) return false;
-    this.#show(info, !this.#msgBtn.hidden);
+    await this.#show(info, !this.#msgBtn.hidden);
     return true;
   }
 
-  #show(info: EdgeStatus | undefined, offerMessage: boolean, forbidden = false) {
+  async #show(info: EdgeStatus | undefined, offerMessage: boolean, forbidden = false) {
     this.#info = info;
     if (!info) {
       this.#say(forbidden ? this.#S.originForbidden : this.#S.statusUnknown);
@@ -206,12 +208,23 @@ export class HomelineCall extends HTMLElement {
       return;
     }
     const kind = this.#targetInfo()?.kind ?? 'owner';
-    const { reachable, reason, name } = info.owner;
+    const { reachable, reason, name, opensAt } = info.owner;
     const ready = kind !== 'owner' || reachable;
     this.#callable(ready);
     this.#msgBtn.hidden = ready && !offerMessage;
-    this.#say(!ready ? (reason === 'dnd' ? this.#S.dnd(name) : this.#S.offline(name)) : kind === 'owner' ? this.#S.available(name) : '');
+    this.#say(ready ? (kind === 'owner' ? this.#S.available(name) : '')
+      : reason === 'hours' && opensAt ? await this.#backAt(opensAt, name) : reason !== 'offline' ? this.#S.dnd(name) : this.#S.offline(name));
     this.dataset.state = ready ? 'ready' : 'unreachable';
+  }
+
+  /** "Back at 9:00": the time as the visitor's browser writes it, unless in another language than the words. */
+  async #backAt(opensAt: string, name: string) {
+    const nav = navigator.language;
+    try {
+      return (await loadBackAt()).backAt(this.#S.backAt, opensAt, Date.now(), undefined, nav.startsWith(this.#box.lang) ? nav : this.#box.lang);
+    } catch {
+      return this.#S.dnd(name);
+    }
   }
 
   /**
@@ -319,6 +332,8 @@ export class HomelineCall extends HTMLElement {
     const said = this.#status.textContent;
     await this.check(offerMessage);
     if (this.dataset.state === 'ready') this.#say(said ?? '');
+    // Refused outside the hours: why, then when they open again.
+    else if (this.dataset.reason === 'closed') this.#say(`${said} ${this.#status.textContent}`);
     this.dataset.state = 'ended';
   }
 

@@ -64,7 +64,7 @@ export function messageForm(o: MessageFormOptions): { el: HTMLFormElement; focus
       o.sent();
     } catch (e) {
       const f = e as EdgeError;
-      o.say(f.status === 429 ? S.reasons.rateLimited(f.retryAfterSeconds) : S.messageFailed);
+      o.say(f.status === 429 ? S.reasons.rateLimited(f.retryAfterSeconds) : f.code === 'HL_BLOCKED' ? S.reasons.blocked : S.messageFailed);
       send.disabled = false;
     }
   };

@@ -12,6 +12,11 @@ export const strings: Strings = {
   available: (name: string) => cap(`${name} ist erreichbar.`),
   offline: (name: string) => cap(`${name} ist gerade nicht erreichbar.`),
   dnd: (name: string) => cap(`${name} nimmt gerade keine Anrufe entgegen.`),
+  backAt: {
+    today: (time: string) => `Wieder erreichbar um ${time} Uhr.`,
+    tomorrow: (time: string) => `Wieder erreichbar morgen um ${time} Uhr.`,
+    weekday: (day: string, time: string) => `Wieder erreichbar am ${day} um ${time} Uhr.`,
+  },
   statusUnknown: 'Es lässt sich gerade nicht prüfen, ob ein Anruf möglich ist.',
   originForbidden: 'Diese Website darf keine Anrufe aufbauen. (Hinweis für die Verwaltung der Website: siehe Browser-Konsole.)',
   leaveMessage: 'Nachricht hinterlassen',
@@ -79,6 +84,8 @@ export const strings: Strings = {
     busy: (name: string) => cap(`${name} führt gerade ein anderes Gespräch.`),
     noAnswer: (name: string) => cap(`${name} hat nicht abgenommen.`),
     unavailable: (name: string) => cap(`${name} kann gerade keine Anrufe annehmen.`),
+    closed: (name: string) => cap(`${name} nimmt Anrufe nur zu den Sprechzeiten entgegen.`),
+    blocked: 'Anrufe aus Ihrem Netz werden nicht angenommen.',
     oneCall: 'Sie telefonieren bereits.',
     linesBusy: (seconds?: number) =>
       seconds ? `Alle Leitungen sind belegt. Bitte versuchen Sie es in ${wait(seconds)} erneut.` : 'Alle Leitungen sind belegt. Bitte versuchen Sie es in ein paar Minuten erneut.',

@@ -77,15 +77,17 @@ export function callerLabel(c: Pick<CallRecord, 'name' | 'page'>): { who: string
   return { who: c.name?.trim() || S.visitor, from: c.page ? S.fromPage(c.page) : undefined };
 }
 
-export function callsTable(calls: CallRecord[]): HTMLElement {
-  return table([S.col.time, S.col.who, S.col.duration, S.col.outcome, S.col.message], groupRepeats(calls).map((c) => {
+/** `action`: a last cell per row, e.g. the Block button (web/owner/blocks-panel.ts). */
+export function callsTable(calls: CallRecord[], action?: (c: CallRow) => Node | string): HTMLElement {
+  const headers = [S.col.time, S.col.who, S.col.duration, S.col.outcome, S.col.message];
+  return table(action ? [...headers, ''] : headers, groupRepeats(calls).map((c) => {
     const answered = !!c.answeredAt;
     const dur = answered && c.endedAt ? formatDuration(new Date(c.endedAt).getTime() - new Date(c.answeredAt!).getTime()) : '';
     const words = stateWords(c);
     const { who, from } = callerLabel(c);
     const whoCell = h('span', {}, who, from ? h('small', { className: 'from' }, from) : null);
     return {
-      cells: [when(c.startedAt), whoCell, dur, c.attempts > 1 ? S.attempts(words, c.attempts) : words, c.message || ''],
+      cells: [when(c.startedAt), whoCell, dur, c.attempts > 1 ? S.attempts(words, c.attempts) : words, c.message || '', ...(action ? [action(c)] : [])],
       attrs: { 'data-call': c.id, 'data-state': callState(c) },
     };
   }));

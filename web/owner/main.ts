@@ -11,6 +11,8 @@ import { unseenCount } from './attention.ts';
 import { askPermission, inBackground, notificationsSupported, notifyIncoming, notifyMessage, onNotificationClick, serviceWorker, showCount } from './notify.ts';
 import { mountPhonesPanel } from './phones-panel.ts';
 import { ownerStrings as S } from './strings.ts';
+import { mountHoursPanel } from './hours-panel.ts';
+import { mountBlocksPanel } from './blocks-panel.ts';
 import { chooseConsoleLanguage } from './language.ts';
 
 // The words first: everything below reads S (a live binding to the chosen catalogue).
@@ -32,6 +34,9 @@ const availability = $<HTMLInputElement>('available');
 const notifyBtn = $<HTMLButtonElement>('notify');
 const notifyHint = $('notify-hint');
 const soundHint = $('sound-hint');
+
+const hoursPanel = mountHoursPanel($('hours-panel'), base);
+const blocksPanel = mountBlocksPanel($('blocks-panel'), base);
 
 let ctx: AudioContext | undefined;
 const audioCtx = () => (ctx ??= new AudioContext());
@@ -77,7 +82,7 @@ window.addEventListener('focus', recount);
 // One fetch per list however many events arrive together (live.ts coalesce).
 const refreshCalls = coalesce(async () => {
   calls = (await edgeFetch<{ calls: CallRecord[] }>(base, 'api/owner/calls')).calls;
-  $('calls').replaceChildren(callsTable(calls));
+  $('calls').replaceChildren(callsTable(calls, blocksPanel.blockButton));
   recount();
 });
 const refreshMessages = coalesce(async () => {
@@ -146,6 +151,8 @@ async function startConsole() {
   });
   live.start();
   mountPhonesPanel($('phones'), base);
+  void hoursPanel.refresh().catch(() => {});
+  void blocksPanel.refresh().catch(() => {});
 }
 
 loginForm.onsubmit = async (e) => {

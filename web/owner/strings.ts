@@ -144,6 +144,44 @@ const en = {
   },
   // Call control labels: the same as the call button's (web/shared/call-control-strings.ts)
   controls: controlStrings,
+  // Opening hours (web/owner/hours-panel.ts)
+  hours: {
+    title: 'Opening hours',
+    hint: 'Outside these hours visitors see when you are back and may leave a message.',
+    alwaysOpen: 'Always open (no hours)',
+    timeZone: 'Time zone',
+    days: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' } as Record<string, string>,
+    from: 'From',
+    to: 'to',
+    overnight: 'A "to" at or before "from" ends the next day; 24:00 is midnight.',
+    add: 'Add hours',
+    remove: 'Remove',
+    save: 'Save hours',
+    saved: 'Saved.',
+    failed: (why: string) => `Not saved: ${why}`,
+    fromConfig: 'These are the hours from the configuration file.',
+    openNow: 'Open now.',
+    closedUntil: (when: string) => `Closed now; visitors can call again ${when}.`,
+    closedForGood: 'Closed: no opening hours are set, so visitors cannot call.',
+    dnd: 'Do-not-disturb is on: visitors cannot call whatever the hours.',
+  },
+  // Blocked callers (web/owner/blocks-panel.ts; the Block button on call rows)
+  blocks: {
+    title: 'Blocked callers',
+    block: 'Block',
+    blockTitle: (who: string) => `Block ${who}`,
+    scopeAddress: 'This caller’s address only',
+    scopeNetwork: 'Their whole network (the /24 or /64 around the address)',
+    days: 'For how many days',
+    confirm: 'Block',
+    cancel: 'Cancel',
+    unblock: 'Unblock',
+    tooOld: 'This call is too old to block its caller.',
+    failed: "Couldn't change the block. Try again.",
+    col: { since: 'Blocked', what: 'What', call: 'From the call', until: 'Until', action: '' },
+    what: (scope: string): string => (scope === 'network' ? 'network' : 'address'),
+    call: (name: string | null, at: string) => (name ? `${name}, called ${at}` : `called ${at}`),
+  },
 };
 
 export type OwnerStrings = typeof en;

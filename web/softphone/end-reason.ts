@@ -17,6 +17,10 @@ export type EndReason =
   | { kind: 'busy' }
   | { kind: 'noAnswer' }
   | { kind: 'unavailable' }
+  /** Outside the owner's opening hours (HL_OWNER_HOURS). */
+  | { kind: 'closed' }
+  /** The owner blocked this caller's address or network (HL_BLOCKED at the token). */
+  | { kind: 'blocked' }
   | { kind: 'oneCall' }
   | { kind: 'linesBusy'; retryAfterSeconds?: number }
   | { kind: 'rateLimited'; retryAfterSeconds?: number }
@@ -120,7 +124,7 @@ export function amendEndReason(first: EndReason, wsCloseCode: number): EndReason
  * network), the button offers to leave word instead.
  */
 export const offersMessage = (r: EndReason) =>
-  ['declined', 'busy', 'noAnswer', 'unavailable', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(r.kind);
+  ['declined', 'busy', 'noAnswer', 'unavailable', 'closed', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(r.kind);
 
 /** Whether the button asks the edge again after the call; not when its answer could only be "wait" or "fix your microphone". */
 export const asksStatusAgain = (r: EndReason) => r.kind !== 'rateLimited' && !r.kind.startsWith('mic');

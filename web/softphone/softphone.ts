@@ -24,7 +24,7 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
   const R = host.strings.reasons;
   const n = host.calleeName;
   switch (r.kind) {
-    case 'hungUpByOther': case 'declined': case 'busy': case 'noAnswer': case 'unavailable':
+    case 'hungUpByOther': case 'declined': case 'busy': case 'noAnswer': case 'unavailable': case 'closed':
       return R[r.kind](n);
     case 'linesBusy': case 'rateLimited': case 'tooManyAttempts':
       return R[r.kind](r.retryAfterSeconds);
@@ -200,9 +200,10 @@ export function startCall(host: SoftphoneHost): CallHandle {
     if ('error' in got) {
       // A microphone problem is the visitor's to fix first, so it is said before the edge's.
       if (await micReady) return;
-      const f = got.error as { status?: number; retryAfterSeconds?: number };
+      const f = got.error as { status?: number; code?: string; retryAfterSeconds?: number };
       return finish(
-        f.status === 429 ? { kind: 'rateLimited', retryAfterSeconds: f.retryAfterSeconds }
+        f.code === 'HL_BLOCKED' ? { kind: 'blocked' }
+          : f.status === 429 ? { kind: 'rateLimited', retryAfterSeconds: f.retryAfterSeconds }
           : f.status === 0 ? { kind: 'networkLost' }
           : f.status === 403 ? { kind: 'refused' }
           : { kind: 'serviceDown' },
