@@ -35,7 +35,9 @@ function plainDynamicImports(): Plugin {
     enforce: 'post',
     renderChunk(code, chunk) {
       if (chunk.name !== 'homeline-call') return null;
-      const out = code.replace(wrapped, '$1');
+      // The helper lives in its own chunk (manualChunks below) for the lazy chunks that still use
+      // it: with every use unwrapped, the loader's import of it goes too (no request, no bytes).
+      const out = code.replace(wrapped, '$1').replace(/^import\s*\{\s*\w+ as __vitePreload\s*\}\s*from\s*"[^"]*";?\s*$/m, '');
       return out === code ? null : { code: out, map: null };
     },
   };
@@ -68,6 +70,7 @@ export default defineConfig({
       // The loader is loaded by other sites' pages; keep its exports so the chunk names stay stable.
       preserveEntrySignatures: 'allow-extension',
       output: {
+        manualChunks: (id) => (id.includes('vite/preload-helper') ? 'preload-helper' : undefined),
         entryFileNames: (c) => (c.name === 'homeline-call' ? 'homeline-call.js' : c.name === 'owner-sw' ? 'owner/sw.js' : 'assets/[name]-[hash].js'),
         chunkFileNames: 'assets/[name]-[hash].js',
         assetFileNames: 'assets/[name]-[hash][extname]',
