@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { giveNamespaceAnAddress } from './asterisk-home.ts';
 import { instrument, peakInPage, rtpInPage, type RemotePeak } from './party.ts';
 
@@ -115,6 +115,15 @@ export async function openButtonInFirefox(page: Page, url: string): Promise<void
 /** Presses Call: a real pointer click through WebDriver BiDi, so the page gets a user activation. */
 export async function pressCall(page: Page): Promise<void> {
   await page.locator(CALL_BUTTON).click();
+}
+
+/** Presses the widget's button named `name` (its text or aria-label, as a screen reader reads it). */
+export async function pressButton(page: Page, name: string): Promise<void> {
+  const button = await page.waitForFunction((name) => {
+    const buttons = document.querySelector('homeline-call')?.shadowRoot?.querySelectorAll('button') ?? [];
+    return [...buttons].find((b) => !b.hidden && (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
+  }, { timeout: 10_000 }, name);
+  await (button as ElementHandle<HTMLButtonElement>).click();
 }
 
 /**
