@@ -47,8 +47,8 @@ async function ringAndAnswer(o: Page): Promise<void> {
 
 /** Each side hears the other's tone alone, RTP flows both ways, the widget's audio plays. */
 async function expectTonesBothWays(o: Page, label: string): Promise<void> {
-  // Through Asterisk, Firefox's media starts ~1 s after the answer (Asterisk is the DTLS client and
-  // its first ClientHello is lost; see docs/browsers.md): measure once RTP flows both ways.
+  // Through Asterisk on this machine, Firefox's media starts ~1 s after the answer (Asterisk's DTLS
+  // ClientHello comes late; docs/browsers.md): measure once RTP flows both ways.
   const since = Date.now();
   const flowing = async () => Math.min((await firefoxRtpCounts(visitor.page)).received, (await rtpCounts(o)).received);
   await expect.poll(flowing, { timeout: 10_000, message: 'RTP reaches both the Firefox visitor and the owner' }).toBeGreaterThan(10);
