@@ -8,7 +8,7 @@
 /** What a refusal means to the person calling: the widget says it in words (web/button/strings.ts). */
 export type CallerMeaning =
   | 'oneCall' | 'linesBusy' | 'unavailable' | 'busy' | 'noAnswer'
-  | 'refused' | 'failed' | 'tooManyAttempts';
+  | 'refused' | 'failed' | 'tooManyAttempts' | 'closed';
 
 export interface SipCode {
   status: number;
@@ -30,6 +30,8 @@ export const SIP_CODES = {
   HL_LINES_BUSY: { status: 503, caller: 'linesBusy' },
   HL_OWNER_OFFLINE: { status: 480, caller: 'unavailable' },
   HL_OWNER_DND: { status: 480, caller: 'unavailable' },
+  // Outside the owner's opening hours (server/owner/hours.ts): the widget says so, and when back.
+  HL_OWNER_HOURS: { status: 480, caller: 'closed' },
   HL_OWNER_BUSY: { status: 486, caller: 'busy' },
   // 480 like the owner being away, but the caller should hear "didn't answer", not "unavailable".
   HL_NO_ANSWER: { status: 480, caller: 'noAnswer' },
@@ -65,6 +67,22 @@ export const HTTP_CODES = {
   HL_WEB_NOT_BUILT: 503,
   // cap10 (issue 10): owner logins wait for a password-hash slot; a full queue is refused.
   HL_LOGIN_BUSY: 429,
+  // Opening hours and blocked callers (issue 12).
+  HL_BAD_HOURS: 400,
+  HL_BLOCKED: 403,
+  // Voice messages (server/messages/): refused uploads, and audio the owner asks for.
+  HL_VOICE_OFF: 404,
+  HL_VOICE_TYPE: 415,
+  HL_VOICE_TOO_BIG: 413,
+  HL_VOICE_NOT_OPUS: 422,
+  HL_AUDIO_GONE: 410,
+  HL_RANGE: 416,
+  // Issue 12: the page a visitor calls from must be on an allowed origin; the owner's live
+  // channel (GET /api/owner/events) takes a bounded number of tabs.
+  HL_BAD_PAGE: 400,
+  HL_TOO_MANY_STREAMS: 429,
+  // Which phones ring when: a rule for an endpoint that is not the owner's, or hours that cannot be read.
+  HL_RING_RULE_INVALID: 400,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

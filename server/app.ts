@@ -16,6 +16,9 @@ import type { Upstream } from './upstreams/types.ts';
 import { Presence } from './owner/presence.ts';
 import { OwnerSessions } from './owner/sessions.ts';
 import { OwnerEvents } from './owner/events.ts';
+import { HoursStore } from './owner/hours-store.ts';
+import { ownerAvailability, pauseCode } from './owner/availability.ts';
+import { Blocks } from './owner/blocks.ts';
 import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
 import { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
@@ -30,11 +33,16 @@ import healthRoutes from './routes/health.ts';
 import statusRoutes from './routes/status.ts';
 import tokenRoutes from './routes/tokens.ts';
 import ownerRoutes, { ownerAuth } from './routes/owner.ts';
+import ownerEventsRoute, { type OwnerEventsOptions } from './routes/owner-events.ts';
 import sipWebSocketRoute from './routes/sip-ws.ts';
+import hoursRoutes from './routes/hours.ts';
+import blockRoutes from './routes/blocks.ts';
 import webRoutes from './routes/web.ts';
 import securityHeaders from './routes/security-headers.ts';
 import ivrPlugin from './ivr/plugin.ts';
+import phonesPlugin from './routes/phones.ts';
 import { followIvr } from './ivr/side-channel.ts';
+import messagesPlugin from './messages/plugin.ts';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 import { HSTS, readTlsFiles } from './tls.ts';
@@ -47,6 +55,8 @@ export interface BuildOptions {
   webRoot?: string;
   /** Replace pino's destination (tests collect logs to check no secret leaks). */
   logStream?: NodeJS.WritableStream;
+  /** The owner's live channel: heartbeat and stream cap (tests shorten them). */
+  ownerEvents?: OwnerEventsOptions;
 }
 
 export async function buildApp(config: Config, secrets: Secrets, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -119,14 +129,27 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
     passwordHash: secrets.ownerPasswordHash,
   });
   app.decorate('ownerSessions', ownerSessions);
-  app.decorate('ownerEvents', new OwnerEvents());
+  const ownerEvents = new OwnerEvents();
+  app.decorate('ownerEvents', ownerEvents);
   if (ownerSessions.restored) app.log.info({ sessions: ownerSessions.restored }, 'owner sessions restored');
   const db = openDb(config.dataDir);
   app.decorate('db', db);
   // Added first so it runs last (onClose hooks run in reverse): every store sharing the
   // connection, the IVR's included, is done with it by then.
   app.addHook('onClose', async () => db.close());
-  app.decorate('callLog', new CallLog(db));
+  app.decorate('callLog', new CallLog(db, ownerEvents));
+  // After the call log: the blocks list names the call each block came from.
+  app.decorate('blocks', new Blocks(db, secrets.edgeSecret));
+  const hours = new HoursStore({
+    dataDir: config.dataDir,
+    configHours: config.hours,
+    log: app.log.child({ component: 'hours' }),
+    changed: () => app.ownerEvents.publish({ type: 'status' }),
+  });
+  app.decorate('hours', hours);
+  app.addHook('onClose', async () => hours.close());
+  app.decorate('ownerAvailability', (at: number = Date.now()) => ownerAvailability({ switchedOn: presence.isAvailable(), hours: hours.get(), at }));
+  app.decorate('ownerPause', () => pauseCode(presence.isAvailable(), () => hours.isOpen()));
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());
   app.decorate('visitorChannels', new ChannelBudget(config.limits.visitorUpstreamChannels));
@@ -166,10 +189,16 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(statusRoutes);
   await app.register(tokenRoutes);
   await app.register(ownerRoutes);
+  await app.register(ownerEventsRoute, opts.ownerEvents ?? {});
+  await app.register(hoursRoutes);
+  await app.register(blockRoutes);
   await app.register(sipWebSocketRoute);
   // After the owner routes: the IVR's owner-only routes use app.requireOwner.
   await app.register(ivrPlugin, { config, ariPassword: secrets.ariPassword });
+  // After the IVR: the ring rules reach Asterisk through its ARI client.
+  await app.register(phonesPlugin);
   followIvr(app);
+  await app.register(messagesPlugin);
   await app.register(webRoutes, { root: opts.webRoot ?? join(PACKAGE_ROOT, 'dist/web') });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
@@ -195,7 +224,9 @@ function makeUpstream(app: FastifyInstance, config: Config, secrets: Secrets): U
     ownerExtension: config.owner.extension,
     ownerTargets,
     ringSeconds: config.owner.ringSeconds,
-    isOwnerAvailable: () => app.presence.isAvailable(),
+    isOwnerAvailable: () => app.ownerPause() === undefined,
+    pauseCode: () => app.ownerPause(),
+    tabsRing: () => !app.hasDecorator('ringRouting') || app.ringRouting.rings(config.owner.extension),
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) },
   });
 }

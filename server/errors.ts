@@ -22,6 +22,19 @@ export const HttpErrors = {
   Subprotocol: http('HL_SUBPROTOCOL', 'WebSocket subprotocol "sip" is required (RFC 7118)'),
   WebNotBuilt: http('HL_WEB_NOT_BUILT', 'web build missing: run `npm run build:web`'),
   LoginBusy: http('HL_LOGIN_BUSY', 'Too many logins at once; retry in %s s'),
+  BadHours: http('HL_BAD_HOURS', 'Opening hours not saved: %s'),
+  // Says no more than that: a blocked caller learns nothing about how or for how long.
+  Blocked: http('HL_BLOCKED', 'Calls from this network are not accepted'),
+  BadRequest: http('HL_BAD_REQUEST', '%s'),
+  VoiceOff: http('HL_VOICE_OFF', 'Voice messages are turned off on this edge (messages.voiceMaxSeconds is 0)'),
+  VoiceType: http('HL_VOICE_TYPE', 'A voice message must be audio/webm or audio/ogg (Opus); got %s'),
+  VoiceTooBig: http('HL_VOICE_TOO_BIG', 'A voice message may be at most %s bytes (%s s)'),
+  VoiceNotOpus: http('HL_VOICE_NOT_OPUS', 'The upload is not an Opus recording in %s'),
+  AudioGone: http('HL_AUDIO_GONE', 'The audio file of message %s is missing from the data directory'),
+  Range: http('HL_RANGE', 'Range %s is outside the file'),
+  BadPage: http('HL_BAD_PAGE', 'page must be an http(s) URL on an allowed origin; got %s'),
+  TooManyStreams: http('HL_TOO_MANY_STREAMS', 'Too many open owner consoles (at most %s live channels)'),
+  RingRuleInvalid: http('HL_RING_RULE_INVALID', 'Ring rules refused: %s'),
 };
 
 export interface SipRefusal {
@@ -44,6 +57,7 @@ export const SipRefusals = {
   HL_LINES_BUSY: sip('HL_LINES_BUSY', 'Service Unavailable', 'all visitor lines are busy'),
   HL_OWNER_OFFLINE: sip('HL_OWNER_OFFLINE', 'Temporarily Unavailable', 'the owner is not online'),
   HL_OWNER_DND: sip('HL_OWNER_DND', 'Temporarily Unavailable', 'the owner is not taking calls'),
+  HL_OWNER_HOURS: sip('HL_OWNER_HOURS', 'Temporarily Unavailable', 'outside the owner\'s opening hours'),
   HL_OWNER_BUSY: sip('HL_OWNER_BUSY', 'Busy Here', 'the owner is in a call'),
   HL_NO_ANSWER: sip('HL_NO_ANSWER', 'Temporarily Unavailable', 'the owner did not answer'),
   HL_NO_DIALOG: sip('HL_NO_DIALOG', 'Call/Transaction Does Not Exist', 'no such dialog'),

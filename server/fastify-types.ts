@@ -7,6 +7,9 @@ import type { Upstream } from './upstreams/types.ts';
 import type { Presence } from './owner/presence.ts';
 import type { OwnerSessions } from './owner/sessions.ts';
 import type { OwnerEvents } from './owner/events.ts';
+import type { HoursStore } from './owner/hours-store.ts';
+import type { Availability, PauseCode } from './owner/availability.ts';
+import type { Blocks } from './owner/blocks.ts';
 import type { CallLog } from './calls/log.ts';
 import type { Db } from './store/db.ts';
 import type { ConnectionCounter, VisitorCallCounter } from './limits/counters.ts';
@@ -27,6 +30,14 @@ declare module 'fastify' {
     ownerSessions: OwnerSessions;
     /** Changes the owner console should see live (server/owner/events.ts). */
     ownerEvents: OwnerEvents;
+    /** The owner's opening hours: config, or the console's edit (server/owner/hours-store.ts). */
+    hours: HoursStore;
+    /** Do-not-disturb and opening hours as one answer with a reason (server/owner/availability.ts). */
+    ownerAvailability: (at?: number) => Availability;
+    /** The same answer as a SIP refusal code (undefined: available), cheap enough for every request. */
+    ownerPause: () => PauseCode | undefined;
+    /** Blocked callers, by keyed hash of address or network (server/owner/blocks.ts). */
+    blocks: Blocks;
     callLog: CallLog;
     db: Db;
     wsByIp: ConnectionCounter;

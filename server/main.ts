@@ -1,7 +1,7 @@
 // `npm start` / `npm run serve`: load and validate the config, create first-run secrets, start
 // the edge. Every way start-up can fail ends in one line on stderr that names the fix, and a
 // non-zero exit: the owner reads it in a terminal or in `journalctl -u homeline`, never a stack.
-import { loadConfig, ConfigError, upstreamKind } from './config/load.ts';
+import { loadConfig, ConfigError, upstreamKind, configWarnings } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { loadOrCreateSecrets } from './config/secrets.ts';
 import { buildApp } from './app.ts';
@@ -85,6 +85,7 @@ async function start(): Promise<void> {
 
   const origin = app.selfOrigins()[0];
   app.log.info({ upstream: upstreamKind(config), dataDir: config.dataDir }, 'homeline edge ready');
+  for (const warning of configWarnings(config)) app.log.warn(warning);
   void checkAsterisk(app, config, secrets.ariPassword);
   if (firstRunOwnerPassword && !process.stdout.isTTY) {
     // Under systemd (or any redirect) stdout is a kept log: the password must not land there.

@@ -1,8 +1,8 @@
 // The invariants the generated configuration (plus the owner's include files) must keep. The CLI
 // runs them after writing; the tests run them on generated files and on broken fixtures.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, basename } from 'node:path';
-import { parseConf } from './conf-parser.ts';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { join, isAbsolute, relative, posix } from 'node:path';
+import { parseConf, isGlob, globRegExp, type IncludeReader } from './conf-parser.ts';
 import { buildPlan, type AsteriskPlan } from './plan.ts';
 import type { ConfSet, Expectations, Violation } from './checks/types.ts';
 import { checkVisitorReach } from './checks/visitor-reach.ts';
@@ -18,23 +18,44 @@ export type { ConfSet, Expectations, Violation };
 /** Files that are only ever #include'd, never read by a module on their own. */
 const INCLUDE_ONLY = /^pjsip_(phone_secrets|trunks)\.conf$/;
 
-/** Parses a set of .conf texts; #include resolves against the same set, as in Asterisk's etc dir. */
-export function parseConfSet(texts: Record<string, string>): ConfSet {
+/**
+ * Parses a set of .conf texts keyed by their path under the config dir ('pjsip.conf',
+ * 'homeline/pjsip.conf'). Top-level files are what Asterisk's modules read; #include resolves
+ * against the whole set as Asterisk resolves it against astetcdir, globs included.
+ */
+export function parseConfSet(texts: Record<string, string>, dir?: string): ConfSet {
+  const read: IncludeReader = (arg) => {
+    // An absolute path into the config dir is the same file as its relative name.
+    const name = posix.normalize(dir && isAbsolute(arg) ? relative(dir, arg) : arg);
+    if (!isGlob(name)) return texts[name];
+    const re = globRegExp(name);
+    return Object.keys(texts).filter((k) => re.test(k)).sort().map((k) => ({ name: k, text: texts[k] }));
+  };
   const set: ConfSet = new Map();
-  const read = (name: string) => texts[basename(name)];
   for (const [name, text] of Object.entries(texts)) {
-    if (INCLUDE_ONLY.test(name)) continue;
+    if (name.includes('/') || INCLUDE_ONLY.test(name)) continue;
     set.set(name, parseConf(text, name, read));
   }
   return set;
 }
 
-export function readConfDir(dir: string): ConfSet {
+/** Every .conf file under `dir` (one level of folders: homeline/*.conf), keyed by its path in it. */
+export function readConfTexts(dir: string): Record<string, string> {
   const texts: Record<string, string> = {};
-  if (existsSync(dir)) {
-    for (const f of readdirSync(dir)) if (f.endsWith('.conf')) texts[f] = readFileSync(join(dir, f), 'utf8');
+  if (!existsSync(dir)) return texts;
+  for (const f of readdirSync(dir)) {
+    const path = join(dir, f);
+    if (f.endsWith('.conf') && statSync(path).isFile()) texts[f] = readFileSync(path, 'utf8');
+    else if (statSync(path).isDirectory()) {
+      for (const g of readdirSync(path)) if (g.endsWith('.conf')) texts[`${f}/${g}`] = readFileSync(join(path, g), 'utf8');
+    }
   }
-  return parseConfSet(texts);
+  return texts;
+}
+
+/** The configuration Asterisk would load from `dir` (its astetcdir), #includes followed. */
+export function readConfDir(dir: string): ConfSet {
+  return parseConfSet(readConfTexts(dir), dir);
 }
 
 /** A missing #include makes Asterisk refuse the whole file; say so before the owner finds out. */

@@ -1,7 +1,8 @@
 // A reader for Asterisk's .conf format (main/config.c), enough to reason about the files we
 // generate and the ones an owner edits by hand: sections, templates `(!)` and inheritance
 // `(tpl1,tpl2)`, `key = value` and `key => value`, `;` comments (with `\;` escapes) and `;-- --;`
-// block comments, and `#include`/`#tryinclude`/`#exec` directives. Pure: text in, structure out.
+// block comments, and `#include`/`#tryinclude`/`#exec` directives (globs and nesting followed, a
+// cycle refused). Pure: text in, structure out; the caller's reader finds included files.
 
 export interface ConfEntry {
   key: string;
@@ -70,8 +71,37 @@ function stripComment(line: string, state: { inBlock: boolean }): string {
   return out;
 }
 
-/** Finds an #include'd file's text by name; undefined when it does not exist. */
-export type IncludeReader = (name: string) => string | undefined;
+/** One file an #include names (a glob names several, each with its own path). */
+export interface IncludedFile { name: string; text: string }
+
+/**
+ * Finds an #include'd file's text by name: a string for the one file, a list for a glob
+ * (`homeline/*.conf`, sorted as Asterisk's glob() sorts), undefined or [] when nothing matches.
+ */
+export type IncludeReader = (name: string) => string | IncludedFile[] | undefined;
+
+/** Whether an #include argument is a glob (Asterisk expands *, ? and [...] with glob(3)). */
+export function isGlob(arg: string): boolean {
+  return /[*?[]/.test(arg);
+}
+
+/** A glob as a RegExp over '/'-separated paths: * and ? never cross a '/'. */
+export function globRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) { re += '\\['; continue; }
+      const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      re += `[${body}]`;
+      i = end;
+    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
 
 /**
  * Parses one file. With `read`, #include/#tryinclude are parsed in place as Asterisk does (a
@@ -82,7 +112,10 @@ export function parseConf(text: string, name = 'config', read?: IncludeReader): 
   const directives: ConfDirective[] = [];
   let current: ConfSection | undefined;
 
-  const parseText = (body: string, file: string, depth: number) => {
+  // The files being parsed, outermost first: an #include of one of them would never end.
+  const stack: string[] = [];
+  const parseText = (body: string, file: string) => {
+    stack.push(file);
     const state = { inBlock: false };
     const lines = body.split(/\r?\n/);
     lines.forEach((raw, idx) => {
@@ -93,11 +126,13 @@ export function parseConf(text: string, name = 'config', read?: IncludeReader): 
         const m = /^#(include|tryinclude|exec)\s+(.+)$/.exec(line);
         if (!m) throw new ConfParseError(file, lineNo, `unknown directive ${line}`);
         const arg = m[2].trim().replace(/^["<](.*)[">]$/, '$1');
-        const included = m[1] !== 'exec' && read ? read(arg) : undefined;
-        directives.push({ kind: m[1] as ConfDirective['kind'], arg, file, line: lineNo, found: included !== undefined });
-        if (included !== undefined) {
-          if (depth > 8) throw new ConfParseError(file, lineNo, `#include nested too deep at ${arg}`);
-          parseText(included, arg, depth + 1);
+        const found = m[1] !== 'exec' && read ? read(arg) : undefined;
+        const included = typeof found === 'string' ? [{ name: arg, text: found }] : found ?? [];
+        directives.push({ kind: m[1] as ConfDirective['kind'], arg, file, line: lineNo, found: included.length > 0 });
+        for (const child of included) {
+          if (stack.includes(child.name)) throw new ConfParseError(file, lineNo, `#include cycle: ${[...stack, child.name].join(' → ')}`);
+          if (stack.length > 8) throw new ConfParseError(file, lineNo, `#include nested too deep at ${child.name}`);
+          parseText(child.text, child.name);
         }
         return;
       }
@@ -132,9 +167,10 @@ export function parseConf(text: string, name = 'config', read?: IncludeReader): 
       current.entries.push(entry);
     });
     if (state.inBlock) throw new ConfParseError(file, lines.length, 'block comment ;-- never closed');
+    stack.pop();
   };
 
-  parseText(text, name, 0);
+  parseText(text, name);
   return { name, sections, directives };
 }
 

@@ -148,7 +148,7 @@ export function buildPlan(config: Config, secrets: { edgeSecret: string; ariPass
   if (homeExtensions.has(config.owner.extension)) {
     throw new AsteriskConfigError('HL_ASTERISK_MISMATCH', `owner.extension ${config.owner.extension} is also a home phone`);
   }
-  const publicTransports = site.tls && !isLoopback(site.tls.bind.replace(/:\d+$/, '')) ? ['transport-tls'] : [];
+  const publicTransports = [...(site.tls && !isLoopback(site.tls.bind.replace(/:\d+$/, '')) ? ['transport-tls'] : []), ...site.openTransports];
   return {
     domain: config.sip.domain,
     edgeSecret: secrets.edgeSecret,

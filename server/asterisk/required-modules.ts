@@ -10,6 +10,7 @@ export const REQUIRED_MODULES: Readonly<Record<string, string>> = {
   app_voicemail: 'a caller cannot leave word',
   func_strings: 'REGEX fences [ivr-ring]: without it every IVR ring fails',
   func_logic: 'IF picks the ring time: without it every IVR ring fails',
+  func_global: 'GLOBAL reads the owner\'s ring rules in [ring-owner]: without it every phone rings whatever its hours',
   // SIP over WebSocket, WebRTC
   res_pjproject: 'PJSIP cannot start',
   res_sorcery_config: 'pjsip.conf is never read',

@@ -55,6 +55,11 @@ export const SiteSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * The owner's own pjsip transports that listen beyond loopback on purpose (include mode: their
+     * phones' TLS listener). Plain UDP/TCP beyond loopback stays refused whatever this says.
+     */
+    openTransports: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }), { default: [], maxItems: 8 }),
     /** Number prefixes nobody may dial from here (premium rate, directory services, …). */
     barred: Type.Array(Type.String({ pattern: '^\\+?[0-9]{1,15}$' }), { default: ['09', '118'] }),
     /** A trunk endpoint the owner defines in pjsip_trunks.conf; the phones (never visitors) dial out through it. */

@@ -1,7 +1,8 @@
-// npm run asterisk:config -- --out DIR [--site FILE] [--force]
+// npm run asterisk:config -- --out DIR [--site FILE] [--force | --include [--add-includes]]
 // Renders Asterisk's configuration from homeline's config and secrets into DIR, then runs the
 // invariant checks on what it wrote (and on the owner's own include files there), refusing to
-// leave a configuration behind that breaks one.
+// leave a configuration behind that breaks one. --include: beside an owner's existing Asterisk
+// (asterisk-include.ts).
 import { mkdirSync, writeFileSync, existsSync, renameSync, readFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,13 +13,25 @@ import { generate, renderPhoneSecrets, PHONE_SECRETS_FILE } from '../asterisk/ge
 import { checkAll, readConfDir } from '../asterisk/checks.ts';
 import { astCacheDir, checkCacheDir } from '../asterisk/cachedir.ts';
 import { GENERATED_MARKER } from '../asterisk/render/common.ts';
+import { runIncludeMode, printViolations } from './asterisk-include.ts';
+
+const USAGE = `usage: npm run asterisk:config -- --out DIR [--site FILE] [--force | --include [--add-includes]]
+  DIR: where Asterisk reads its configuration (e.g. /etc/asterisk)
+  FILE: owner options, default <dataDir>/asterisk.json
+  --force: replace files homeline did not write, keeping each as FILE.homeline-backup-<time>
+  --include: keep your own configuration; write homeline's endpoints and contexts into
+    DIR/homeline/*.conf for "#include homeline/<file>" lines at the end of your files
+  --add-includes: with --include, add those lines yourself (each file kept as FILE.homeline-backup-<time>)`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { out: { type: 'string' }, site: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      out: { type: 'string' }, site: { type: 'string' }, force: { type: 'boolean' },
+      include: { type: 'boolean' }, 'add-includes': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
   });
-  if (values.help || !values.out) {
-    console.error('usage: npm run asterisk:config -- --out DIR [--site FILE] [--force]\n  DIR: where Asterisk reads its configuration (e.g. /etc/asterisk)\n  FILE: owner options, default <dataDir>/asterisk.json\n  --force: replace files homeline did not write, keeping each as FILE.homeline-backup-<time>');
+  if (values.help || !values.out || (values.include && values.force) || (values['add-includes'] && !values.include)) {
+    console.error(USAGE);
     return values.help ? 0 : 2;
   }
   const out = resolve(values.out);
@@ -31,16 +44,18 @@ async function main(): Promise<number> {
   // First run of anything creates the secrets; the owner password exists only in this moment.
   if (firstRunOwnerPassword) console.log(`first run: created ${config.dataDir}/secrets.json; owner password (shown once): ${firstRunOwnerPassword}`);
   const site = loadSite(values.site ?? sitePath(config.dataDir));
-  const { plan, files } = generate(config, secrets, site);
+  const generated = generate(config, secrets, site);
+  const { plan, files } = generated;
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  if (values.include) return runIncludeMode(generated, { config, secrets, site }, { out, addIncludes: !!values['add-includes'], stamp });
   // Never overwrite a file homeline did not write: an owner's existing Asterisk keeps its own
   // pjsip.conf or extensions.conf unless they say --force (and then a backup stays beside it).
   const foreign = Object.keys(files).filter((name) => existsSync(join(out, name)) && !readFileSync(join(out, name), 'utf8').includes(GENERATED_MARKER));
   if (foreign.length && !values.force) {
     console.error(`HL_ASTERISK_FOREIGN_FILES: ${out} already has ${foreign.join(', ')}, not written by homeline; nothing was written. ` +
-      'Render into an empty folder and merge by hand, or rerun with --force to replace them (each kept as FILE.homeline-backup-<time>).');
+      'Rerun with --include to add homeline beside your configuration, or with --force to replace them (each kept as FILE.homeline-backup-<time>).');
     return 1;
   }
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   for (const name of foreign) {
     const backup = join(out, `${name}.homeline-backup-${stamp}`);
     copyFileSync(join(out, name), backup);
@@ -62,8 +77,7 @@ async function main(): Promise<number> {
   console.log(`wrote ${Object.keys(files).length} files to ${out}`);
   if (wroteSecrets) console.log(`wrote ${PHONE_SECRETS_FILE} with fresh phone passwords (kept from now on; yours to edit)`);
   if (violations.length) {
-    console.error(`\n${violations.length} invariant violation(s); do not load this configuration:`);
-    for (const v of violations) console.error(`  ${v.code} ${v.file}${v.line ? `:${v.line}` : ''}: ${v.message}`);
+    printViolations(violations);
     return 1;
   }
   console.log('invariants hold: visitors reach only home extensions, IVR and voicemail; listeners on loopback' +

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type Config } from './schema.ts';
+import { hoursProblem } from '../owner/hours.ts';
 
 export class ConfigError extends Error {
   readonly code = 'HL_ERR_CONFIG';
@@ -129,6 +130,8 @@ export function validateConfig(raw: unknown): Config {
   const users = config.visitor.targets.map((t) => t.user);
   if (new Set(users).size !== users.length) throw new ConfigError('invalid configuration:\n  visitor.targets: each user must be unique');
   if (users.includes(config.owner.extension)) throw new ConfigError('invalid configuration:\n  visitor.targets: the owner browser extension cannot be a visitor target; use kind "owner"');
+  const hours = config.hours && hoursProblem(config.hours);
+  if (hours) throw new ConfigError(`invalid configuration:\n  hours.${hours}`);
   checkAddresses(config);
   checkHttps(config);
   return config;
@@ -201,6 +204,20 @@ function checkHttps(config: Config): void {
   if (certFile && config.publicUrl && !config.publicUrl.startsWith('https://')) {
     fail(`publicUrl: the edge serves HTTPS itself (tls.certFile is set), so publicUrl must start with https://`);
   }
+}
+
+/**
+ * Settings that start but are almost surely a mistake: one line each, naming the fix. Logged as
+ * warnings at start (server/main.ts), never fatal: a test bench may mean them.
+ */
+export function configWarnings(config: Config): string[] {
+  const out: string[] = [];
+  // https:// in the tokens but plain HTTP here and no proxy trusted: the TLS is a proxy's, and
+  // the edge sees every visitor as that proxy (one shared per-address budget, no HSTS, no Secure cookie).
+  if (config.publicUrl.startsWith('https://') && !config.trustProxy.length && !config.tls.certFile) {
+    out.push(`publicUrl is https:// but the edge has neither trustProxy nor its own TLS: behind a proxy every visitor looks like the proxy and shares one rate limit, and no HSTS is sent; set HOMELINE_TRUST_PROXY to your proxy's address (e.g. 127.0.0.1), or tls.certFile/tls.keyFile (docs/deploy-https.md)`);
+  }
+  return out;
 }
 
 /** Which upstream actually runs: `auto` means Asterisk only when its WebSocket URL is set. */

@@ -1,6 +1,7 @@
 // The one description of homeline's configuration: defaults, types and limits live here, so the
 // file, the environment overrides and the Asterisk generator all agree on the same shape.
 import { Type, type Static } from '@sinclair/typebox';
+import { HoursSchema } from '../owner/hours.ts';
 
 const Extension = Type.String({ pattern: '^[0-9]{2,6}$', description: 'a dialable home extension' });
 const TargetUser = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'SIP user part a visitor may call' });
@@ -65,6 +66,12 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /**
+     * When visitors may ring the owner, e.g. weekdays 9–18 in Europe/London (server/owner/hours.ts).
+     * Absent: always. The owner console can edit it; its edit (kept in the data dir) wins until
+     * this value changes.
+     */
+    hours: Type.Optional(HoursSchema),
     visitor: Type.Object(
       {
         targets: Type.Array(VisitorTargetSchema, {
@@ -205,6 +212,20 @@ export const ConfigSchema = Type.Object(
          * runs) may share one folder.
          */
         promptDir: Type.String({ default: '' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** What visitors leave for the owner (server/messages/, docs/messages.md). */
+    messages: Type.Object(
+      {
+        /** Longest voice message the widget records (its countdown, the upload's size cap); 0 turns voice messages off. */
+        voiceMaxSeconds: Type.Integer({ minimum: 0, maximum: 300, default: 60 }),
+        /** Messages and callback requests older than this are deleted, audio with them. */
+        retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+        /** Voice messages and IVR recordings together; over it, the oldest go first. */
+        maxAudioMegabytes: Type.Integer({ minimum: 1, maximum: 100000, default: 500 }),
+        /** How often retention runs (it also runs at start). */
+        pruneEveryMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }),
       },
       { default: {}, additionalProperties: false },
     ),

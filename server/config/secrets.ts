@@ -1,7 +1,7 @@
 // First-run secrets: the token signing key pair, the edge↔Asterisk shared secret, the ARI
 // password, the TURN shared secret and the owner's password hash. Kept in <dataDir>/secrets.json (mode 0600, git-ignored),
 // never logged. The owner's generated password is shown once on the terminal and never stored.
-import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, chmodSync, linkSync, unlinkSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, chmodSync, chownSync, linkSync, unlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateKeyPair, exportJWK, type JWK } from 'jose';
@@ -34,6 +34,12 @@ export function writeSecrets(dataDir: string, secrets: Secrets): void {
   writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   renameSync(tmp, path);
   chmodSync(path, 0o600);
+  // root editing a service's data dir (`sudo npm run owner:password` on systemd's StateDirectory):
+  // the file stays the service's, or the edge could no longer read its own secrets.
+  if (process.getuid?.() === 0) {
+    const dir = statSync(dataDir);
+    if (dir.uid !== 0) chownSync(path, dir.uid, dir.gid);
+  }
 }
 
 function readSecrets(path: string): Secrets {

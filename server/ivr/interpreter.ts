@@ -342,7 +342,8 @@ export class MenuWalk {
 
   /** A ring of home extensions, unless the owner is not taking calls: then the leave-word branch. */
   private ring(prompts: (Prompt | undefined)[], then: Extract<Then, { kind: 'ring' }>): void {
-    if (this.opts.ownerAvailable && !this.opts.ownerAvailable()) {
+    // Nobody to ring (DND, or no phone of the owner's rings at this hour): straight to leave-word.
+    if ((this.opts.ownerAvailable && !this.opts.ownerAvailable()) || (then.extensions.length === 0 && !then.number)) {
       this.buffer = '';
       return this.doAction(then.noAnswer ?? this.opts.menu.defaults.noAnswer ?? DEFAULT_NO_ANSWER);
     }

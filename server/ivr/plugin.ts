@@ -21,6 +21,7 @@ import { reachFromConfig } from './menu-validate.ts';
 import { visitorMenuView, type VisitorMenuView } from './menu-view.ts';
 import { PromptCache, PROMPT_ID, menuPrompts } from './prompts/cache.ts';
 import { IvrStore } from './store.ts';
+import { forOwner } from '../messages/audio-files.ts';
 import type { Prompt } from './menu-schema.ts';
 import { AriClient } from './ari/client.ts';
 import { IvrAriApp } from './ari/app.ts';
@@ -46,6 +47,10 @@ export interface IvrDecoration {
   ari: IvrAriApp | null;
   /** On the asterisk upstream with ARI: can Asterisk play our prompts? (/readyz reports it) */
   selfCheck: AriSelfCheck | null;
+  /** The ARI client (null without `config.ari.url`): the phones plugin sets a global and sends MESSAGEs with it. */
+  ariClient: AriClient | null;
+  /** The visitor messages' Origin check and edge-wide budget (a preHandler), shared by the voice upload. */
+  withinMessageBudget: (req: FastifyRequest) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -73,13 +78,19 @@ export const MESSAGE_BUDGET = {
 async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Promise<void> {
   const { config } = opts;
   const reach = reachFromConfig(config);
+  /** A new message or callback request, for the console's live list and the owner's phones. */
+  function tell(id: number | string, summary: string): void {
+    if (fastify.hasDecorator('ownerEvents')) fastify.ownerEvents.publish({ type: 'message', id, summary });
+  }
   const menu = loadMenuFile(config.ivr.menuFile, reach); // throws MenuInvalidError: start-up stops
   // The edge's one SQLite connection when there is one (a plugin test alone opens its own).
   const store = new IvrStore(fastify.hasDecorator('db') ? fastify.db : join(config.dataDir, 'homeline.db'));
+  if (store.migrated) fastify.log.info(store.migrated, 'message store schema upgraded');
   const prompts = new PromptCache({ dir: config.ivr.promptDir || join(config.dataDir, 'prompts'), voice: menu.menu.voice, recordingsDir: menu.baseDir });
   const view = visitorMenuView(menu.menu);
   let ari: IvrAriApp | null = null;
   let selfCheck: AriSelfCheck | null = null;
+  let ariClient: AriClient | null = null;
 
   if (config.ari.url) {
     const t0 = performance.now();
@@ -87,14 +98,16 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     fastify.log.info({ rendered, cached, ms: Math.round(performance.now() - t0) }, 'IVR prompts ready');
     const base = (opts.promptBaseUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
     const client = new AriClient({ url: config.ari.url, user: config.ari.user, password: config.ari.password || opts.ariPassword || '', app: config.ari.app });
+    ariClient = client;
     const mediaUri = (p: Prompt) => `sound:${base}/ivr/prompts/${prompts.idFor(p)}.wav`;
     ari = new IvrAriApp({
       client,
       menu: menu.menu,
       allowedExtensions: menu.menu.role === 'visitor' ? reach.visitorExtensions : undefined,
-      ownerGroup: reach.ownerGroup,
-      // The same switch as the direct route's HL_OWNER_DND (server/routes/sip-ws.ts pausedTargets).
-      ownerAvailable: fastify.hasDecorator('presence') ? () => fastify.presence.isAvailable() : undefined,
+      // The owner's ring rules decide, per call, which of the group ring (server/routes/phones.ts).
+      ownerGroup: () => (fastify.hasDecorator('ringRouting') ? fastify.ringRouting.ringing() : reach.ownerGroup),
+      // The same answer as the direct route's HL_OWNER_DND / HL_OWNER_HOURS (server/routes/sip-ws.ts pausedTargets).
+      ownerAvailable: fastify.hasDecorator('ownerPause') ? () => fastify.ownerPause() === undefined : undefined,
       store,
       mediaUri,
       answerDelayMs: opts.answerDelayMs,
@@ -112,6 +125,11 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
         log: fastify.log.child({ component: 'asterisk-selfcheck' }),
       });
     }
+    // Word for the owner's console and phones (server/owner/phone-notify.ts).
+    ari.on('messageStored', ({ id, kind, caller, durationSeconds }) => tell(id, kind === 'name'
+      ? `${caller || 'A caller'} left their name for you`
+      : `${caller || 'A caller'} left a voice message${durationSeconds ? ` (${Math.round(durationSeconds)} s)` : ''}`));
+    ari.on('callbackStored', ({ id, caller, number }) => tell(`callback-${id}`, `Callback request from ${caller || 'a caller'}: ${number}`));
     client.on('connected', () => fastify.log.info({ app: config.ari.app }, 'ARI connected; Stasis app registered'));
     client.on('disconnected', (reason) => fastify.log.warn({ reason }, 'ARI events socket lost; reconnecting'));
     fastify.addHook('onReady', async () => {
@@ -120,7 +138,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     });
   }
 
-  fastify.decorate('ivr', { menu, view, store, prompts, ari, selfCheck } satisfies IvrDecoration);
+  fastify.decorate('ivr', { menu, view, store, prompts, ari, selfCheck, ariClient, withinMessageBudget: (req) => withinBudget(req) } satisfies IvrDecoration);
   fastify.addHook('onClose', async () => {
     selfCheck?.stop();
     await ari?.stop();
@@ -148,6 +166,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   const edgeWide = fastify.createRateLimit({ max: config.limits.messageFormGlobalPer10Minutes, timeWindow: MESSAGE_BUDGET.edgeWindowMs, keyGenerator: () => 'visitor-messages' });
   const withinBudget = async (req: FastifyRequest) => {
     fastify.checkOrigin(req);
+    // A caller the owner blocked may not leave word either (server/owner/blocks.ts).
+    if (fastify.hasDecorator('blocks') && fastify.blocks.isBlocked(req.ip, Date.now())) throw new HttpErrors.Blocked();
     const verdict = await edgeWide(req);
     if (!verdict.isAllowed && verdict.isExceeded) {
       throw rateLimited(Math.max(1, verdict.ttlInSeconds));
@@ -160,7 +180,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   }, async (req, reply) => {
     const { name, number, message } = req.body;
     const id = store.addMessage({ source: 'form', kind: 'message', name: name.trim(), number: number?.trim() || null, text: message.trim(), caller: req.ip });
-    if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form' });
+    if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form', messageId: id });
+    tell(id, `${name.trim()}${number?.trim() ? ` (${number.trim()})` : ''} wrote: ${message.trim()}`);
     return reply.code(201).send({ id });
   });
 
@@ -169,7 +190,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     : (async () => {
       throw new HttpErrors.NotOwner();
     });
-  fastify.get('/api/owner/messages', { preHandler: ownerOnly }, async () => ({ messages: store.listMessages(), callbacks: store.listCallbacks() }));
+  fastify.get('/api/owner/messages', { preHandler: ownerOnly }, async () => ({ messages: store.listMessages().map(forOwner), callbacks: store.listCallbacks() }));
 }
 
 export default fp(ivrPlugin, { name: 'homeline-ivr', fastify: '5.x' });

@@ -3,7 +3,7 @@
 // console's live channel (Server-Sent Events) subscribes. In-process only: one edge, one owner.
 export type OwnerEvent =
   | { type: 'call'; id: string }
-  | { type: 'message'; id?: number | string }
+  | { type: 'message'; id?: number | string; summary?: string }
   | { type: 'status' }
   | { type: string; [key: string]: unknown };
 

@@ -33,6 +33,9 @@ import { header, headerValues, parseCSeq, viaBranch, type SipMessage, type SipRe
 import { parseNameAddr, tagOf } from '../sip/uri.ts';
 import type { DialogView } from '../sip/policy.ts';
 
+/** The edge's id for a call (or a refused attempt): what the call log keys on. */
+export const newCallId = (): string => `c-${randomBytes(8).toString('hex')}`;
+
 export type CallOutcome = 'answered' | 'declined' | 'busy' | 'no-answer' | 'cancelled' | 'failed' | 'dropped' | 'capped';
 export type CallState = 'pending' | 'early' | 'confirmed' | 'terminating' | 'ended';
 
@@ -129,7 +132,7 @@ export class CallTracker {
   constructor(private readonly events: Partial<CallEvents> = {}, opts: TrackerOptions | (() => number) = {}) {
     const o = typeof opts === 'function' ? { now: opts } : opts;
     this.now = o.now ?? Date.now;
-    this.newId = o.newId ?? (() => `c-${randomBytes(8).toString('hex')}`);
+    this.newId = o.newId ?? newCallId;
   }
 
   /** Calls that count against the caps: everything not ended (terminating included). */

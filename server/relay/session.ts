@@ -16,6 +16,7 @@ import type { AttemptVerdict } from '../limits/call-attempts.ts';
 import type { UpstreamChannel } from '../upstreams/types.ts';
 import { CallTracker, TERMINATING_MS, TIMER_C_MS, type CallOutcome, type TrackedCall } from './calls.ts';
 import { salvageRequest } from './salvage.ts';
+import { parseSipUri, tagOf } from '../sip/uri.ts';
 
 export interface SessionLimits {
   messagesPerSecond: number;
@@ -40,9 +41,13 @@ export interface SessionDeps {
   limits: SessionLimits;
   visitorCalls: VisitorCallCounter;
   pausedTargets: () => ReadonlySet<string>;
+  /** Why the paused targets are paused (absent: do-not-disturb). */
+  pauseCode?: () => 'HL_OWNER_DND' | 'HL_OWNER_HOURS' | undefined;
   /** Spends one call attempt from the visitor's budgets (server/limits/call-attempts.ts). */
   callAttempt?: () => AttemptVerdict;
   onCall?: (rec: CallRecord) => void;
+  /** An initial INVITE the edge refused itself (never tracked as a call): the call log shows some. */
+  onRefused?: (rec: { code: string; target: string | undefined; at: number }) => void;
   log: FastifyBaseLogger;
 }
 
@@ -151,14 +156,16 @@ export class RelaySession {
       visitorCallsCap: this.d.limits.visitorCallsCap,
       busyRetryAfterSeconds: this.d.limits.busyRetryAfterSeconds,
       pausedTargets: this.d.pausedTargets(),
+      pauseCode: this.d.pauseCode?.(),
     });
     if (verdict.action === 'drop') {
       this.d.log.info({ method: msg.method, code: verdict.code }, 'dropped ACK outside any call');
       return;
     }
     if (verdict.action === 'refuse') {
-      const level = verdict.code === 'HL_LINES_BUSY' || verdict.code === 'HL_ONE_CALL' || verdict.code === 'HL_OWNER_DND' ? 'info' : 'warn';
+      const level = verdict.code === 'HL_LINES_BUSY' || verdict.code === 'HL_ONE_CALL' || verdict.code === 'HL_OWNER_DND' || verdict.code === 'HL_OWNER_HOURS' ? 'info' : 'warn';
       this.d.log[level]({ method: msg.method, uri: msg.uri, code: verdict.code, detail: verdict.detail }, 'request refused by policy');
+      this.refusedInvite(msg, verdict.code);
       return this.send(serializeSip(buildRefusal(msg, verdict.code, verdict)));
     }
     if (verdict.initialInvite && this.tracker.match(msg).kind === 'reused') {
@@ -171,12 +178,18 @@ export class RelaySession {
       const budget = this.d.callAttempt();
       if (!budget.ok) {
         this.d.log.info({ method: msg.method, code: 'HL_TOO_MANY_ATTEMPTS', scope: budget.scope }, 'request refused by policy');
+        this.refusedInvite(msg, 'HL_TOO_MANY_ATTEMPTS');
         return this.send(serializeSip(buildRefusal(msg, 'HL_TOO_MANY_ATTEMPTS', { retryAfterSeconds: budget.retryAfterSeconds })));
       }
     }
     this.d.log.debug({ method: msg.method, callId: header(msg, 'Call-ID') }, 'request forwarded');
     this.tracker.fromClient(verdict.request);
     this.d.channel.send(verdict.request, serializeSip(verdict.request));
+  }
+
+  private refusedInvite(req: SipRequest, code: string): void {
+    if (req.method !== 'INVITE' || tagOf(header(req, 'To')) !== undefined || !this.d.onRefused) return;
+    this.d.onRefused({ code, target: parseSipUri(req.uri)?.user, at: Date.now() });
   }
 
   /**

@@ -12,6 +12,25 @@ const COOKIE = OWNER_COOKIE;
 const LoginBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 const AvailabilityBody = Type.Object({ available: Type.Boolean() }, { additionalProperties: false });
 
+/**
+ * The switch, and why visitors cannot reach the owner right now (null: they can). The console's
+ * status line words the reason (web/owner/status-line.ts), so a new one (owner hours: 'hours'
+ * with `until`, the next opening) needs no change there beyond its words.
+ */
+export interface AvailabilityView {
+  available: boolean;
+  reason: string | null;
+  /** When the reason ends, if known (ms since the epoch). */
+  until?: number;
+}
+
+export function availabilityView(app: FastifyInstance): AvailabilityView {
+  // The switch, and the one combined answer (do-not-disturb, then hours: server/owner/availability.ts).
+  const a = app.ownerAvailability();
+  const view = { available: app.presence.isAvailable(), reason: a.available ? null : a.reason };
+  return a.opensAt ? { ...view, until: Date.parse(a.opensAt) } : view;
+}
+
 export const ownerAuth = fp(async function ownerAuth(app: FastifyInstance) {
   app.decorate('requireOwner', async (req: FastifyRequest, _reply: FastifyReply) => {
     app.checkOrigin(req, 'own');
@@ -63,9 +82,16 @@ export default async function ownerRoutes(app: FastifyInstance) {
     return reply.code(204).send();
   });
 
-  app.get('/api/owner/session', { preHandler: app.requireOwner }, async () => ({ owner: true, name: app.config.owner.name, extension: app.config.owner.extension }));
+  // The console's first question, answered 200 either way: a signed-out visit to the console is
+  // not an error, and a 401 here would be logged in the browser's console on every first load.
+  app.get('/api/owner/session', async (req, reply) => {
+    app.checkOrigin(req, 'own');
+    reply.header('cache-control', 'no-store');
+    if (!app.ownerSessions.valid(req.cookies[COOKIE])) return { owner: false };
+    return { owner: true, name: app.config.owner.name, extension: app.config.owner.extension };
+  });
 
-  app.get('/api/owner/availability', { preHandler: app.requireOwner }, async () => ({ available: app.presence.isAvailable() }));
+  app.get('/api/owner/availability', { preHandler: app.requireOwner }, async () => availabilityView(app));
 
   app.put<{ Body: Static<typeof AvailabilityBody> }>('/api/owner/availability', {
     schema: { body: AvailabilityBody },
@@ -73,7 +99,8 @@ export default async function ownerRoutes(app: FastifyInstance) {
   }, async (req) => {
     app.presence.set(req.body.available);
     req.log.info({ available: req.body.available }, req.body.available ? 'owner is available' : 'owner set do-not-disturb');
-    return { available: app.presence.isAvailable() };
+    app.ownerEvents.publish({ type: 'status' });
+    return availabilityView(app);
   });
 
   app.get('/api/owner/calls', { preHandler: app.requireOwner }, async () => ({ calls: app.callLog.list(100) }));

@@ -10,6 +10,8 @@ import type { UpstreamChannel } from '../upstreams/types.ts';
 import { RelaySession } from '../relay/session.ts';
 import { LazyUpstreamChannel } from '../relay/lazy-channel.ts';
 import { callerKey } from '../calls/log.ts';
+import { refusalReason } from '../calls/refusals.ts';
+import { newCallId } from '../relay/calls.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -59,6 +61,11 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
         throw e;
       }
       throw err;
+    }
+    // A token fetched just before the owner blocked this caller is worth nothing either.
+    if (claims.role === 'visitor' && app.blocks.isBlocked(req.ip, Date.now())) {
+      req.log.info('websocket refused: the caller is blocked');
+      throw new HttpErrors.Blocked();
     }
     // Owner tabs do not use up the visitors' budget.
     if (claims.role === 'visitor' && visitorSessions(app) >= limits.wsVisitorTotal) throw new HttpErrors.TooManyConnections();
@@ -129,14 +136,31 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       },
       visitorCalls: app.visitorCalls,
       callAttempt: claims.role === 'visitor' ? () => app.callAttempts.take(connId, ip, Date.now()) : undefined,
-      pausedTargets: () => (app.presence.isAvailable() ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      // Do-not-disturb and opening hours, one answer (server/owner/availability.ts).
+      pausedTargets: () => (app.ownerPause() === undefined ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      pauseCode: () => app.ownerPause(),
       onCall: claims.role === 'visitor' ? (rec) => {
         const c = rec.call;
         if (c.direction !== 'out') return;
         // Keyed by the id the edge made: a Call-ID is the client's choice (issue 10).
-        if (rec.event === 'started') app.callLog.started({ id: c.id, startedAt: c.startedAt, visitor: rec.visitor, caller, name: note?.name, message: note?.message, target: c.target });
+        if (rec.event === 'started') {
+          app.callLog.started({ id: c.id, startedAt: c.startedAt, visitor: rec.visitor, caller, name: note?.name, message: note?.message, target: c.target, page: note?.page });
+          app.blocks.noteCall(c.id, ip, c.startedAt); // so the owner can block this caller from the row
+        }
         else if (rec.event === 'answered') app.callLog.answered(c.id, c.answeredAt!);
         else app.callLog.ended(c.id, c.endedAt!, c.outcome ?? 'failed');
+      } : undefined,
+      // Refused before it rang (do-not-disturb, hours, busy lines): still a row for the owner.
+      onRefused: claims.role === 'visitor' ? (r) => {
+        const reason = refusalReason(r.code);
+        if (!reason) return;
+        if (!app.callAttempts.take(connId, ip, r.at).ok) {
+          log.debug({ code: r.code }, 'refused call not logged: call-attempt budget spent');
+          return;
+        }
+        const id = newCallId();
+        app.callLog.refused({ id, startedAt: r.at, visitor: claims.sub, caller, name: note?.name, message: note?.message, target: r.target ?? '', page: note?.page, reason });
+        app.blocks.noteCall(id, ip, r.at); // a caller who rang outside the hours can be blocked from the row too
       } : undefined,
       log,
     });

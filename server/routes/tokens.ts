@@ -4,12 +4,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpErrors } from '../errors.ts';
 import { connectInfo, visitorTargets } from './connect-info.ts';
+import { pagePath } from '../calls/page.ts';
 
 const VisitorTokenBody = Type.Object(
   {
     target: Type.Optional(Type.String({ maxLength: 32 })),
     name: Type.Optional(Type.String({ maxLength: 60 })),
     message: Type.Optional(Type.String({ maxLength: 280 })),
+    /** The page the button is on (location.href); only its path is kept, for the call log. */
+    page: Type.Optional(Type.String({ maxLength: 2048 })),
   },
   { additionalProperties: false },
 );
@@ -36,14 +39,21 @@ export default async function tokenRoutes(app: FastifyInstance) {
       }
     }],
   }, async (req) => {
+    // req.ip: the client's address as the trusted proxies report it (trustProxy), never a header.
+    if (app.blocks.isBlocked(req.ip, Date.now())) {
+      req.log.info('visitor token refused: the caller is blocked');
+      throw new HttpErrors.Blocked();
+    }
     const all = visitorTargets(app);
     const body = req.body ?? {};
     // One target per token: the connection may INVITE only what was asked for (the policy
     // refuses any other target with HL_TARGET_FORBIDDEN). No target asked: the first one.
     const target = body.target === undefined ? all[0] : all.find((t) => t.user === body.target);
     if (!target) throw new HttpErrors.UnknownTarget(body.target);
+    const page = pagePath(body.page, req.headers.referer, (o) => app.isAllowedOrigin(o));
+    if (page && 'bad' in page) throw new HttpErrors.BadPage(page.bad);
     const user = `v-${randomBytes(9).toString('base64url')}`;
-    app.visitors.set(user, { name: body.name?.trim() || undefined, message: body.message?.trim() || undefined });
+    app.visitors.set(user, { name: body.name?.trim() || undefined, message: body.message?.trim() || undefined, page: page?.path });
     req.log.info({ visitor: user, target: target.user }, 'visitor token issued');
     return connectInfo(app, req, 'visitor', user, [target], Math.round(visitor.sessionMinutes * 60));
   });

@@ -51,8 +51,10 @@ export interface CallSnapshot {
   visitorCallsTotal: number;
   visitorCallsCap: number;
   busyRetryAfterSeconds: number;
-  /** Target users the owner has paused (do-not-disturb): visitors get 480 for them. */
+  /** Target users the owner has paused (do-not-disturb, or outside opening hours): visitors get 480 for them. */
   pausedTargets: ReadonlySet<string>;
+  /** Why they are paused; absent means do-not-disturb. */
+  pauseCode?: 'HL_OWNER_DND' | 'HL_OWNER_HOURS';
 }
 
 export type Verdict =
@@ -116,7 +118,7 @@ function decideRequest(req: SipRequest, who: PolicyIdentity, state: CallSnapshot
   if (toRefusal) return toRefusal;
 
   if (req.method === 'INVITE' && who.role === 'visitor') {
-    if (state.pausedTargets.has(target.user!)) return refuse('HL_OWNER_DND');
+    if (state.pausedTargets.has(target.user!)) return refuse(state.pauseCode ?? 'HL_OWNER_DND');
     if (state.activeCalls >= 1) return refuse('HL_ONE_CALL');
     if (state.visitorCallsTotal >= state.visitorCallsCap) {
       return refuse('HL_LINES_BUSY', { retryAfterSeconds: state.busyRetryAfterSeconds });

@@ -3,6 +3,8 @@
 export interface VisitorNote {
   name?: string;
   message?: string;
+  /** Path of the page the visitor called from (server/calls/page.ts). */
+  page?: string;
   at: number;
 }
 
@@ -13,7 +15,7 @@ export class VisitorDirectory {
   private readonly notes = new Map<string, VisitorNote>();
 
   set(visitor: string, note: Omit<VisitorNote, 'at'>): void {
-    if (!note.name && !note.message) return;
+    if (!note.name && !note.message && !note.page) return;
     if (this.notes.size >= MAX) {
       const oldest = this.notes.keys().next().value;
       if (oldest !== undefined) this.notes.delete(oldest);

@@ -36,6 +36,10 @@ const CASES: Case[] = [
   { name: 'Dial to a non-home endpoint', file: 'extensions.conf', edit: replace('Dial(PJSIP/6001,30,i)', 'Dial(PJSIP/6999,30,i)'), code: 'HL_VISITOR_DIAL_TARGET' },
   { name: 'Dial to another technology', file: 'extensions.conf', edit: replace('Dial(PJSIP/6001,30,i)', 'Dial(IAX2/provider/0044123,30,i)'), code: 'HL_VISITOR_DIAL_TARGET' },
   { name: 'the IVR\'s ring Dial without its home-endpoint fence', file: 'extensions.conf', edit: replace(/exten => ring,1,GotoIf\(.*\?dial\)/, 'exten => ring,1,GotoIf($[1]?dial)'), code: 'HL_VISITOR_DYNAMIC_DIAL' },
+  // the owner's ring rules (HL_RING_OWNER, set by the edge over ARI)
+  { name: '[ring-owner] dials the edge\'s variable without its fence', file: 'extensions.conf', edit: replace(/GotoIf\(\$\[\$\{REGEX\("\^PJSIP\/\(6001[^\n]*\?chosen\)/, 'GotoIf($[1]?chosen)'), code: 'HL_VISITOR_DYNAMIC_DIAL' },
+  { name: '[ring-owner]\'s fence widened to every home extension', file: 'extensions.conf', edit: replace(/\^PJSIP\/\(6001[^)]*\)\(&PJSIP\/\(6001[^)]*\)\)/, '^PJSIP/6[0-9]{3}(&PJSIP/6[0-9]{3})'), code: 'HL_VISITOR_DYNAMIC_DIAL' },
+  { name: 'a visitor\'s SIP MESSAGE runs in the phones\' context', file: 'pjsip.conf', edit: replace('context=from-web\n', 'context=from-web\nmessage_context=from-phones\n'), code: 'HL_VISITOR_DYNAMIC_DIAL', base: withTrunk },
   { name: 'the IVR\'s dialout reaches the trunk', file: 'extensions.conf', edit: replace('exten => dialout,1,Hangup()', 'exten => dialout,1,Dial(PJSIP/${HL_DIALOUT_NUMBER}@provider,60,i)'), code: 'HL_VISITOR_DYNAMIC_DIAL', base: withTrunk },
   { name: 'DISA (dial tone) reachable', file: 'extensions.conf', edit: addTo('ivr-exits', 'exten => 9,1,DISA(no-password,phones-outbound)'), code: 'HL_VISITOR_APP' },
   { name: 'VoiceMailMain (the owner\'s messages) reachable', file: 'extensions.conf', edit: addTo('from-web', 'exten => 97,1,VoiceMailMain(6000@default,s)'), code: 'HL_VISITOR_APP' },

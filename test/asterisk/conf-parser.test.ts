@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConf, get, getAll, objects, ConfParseError } from '../../server/asterisk/conf-parser.ts';
+import { parseConf, globRegExp, get, getAll, objects, ConfParseError } from '../../server/asterisk/conf-parser.ts';
 import { parseDialplan, jumpsOf, patternMatches, splitTop } from '../../server/asterisk/dialplan.ts';
 
 test('sections, templates and inheritance: the child sees template lines first, then its own', () => {
@@ -105,4 +105,16 @@ test('patterns: X Z N [ranges] . ! like Asterisk', () => {
   assert.ok(patternMatches('_9!', '9'));
   assert.ok(patternMatches('100', '100'));
   assert.deepEqual(splitTop('a,$[1,2],"x,y",f(b,c)', ','), ['a', '$[1,2]', '"x,y"', 'f(b,c)']);
+});
+
+test('#include globs expand in sorted order; an include cycle is refused with its path', () => {
+  const files: Record<string, string> = { 'phones/b.conf': '[b]\nx=2\n', 'phones/a.conf': '[a]\nx=1\n', 'phones/readme.txt': '[no]\n' };
+  const f = parseConf('#include phones/*.conf\n', 'pjsip.conf', (n) => {
+    const re = globRegExp(n);
+    return Object.keys(files).filter((k) => re.test(k)).sort().map((k) => ({ name: k, text: files[k] }));
+  });
+  assert.deepEqual(f.sections.map((s) => [s.name, s.file]), [['a', 'phones/a.conf'], ['b', 'phones/b.conf']]);
+  assert.ok(globRegExp('homeline/[a-p]*.conf').test('homeline/pjsip.conf') && !globRegExp('*.conf').test('homeline/pjsip.conf'), '* never crosses a folder');
+  assert.throws(() => parseConf('[a]\n#include b.conf\n', 'a.conf', (n) => (n === 'b.conf' ? '#include a.conf\n' : '[a](+)\n')),
+    /b\.conf:1: #include cycle: a\.conf → b\.conf → a\.conf/);
 });

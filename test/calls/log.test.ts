@@ -25,3 +25,34 @@ test('callerKey: the same address gives the same short key, another address or s
   assert.notEqual(callerKey('192.0.2.7', 's2'), k);
   assert.ok(!k.includes('192'));
 });
+
+test('row moves: ringing → answered → ended, each change published once as { type: call, id }; a repeat changes nothing and says nothing', () => {
+  const db = openDb(undefined, ':memory:');
+  const events: unknown[] = [];
+  const log = new CallLog(db, { publish: (e) => events.push(e) });
+  const row = () => log.list()[0];
+  log.started({ id: 'c-1', startedAt: 1_000, visitor: 'v-a', name: 'Ada', target: 'owner', page: '/pricing' });
+  assert.deepEqual([row().answeredAt, row().endedAt, row().outcome, row().page], [null, null, null, '/pricing']);
+  log.answered('c-1', 2_000);
+  log.answered('c-1', 2_500);
+  assert.equal(row().answeredAt, 2_000);
+  log.ended('c-1', 5_000, 'answered');
+  log.ended('c-1', 6_000, 'dropped');
+  assert.deepEqual([row().endedAt, row().outcome], [5_000, 'answered']);
+  assert.deepEqual(events, [{ type: 'call', id: 'c-1' }, { type: 'call', id: 'c-1' }, { type: 'call', id: 'c-1' }]);
+  db.close();
+});
+
+test('a refused attempt is one finished row with its reason, published; unanswered calls keep the tracker\'s outcome', () => {
+  const db = openDb(undefined, ':memory:');
+  const events: { id: string }[] = [];
+  const log = new CallLog(db, { publish: (e) => events.push(e as { id: string }) });
+  log.refused({ id: 'c-r', startedAt: 7_000, visitor: 'v-b', target: 'owner', reason: 'dnd' });
+  log.started({ id: 'c-m', startedAt: 8_000, visitor: 'v-c', target: 'owner' });
+  log.ended('c-m', 9_000, 'no-answer');
+  const [missed, refused] = log.list();
+  assert.deepEqual([refused.outcome, refused.reason, refused.endedAt, refused.answeredAt], ['refused', 'dnd', 7_000, null]);
+  assert.deepEqual([missed.outcome, missed.reason], ['no-answer', null]);
+  assert.deepEqual(events.map((e) => e.id), ['c-r', 'c-m', 'c-m']);
+  db.close();
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, validateConfig, upstreamKind, ConfigError } from '../../server/config/load.ts';
+import { loadConfig, validateConfig, upstreamKind, ConfigError, configWarnings } from '../../server/config/load.ts';
 
 let dir: string;
 before(() => { dir = mkdtempSync(join(tmpdir(), 'hl-config-')); });
@@ -178,6 +178,16 @@ describe('HTTPS keys: trustProxy and tls', () => {
     refused(() => load({ tls: { keyFile: '/k.pem' } }), /tls\.certFile: missing/);
     refused(() => load({ tls: { certFile: '/c.pem', keyFile: '/k.pem' }, publicUrl: 'http://call.example.org' }), /publicUrl: .* must start with https:\/\//);
     assert.equal(load({ tls: { certFile: '/c.pem', keyFile: '/k.pem' }, publicUrl: 'https://call.example.org' }).publicUrl, 'https://call.example.org');
+  });
+
+  test('an https publicUrl with neither trustProxy nor the edge\'s own TLS is warned about, naming the fix', () => {
+    const [warning, ...more] = configWarnings(load({ publicUrl: 'https://call.example.org' }));
+    assert.deepEqual(more, []);
+    assert.match(warning, /^publicUrl is https:\/\/ but the edge has neither trustProxy nor its own TLS: .*set HOMELINE_TRUST_PROXY to your proxy's address/);
+    assert.deepEqual(configWarnings(load({ publicUrl: 'https://call.example.org', trustProxy: ['127.0.0.1'] })), []);
+    assert.deepEqual(configWarnings(load({ publicUrl: 'https://call.example.org', tls: { certFile: '/c.pem', keyFile: '/k.pem' } })), []);
+    assert.deepEqual(configWarnings(load({ publicUrl: 'http://192.168.1.5:8080', host: '0.0.0.0' })), [], 'a plain-HTTP LAN test bench is not warned about');
+    assert.deepEqual(configWarnings(load({})), []);
   });
 });
 

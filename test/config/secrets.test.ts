@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync, chmodSync, readdirSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync, chmodSync, chownSync, readdirSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -143,4 +143,19 @@ describe('existing secrets file', () => {
     const onDisk = JSON.parse(readFileSync(secretsPath(dir), 'utf8'));
     assert.equal(await verifyPassword(pw, onDisk.ownerPasswordHash), true);
   });
+});
+
+test('root rewriting a service\'s data dir (sudo npm run owner:password) leaves secrets.json the service user\'s', { skip: process.getuid?.() !== 0 ? 'needs root' : false }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-secrets-owner-'));
+  try {
+    const data = join(dir, 'homeline');
+    const { secrets } = await loadOrCreateSecrets(data);
+    // What systemd's StateDirectory with DynamicUser leaves: the dir and its files the service's.
+    for (const p of [data, secretsPath(data)]) chownSync(p, 65534, 65534);
+    writeSecrets(data, { ...secrets, ownerPasswordHash: secrets.ownerPasswordHash });
+    const st = statSync(secretsPath(data));
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [65534, 65534, 0o600]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

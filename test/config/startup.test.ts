@@ -136,3 +136,17 @@ test('Asterisk and ARI unreachable at start: logged as errors that say what to c
   child.kill('SIGTERM');
   await new Promise((r) => child.on('close', r));
 });
+
+test('an https public URL with neither trustProxy nor TLS: the edge starts and logs one warning naming the fix', { timeout: 60_000 }, async () => {
+  const cwd = mkdtempSync(join(dir, 'warn-'));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'server/main.ts')], {
+    cwd, env: { PATH: process.env.PATH!, HOMELINE_DATA_DIR: join(cwd, 'data'), HOMELINE_LOG_LEVEL: 'warn', PORT: '0', HOMELINE_PUBLIC_URL: 'https://call.example.org' },
+  });
+  let out = '';
+  await new Promise<void>((resolve) => child.stdout.on('data', (d) => { out += d; if (/neither trustProxy/.test(out)) resolve(); }));
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('close', r));
+  const warnings = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40);
+  assert.equal(warnings.length, 1, out);
+  assert.match(warnings[0].msg, /HOMELINE_TRUST_PROXY/);
+});

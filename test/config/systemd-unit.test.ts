@@ -1,10 +1,14 @@
 // deploy/homeline.service: systemd itself parses it (systemd-analyze verify, when installed), the
 // hardening the deploy guide promises is in it, and its reload (SIGHUP) does what it says against
 // the real edge: a broken configuration is refused while serving, a good one exits 75 to restart.
+// systemd cannot be PID 1 on the test machine, so the unit is never booted: its own ExecStart,
+// Environment, EnvironmentFile and ExecReload lines are run as systemd would run them instead,
+// as an unprivileged user with a 0700 state directory (what DynamicUser + StateDirectory give).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, mkdirSync, chmodSync, chownSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +38,20 @@ test('systemd-analyze verify accepts the unit without a warning', { skip: analyz
     assert.equal(r.status, 0, r.stderr);
     // Unknown keys and unparsable values are only warnings to systemd: none may appear.
     assert.equal(r.stderr.split('\n').filter((l) => l.includes('homeline.service')).join('\n'), '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('systemd\'s own exposure score for the unit is "OK" (at most 2.0 of 10)', { skip: analyze.error ? 'systemd-analyze not installed' : false }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-unit-'));
+  try {
+    writeFileSync(join(dir, 'homeline.service'), unitText.replace('/usr/bin/node', process.execPath));
+    const r = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', join(dir, 'homeline.service')], { encoding: 'utf8' });
+    const score = /Overall exposure level for homeline\.service: ([\d.]+) (\w+)/.exec(r.stdout);
+    assert.ok(score, r.stdout + r.stderr);
+    console.log(`systemd-analyze security: exposure ${score[1]} ${score[2]}`);
+    assert.ok(Number(score[1]) <= 2.0, `exposure ${score[1]} ${score[2]}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,3 +108,86 @@ test('reload (SIGHUP): a broken config is refused while serving, an unchanged on
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** The unit's [Service] as systemd would start it here: the checkout at `checkout`, %S at `stateRoot`. */
+function unitCommand(checkout: string, stateRoot: string) {
+  const s = directives('Service');
+  const sub = (v: string) => v.replaceAll('/opt/homeline', checkout).replaceAll('%S', stateRoot);
+  const [exe, ...args] = sub(s.get('ExecStart')!.at(-1)!).split(/\s+/);
+  return {
+    exe: exe === '/usr/bin/node' ? process.execPath : exe, args,
+    cwd: sub(s.get('WorkingDirectory')!.at(-1)!),
+    environment: Object.fromEntries(s.get('Environment')!.map((e) => sub(e).split(/=(.*)/s).slice(0, 2))),
+    environmentFile: s.get('EnvironmentFile')!.at(-1)!.replace(/^-/, ''),
+    reload: s.get('ExecReload')!.at(-1)!,
+  };
+}
+
+/** systemd's EnvironmentFile: NAME=value lines, # comments, optional quotes. */
+function readEnvFile(text: string): Record<string, string> {
+  return Object.fromEntries(text.split('\n').map((l) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(l)).filter((m) => m !== null)
+    .map((m) => [m![1], m![2].trim().replace(/^"(.*)"$/, '$1')]));
+}
+
+const NOBODY = 65534;
+test('the unit\'s own ExecStart, Environment and EnvironmentFile run the built bundle as an unprivileged user with the state directory as data dir; reload re-reads no env file, restart does',
+  { timeout: 300_000, skip: process.getuid?.() !== 0 ? 'needs root to run the edge as an unprivileged user, as DynamicUser does' : false }, async () => {
+    // npm run build, as the guide's step 2 (a no-op when the build is current).
+    spawnSync(process.execPath, [join(repo, 'scripts/build.mjs'), '--if-changed'], { cwd: repo, stdio: 'ignore' });
+    const base = mkdtempSync(join(tmpdir(), 'hl-unit-run-'));
+    chmodSync(base, 0o755);
+    const state = join(base, 'state');
+    mkdirSync(state, { mode: 0o755 });
+    mkdirSync(join(state, 'homeline'), { mode: 0o700 });
+    // StateDirectory=homeline with DynamicUser: owned by the service's user, 0700.
+    chownSync(join(state, 'homeline'), NOBODY, NOBODY);
+    const unit = unitCommand(repo, state);
+    assert.equal(unit.environmentFile, '/etc/homeline/homeline.env');
+    const envFile = join(base, 'homeline.env');
+    const guideEnv = (port: number) => `HOST=127.0.0.1\nPORT=${port}\nHOMELINE_PUBLIC_URL=https://call.example.org\nHOMELINE_TRUST_PROXY=127.0.0.1\nHOMELINE_ALLOWED_ORIGINS=https://www.example.org\n`;
+    const run = () => {
+      const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...unit.environment, ...readEnvFile(readFileSync(envFile, 'utf8')) };
+      const child = spawn(unit.exe, unit.args, { cwd: unit.cwd, env, uid: NOBODY, gid: NOBODY });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { out += d; });
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      const seen = (re: RegExp) => Promise.race([
+        new Promise<void>((resolve) => { const check = () => { if (re.test(out)) resolve(); else setTimeout(check, 100); }; check(); }),
+        exited.then((code) => { throw new Error(`exited ${code} before ${re}:\n${out}`); }),
+      ]);
+      return { child, exited, seen, out: () => out };
+    };
+    const [port1, port2] = [await freeTcpPort(), await freeTcpPort()];
+    writeFileSync(envFile, guideEnv(port1));
+    let edge = run();
+    try {
+      await edge.seen(/homeline edge ready/);
+      assert.match(edge.out(), /"dataDir":"[^"]*\/state\/homeline"/, 'the data dir is the state directory');
+      const health = await fetch(`http://127.0.0.1:${port1}/healthz`);
+      assert.equal(health.status, 200);
+      const secrets = statSync(join(state, 'homeline', 'secrets.json'));
+      assert.equal(secrets.uid, NOBODY, 'written by the service\'s user');
+      assert.equal(secrets.mode & 0o777, 0o600);
+      // ExecReload, word for word: the process keeps the environment it was started with.
+      writeFileSync(envFile, guideEnv(port2));
+      const [kill, sig] = unit.reload.split(/\s+/);
+      spawnSync(kill, [sig, String(edge.child.pid)]);
+      await edge.seen(/configuration unchanged, nothing to restart/);
+      // systemctl restart: SIGTERM, a clean exit, and the new start reads the env file again.
+      edge.child.kill('SIGTERM');
+      assert.equal(await edge.exited, 0);
+      edge = run();
+      await edge.seen(/homeline edge ready/);
+      assert.equal((await fetch(`http://127.0.0.1:${port2}/healthz`)).status, 200, 'the new PORT from the env file');
+    } finally {
+      edge.child.kill('SIGKILL');
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+  });
+}

@@ -12,7 +12,8 @@ export default async function globalSetup() {
   mkdirSync(join(repo, 'test/artifacts'), { recursive: true });
   const otherPort = await freePort();
   const otherOrigin = `http://127.0.0.1:${otherPort}`;
-  const edge = await startEdge({ HOMELINE_ALLOWED_ORIGINS: otherOrigin });
+  // A named owner, as a real site has: the widget then says "Ada is available", not a placeholder.
+  const edge = await startEdge({ HOMELINE_ALLOWED_ORIGINS: otherOrigin, HOMELINE__owner__name: 'Ada' });
   const limited = await startEdge({ HOMELINE__limits__tokenPerIpPerMinute: '2' });
   const other = await serveOtherOrigin(otherPort, edge.url);
   process.env.HL_E2E_EDGE = edge.url;

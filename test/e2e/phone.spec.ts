@@ -5,13 +5,14 @@
 // browser rings the owner through the edge and Asterisk: the tab and the phone ring together;
 // (1) the phone answers, (2) the tab answers. Audio is checked both ways each time.
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAMESPACE_ADDRESS, startHome, type Home } from './support/asterisk-home.ts';
 import { peakHz, startPhone, type Phone } from './support/baresip.ts';
 import { freePort } from './support/edge.ts';
+import { makeCertificates, phonePassword } from './support/phone-home.ts';
 import { answer, artifact, bothEnded, callOwner, openButton, ownerSignIn } from './support/flows.ts';
 import { launchParty, remotePeakHz, rtpCounts, type Party } from './support/party.ts';
 
@@ -27,25 +28,6 @@ let visitor: Party;
 let root: string;
 
 test.describe.configure({ mode: 'serial' });
-
-/** A CA and a server certificate for `ip`, made fresh for this run (never committed). */
-function makeCertificates(dir: string, ip: string) {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=homeline test CA', '-keyout', 'ca.key', '-out', 'ca.crt');
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${ip}`, '-keyout', 'pbx.key', '-out', 'pbx.csr');
-  execFileSync('sh', ['-c', `printf 'subjectAltName=IP:${ip}\\nextendedKeyUsage=serverAuth\\n' > ext.cnf`], { cwd: dir });
-  ssl('x509', '-req', '-in', 'pbx.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'ext.cnf', '-out', 'pbx.crt');
-  return { ca: join(dir, 'ca.crt'), cert: join(dir, 'pbx.crt'), key: join(dir, 'pbx.key') };
-}
-
-/** The phone's password as the generator wrote it (pjsip_phone_secrets.conf, section `<ext>-auth`). */
-function phonePassword(confDir: string, extension: string): string {
-  const text = readFileSync(join(confDir, 'pjsip_phone_secrets.conf'), 'utf8');
-  const section = text.split(/^\[/m).find((s) => s.startsWith(`${extension}-auth]`));
-  const pw = section?.match(/^password=(.+)$/m)?.[1];
-  if (!pw) throw new Error(`no password for ${extension} in the generated secrets file`);
-  return pw;
-}
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { validateConfig } from '../../server/config/load.ts';
 import { loadOrCreateSecrets } from '../../server/config/secrets.ts';
 import { hashPassword } from '../../server/auth/password.ts';
-import { buildApp } from '../../server/app.ts';
+import { buildApp, type BuildOptions } from '../../server/app.ts';
 import type { Config } from '../../server/config/schema.ts';
 import { RawUa } from './raw-ua.ts';
 
@@ -21,7 +21,7 @@ export interface TestEdge {
   close(): Promise<void>;
 }
 
-export async function startEdge(overrides: Record<string, unknown> = {}): Promise<TestEdge> {
+export async function startEdge(overrides: Record<string, unknown> = {}, build: Omit<BuildOptions, 'logStream'> = {}): Promise<TestEdge> {
   const dataDir = mkdtempSync(join(tmpdir(), 'homeline-test-'));
   // Every test visitor comes from 127.0.0.1: the per-address and edge-wide attempt budgets are
   // opened up unless a test sets them (the per-connection one stays at its default).
@@ -36,7 +36,7 @@ export async function startEdge(overrides: Record<string, unknown> = {}): Promis
   }
   const logs: string[] = [];
   const logStream = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
-  const app = await buildApp(config, secrets, { logStream });
+  const app = await buildApp(config, secrets, { ...build, logStream });
   // config.port is 0 (any free port) unless a test needs to know it first, e.g. for the IVR's prompt URLs.
   await app.listen({ host: '127.0.0.1', port: config.port });
   const port = (app.server.address() as { port: number }).port;

@@ -246,3 +246,18 @@ test('do-not-disturb: ring steps ask the owner\'s availability and take the leav
   e.settle();
   assert.deepEqual(e.last('ring')?.extensions, reach.ownerGroup);
 });
+
+test('the owner\'s ring rules: ringing "the owner" rings the group of the moment; nobody ringing takes the leave-word branch', () => {
+  const some = new Call(menu);
+  some.walk = new MenuWalk({ menu, allowedExtensions: reach.visitorExtensions, ownerGroup: ['6000'] });
+  some.start().clear().press('0');
+  some.settle();
+  assert.deepEqual(some.last('ring')?.extensions, ['6000']);
+
+  const none = new Call(menu);
+  none.walk = new MenuWalk({ menu, allowedExtensions: reach.visitorExtensions, ownerGroup: [] });
+  none.start().clear().press('0');
+  none.settle();
+  assert.equal(none.last('ring'), undefined, 'an empty ring group is never dialled (the dialplan would hang up)');
+  assert.deepEqual(none.last('record'), { type: 'record', kind: 'message', maxSeconds: 30 });
+});

@@ -58,3 +58,22 @@ test('budgets: the edge-wide one counts everybody; a refused attempt spends noth
   assert.ok(c.take('c3', '192.0.2.1', 20_000).ok);
   assert.deepEqual(c.take('c4', '192.0.2.1', 20_000), { ok: false, scope: 'address', retryAfterSeconds: 20 });
 });
+
+test('do-not-disturb refusals are call-log rows only within the call-attempt budget: a refusal loop cannot flood the log', async () => {
+  const small = await startEdge({ limits: { callAttemptsPerConnectionPerMinute: 3, callAttemptsPerAddressPerMinute: 1000 } });
+  small.app.presence.set(false);
+  try {
+    const v = await connectedVisitor(small);
+    for (let i = 0; i < 8; i++) {
+      v.invite('owner');
+      const r = await v.response(480, 'INVITE');
+      assert.match(header(r.msg, 'Warning')!, /HL_OWNER_DND/, 'every one is still refused as do-not-disturb');
+    }
+    const rows = small.app.callLog.list().filter((c) => c.visitor === v.user);
+    assert.equal(rows.length, 3);
+    assert.ok(rows.every((c) => c.outcome === 'refused' && c.reason === 'dnd'));
+    await v.close();
+  } finally {
+    await small.close();
+  }
+});

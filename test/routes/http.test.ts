@@ -27,6 +27,19 @@ test('visitor token: a short-lived single connection with everything the widget 
   assert.equal(body.iceGatheringTimeoutMs, 2000);
 });
 
+test('visitor token: the page it was asked from is kept as a path for the call log; a page on another origin is 400 HL_BAD_PAGE', async () => {
+  const res = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', page: `${SITE}/pricing?coupon=x#top` }, headers: { origin: SITE } });
+  assert.equal(res.statusCode, 200);
+  const user = res.json().sip.uri.slice(4).split('@')[0];
+  assert.equal(edge.app.visitors.get(user)?.page, '/pricing');
+  const foreign = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', page: 'https://evil.example/x' }, headers: { origin: SITE } });
+  assert.equal(foreign.statusCode, 400);
+  assert.equal(foreign.json().code, 'HL_BAD_PAGE');
+  // Without the field the Referer does, when it is on an allowed origin.
+  const ref = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner' }, headers: { origin: SITE, referer: `${SITE}/contact` } });
+  assert.equal(edge.app.visitors.get(ref.json().sip.uri.slice(4).split('@')[0])?.page, '/contact');
+});
+
 test('unknown target 400, foreign origin 403 readable only as a refusal, bad body 400', async () => {
   const unknown = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: '6001' } });
   assert.equal(unknown.statusCode, 400);
@@ -37,7 +50,7 @@ test('unknown target 400, foreign origin 403 readable only as a refusal, bad bod
   assert.equal(foreign.json().token, undefined);
   // The refused page may read the refusal (the widget names the fix), nothing else.
   assert.equal(foreign.headers['access-control-allow-origin'], 'https://evil.example');
-  assert.ok(edge.logs.some((l) => /origin refused/.test(l) && l.includes('"origin":"https://evil.example"')), 'warned with the origin');
+  assert.ok(edge.logs.some((l) => /origin refused/.test(l) && l.includes('"origin":"https://evil.example"') && JSON.parse(l).level === 40), 'a warning, with the origin');
   const health = await inject({ method: 'GET', url: '/readyz', headers: { origin: 'https://evil.example' } });
   assert.equal(health.headers['access-control-allow-origin'], undefined);
   const long = await inject({ method: 'POST', url: '/api/visitor/token', payload: { target: 'owner', name: 'x'.repeat(61) } });
@@ -99,7 +112,7 @@ test('owner: wrong password 401, right one an HttpOnly SameSite=Strict session; 
   const fromSite = await inject({ method: 'POST', url: '/api/owner/token', headers: { cookie, origin: SITE } });
   assert.equal(fromSite.statusCode, 403);
 
-  assert.deepEqual((await inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: false }, headers: { cookie } })).json(), { available: false });
+  assert.deepEqual((await inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: false }, headers: { cookie } })).json(), { available: false, reason: 'dnd' });
   assert.equal((await inject({ url: '/api/status' })).json().owner.reason, 'dnd');
   await inject({ method: 'PUT', url: '/api/owner/availability', payload: { available: true }, headers: { cookie } });
   assert.equal((await inject({ url: '/api/status' })).json().owner.reason, 'offline', 'no owner tab is registered');
@@ -107,11 +120,11 @@ test('owner: wrong password 401, right one an HttpOnly SameSite=Strict session; 
   edge.app.callLog.started({ id: 'c-old', startedAt: 1_000, visitor: 'v-a', name: 'Ada', message: 'hi', target: 'owner' });
   edge.app.callLog.answered('c-old', 2_000);
   edge.app.callLog.ended('c-old', 5_000, 'answered');
-  edge.app.callLog.started({ id: 'c-new', startedAt: 9_000, visitor: 'v-b', target: 'owner' });
+  edge.app.callLog.started({ id: 'c-new', startedAt: 9_000, visitor: 'v-b', target: 'owner', page: '/pricing' });
   edge.app.callLog.ended('c-new', 9_500, 'declined');
   assert.deepEqual((await inject({ url: '/api/owner/calls', headers: { cookie } })).json().calls, [
-    { id: 'c-new', startedAt: 9_000, visitor: 'v-b', caller: null, name: null, message: null, target: 'owner', answeredAt: null, endedAt: 9_500, outcome: 'declined' },
-    { id: 'c-old', startedAt: 1_000, visitor: 'v-a', caller: null, name: 'Ada', message: 'hi', target: 'owner', answeredAt: 2_000, endedAt: 5_000, outcome: 'answered' },
+    { id: 'c-new', startedAt: 9_000, visitor: 'v-b', caller: null, name: null, message: null, target: 'owner', answeredAt: null, endedAt: 9_500, outcome: 'declined', page: '/pricing', reason: null },
+    { id: 'c-old', startedAt: 1_000, visitor: 'v-a', caller: null, name: 'Ada', message: 'hi', target: 'owner', answeredAt: 2_000, endedAt: 5_000, outcome: 'answered', page: null, reason: null },
   ]);
   assert.equal((await inject({ url: '/api/owner/calls' })).statusCode, 401);
 

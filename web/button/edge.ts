@@ -40,7 +40,9 @@ async function call<T>(base: string, path: string, body?: unknown): Promise<T> {
 
 export const getStatus = (base: string) => call<EdgeStatus>(base, 'api/status');
 export const getMenu = (base: string) => call<VisitorMenu>(base, 'api/ivr/menu');
+/** The page the button is on, for the owner's call log ("Website visitor, from /pricing"): no query. */
+const thisPage = () => (/^https?:$/.test(location.protocol) ? { page: location.origin + location.pathname } : {});
 export const getToken = (base: string, target: string, name?: string) =>
-  call<ConnectInfo>(base, 'api/visitor/token', name ? { target, name } : { target });
+  call<ConnectInfo>(base, 'api/visitor/token', { target, ...(name ? { name } : {}), ...thisPage() });
 export const leaveMessage = (base: string, m: { name: string; number: string; message: string }) =>
   call<unknown>(base, 'api/ivr/message', m);

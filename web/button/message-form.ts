@@ -9,6 +9,8 @@
 import { h } from '../shared/dom.ts';
 import type { EdgeFailure } from './edge.ts';
 import type { Strings } from './strings.ts';
+import type { EdgeStatus } from '../shared/api.ts';
+import type { VoiceRecorder } from './voice-recorder.ts';
 
 export interface MessageFormOptions {
   strings: Strings;
@@ -19,6 +21,9 @@ export interface MessageFormOptions {
   /** The name the visitor already typed next to the button, if any. */
   name: string;
   send(m: { name: string; number: string; message: string }): Promise<unknown>;
+  /** The edge and what it last said: an unreachable owner gets a voice message offered (voice-recorder.ts). */
+  edge?: string;
+  status?: EdgeStatus;
   say(text: string): void;
   sent(): void;
   cancel(): void;
@@ -31,24 +36,35 @@ export function messageForm(o: MessageFormOptions): { el: HTMLFormElement; focus
   const message = h('textarea', { rows: 3, maxLength: 1000, required: true });
   const send = h('button', { type: 'submit', className: 'primary', textContent: S.send });
   const cancel = h('button', { type: 'button', textContent: S.cancel });
+  const voiceSlot = h('div', { hidden: true });
+  let voice: VoiceRecorder | null = null;
+  if (o.edge && o.status?.voice && !o.status.owner.reachable) {
+    const maxSeconds = o.status.voice.maxSeconds;
+    import('./voice-recorder.ts').then(async (m) => {
+      voice = await m.voiceRecorder({ slot: voiceSlot, maxSeconds, say: o.say, changed: (has) => { message.required = !has; } });
+    }, () => {});
+  }
   const form = h('form', { className: 'panel', attrs: { 'aria-label': S.messageTitle } },
     h('strong', {}, S.messageTitle),
     o.intro ? h('p', {}, o.intro) : '',
     h('label', {}, S.nameLabel, name),
     h('label', {}, o.needNumber ? S.callbackNumberLabel : S.numberLabel, number),
     h('label', {}, S.messageLabel, message),
+    voiceSlot,
     h('div', { className: 'row' }, send, cancel));
-  cancel.onclick = () => o.cancel();
+  cancel.onclick = () => (voice?.dispose(), o.cancel());
   form.onsubmit = async (ev) => {
     ev.preventDefault();
     send.disabled = true;
     o.say(S.sending);
     try {
-      await o.send({ name: name.value.trim(), number: number.value.trim(), message: message.value.trim() });
+      const m = { name: name.value.trim(), number: number.value.trim(), message: message.value.trim() };
+      await (voice?.recorded() ? voice.send(o.edge!, m) : o.send(m));
+      voice?.dispose();
       o.sent();
     } catch (e) {
       const f = e as EdgeFailure;
-      o.say(f.status === 429 ? S.reasons.rateLimited(f.retryAfterSeconds) : S.messageFailed);
+      o.say(f.status === 429 ? S.reasons.rateLimited(f.retryAfterSeconds) : f.code === 'HL_BLOCKED' ? S.reasons.blocked : S.messageFailed);
       send.disabled = false;
     }
   };

@@ -9,6 +9,16 @@ export const strings = {
   available: (name: string) => `${name} is available.`,
   offline: (name: string) => `${name} can't be reached right now.`,
   dnd: (name: string) => `${name} is not taking calls right now.`,
+  /**
+   * Outside the owner's opening hours: when they open again, in the visitor's own time zone
+   * (`time` is already formatted for the visitor's locale, e.g. "9:00" or "9:00 AM"). Hours that
+   * never open say `dnd`.
+   */
+  backAt: {
+    today: (time: string) => `Back at ${time}.`,
+    tomorrow: (time: string) => `Back tomorrow at ${time}.`,
+    weekday: (day: string, time: string) => `Back ${day} at ${time}.`,
+  },
   statusUnknown: "Can't check whether a call is possible right now.",
   /** The edge refused this page's origin (HL_ORIGIN_FORBIDDEN): the site is not on its allowedOrigins. */
   originForbidden: 'This site is not allowed to place calls. (Site owner: see the browser console.)',
@@ -80,6 +90,8 @@ export const strings = {
     busy: (name: string) => `${name} is busy on another call.`,
     noAnswer: (name: string) => `${name} didn't answer.`,
     unavailable: (name: string) => `${name} can't take calls right now.`,
+    closed: (name: string) => `${name} takes calls only during opening hours.`,
+    blocked: 'Calls from your network are not accepted.',
     oneCall: 'You already have a call in progress.',
     linesBusy: (seconds?: number) =>
       seconds ? `All lines are busy. Please try again in ${wait(seconds)}.` : 'All lines are busy. Please try again in a few minutes.',

@@ -18,6 +18,7 @@ label{display:flex;flex-direction:column;gap:.2em;font-size:.92em}
 .panel:empty{display:none}
 .panel{border:1px solid var(--bd);border-radius:var(--homeline-panel-radius,10px);padding:.75em;background:var(--bg);display:flex;flex-direction:column;gap:.6em}
 .row{display:flex;gap:.5em;flex-wrap:wrap;align-items:center}
+.row:not(:has(>:not([hidden]))){display:none}
 .keys{display:grid;grid-template-columns:repeat(3,3em);gap:.3em}
 .keys button{padding:.3em 0}
 .timer{font-variant-numeric:tabular-nums;font-weight:600}
@@ -25,6 +26,7 @@ label{display:flex;flex-direction:column;gap:.2em;font-size:.92em}
 .ivr-options button{text-align:start}
 .ivr p,form p{margin:0}
 .panel>.panel{border:0;padding:0}
+.panel>button{align-self:flex-start}
 .ivr-hint{font-size:.88em;opacity:.85}
 [hidden]{display:none!important}
 `;

@@ -1,5 +1,5 @@
 // Recent calls, as the edge keeps them: rendering and grouping only; fetching is in main.ts.
-import { formatDuration } from '../shared/dom.ts';
+import { formatDuration, h } from '../shared/dom.ts';
 import { ownerStrings as S } from './strings.ts';
 import { table, when } from './table.ts';
 
@@ -15,6 +15,10 @@ export interface CallRecord {
   answeredAt?: string | number | null;
   endedAt?: string | number | null;
   outcome?: string | null;
+  /** Path of the page the visitor called from. */
+  page?: string | null;
+  /** Why the edge refused the call (outcome 'refused'): 'dnd', 'hours', 'busy'… */
+  reason?: string | null;
 }
 
 /** Repeats closer together than this from one caller are one row. */
@@ -46,11 +50,45 @@ export function groupRepeats(calls: CallRecord[]): CallRow[] {
   return groups.map((g) => g.row);
 }
 
-export function callsTable(calls: CallRecord[]): HTMLElement {
-  return table([S.col.time, S.col.who, S.col.duration, S.col.outcome, S.col.message], groupRepeats(calls).map((c) => {
+/**
+ * Where a row stands, live: ringing → in-call → answered, or ringing → declined / missed / busy /
+ * failed…, or refused (never rang: do-not-disturb, hours, busy lines). From the edge's outcome
+ * (server/relay/calls.ts CallOutcome); a caller who gave up while it rang ('cancelled') and a
+ * call nobody answered ('no-answer') are both missed calls to the owner.
+ */
+export function callState(c: CallRecord): string {
+  if (!c.endedAt) return c.answeredAt ? 'in-call' : 'ringing';
+  if (c.answeredAt) return 'answered';
+  switch (c.outcome) {
+    case 'refused': case 'declined': case 'busy': case 'dropped': case 'capped': case 'failed': return c.outcome;
+    case 'answered': return 'answered';
+    default: return 'missed';
+  }
+}
+
+export function stateWords(c: CallRecord): string {
+  const state = callState(c);
+  if (state === 'refused') return S.refused[c.reason ?? 'other'] ?? S.refused.other;
+  return S.outcome(c.outcome, !!c.answeredAt, !!c.endedAt);
+}
+
+/** A caller by the name they typed, else "Website visitor"; and the page they called from. */
+export function callerLabel(c: Pick<CallRecord, 'name' | 'page'>): { who: string; from?: string } {
+  return { who: c.name?.trim() || S.visitor, from: c.page ? S.fromPage(c.page) : undefined };
+}
+
+/** `action`: a last cell per row, e.g. the Block button (web/owner/blocks-panel.ts). */
+export function callsTable(calls: CallRecord[], action?: (c: CallRow) => Node | string): HTMLElement {
+  const headers = [S.col.time, S.col.who, S.col.duration, S.col.outcome, S.col.message];
+  return table(action ? [...headers, ''] : headers, groupRepeats(calls).map((c) => {
     const answered = !!c.answeredAt;
     const dur = answered && c.endedAt ? formatDuration(new Date(c.endedAt).getTime() - new Date(c.answeredAt!).getTime()) : '';
-    const outcome = S.outcome(c.outcome, answered, Boolean(c.endedAt));
-    return [when(c.startedAt), c.name || c.visitor || '', dur, c.attempts > 1 ? S.attempts(outcome, c.attempts) : outcome, c.message || ''];
+    const words = stateWords(c);
+    const { who, from } = callerLabel(c);
+    const whoCell = h('span', {}, who, from ? h('small', { className: 'from' }, from) : null);
+    return {
+      cells: [when(c.startedAt), whoCell, dur, c.attempts > 1 ? S.attempts(words, c.attempts) : words, c.message || '', ...(action ? [action(c)] : [])],
+      attrs: { 'data-call': c.id, 'data-state': callState(c) },
+    };
   }));
 }

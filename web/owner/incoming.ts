@@ -22,6 +22,8 @@ export interface IncomingUi {
   ctx: () => AudioContext;
   /** Looks up what the visitor wrote, from GET /api/owner/calls. */
   messageFor: (visitor: string | undefined) => Promise<string | undefined>;
+  /** A system notification while the console is in the background; returns its remover. */
+  notify: (who: string, message: string | undefined) => Promise<() => void>;
   done: () => void;
 }
 
@@ -45,10 +47,9 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
   const keysLine = () => h('p', { hidden: !received.textContent }, S.received, ' ', received);
   const stopRinging = () => { tone?.stop(); tone = undefined; };
 
-  const note = typeof Notification !== 'undefined' && Notification.permission === 'granted'
-    ? new Notification(S.incoming(who), { tag: 'homeline-call', requireInteraction: true })
-    : undefined;
-  if (note) note.onclick = () => { window.focus(); answer.focus(); };
+  let unnotify: (() => void) | undefined;
+  let ringing = true;
+  const note = { close: () => { ringing = false; unnotify?.(); } };
 
   const msg = h('p', { className: 'message', hidden: true });
   const answer = h('button', { type: 'button', className: 'primary', id: 'answer', textContent: S.answer });
@@ -56,9 +57,16 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
   ui.panel.replaceChildren(h('h2', {}, S.incoming(who)), msg, h('div', { className: 'row' }, answer, decline));
   ui.panel.hidden = false;
   ui.panel.dataset.state = 'ringing';
+  // The status line is for screen readers only while the panel shows the same words.
+  ui.status.classList.add('visually-hidden');
   ui.status.textContent = S.incoming(who);
   answer.focus();
-  void ui.messageFor(visitor).then((m) => { if (m) { msg.textContent = `${S.theirMessage} ${m}`; msg.hidden = false; } });
+  void ui.messageFor(visitor).then(async (m) => {
+    if (m) { msg.textContent = `${S.theirMessage} ${m}`; msg.hidden = false; }
+    const remove = await ui.notify(who, m);
+    if (ringing) unnotify = remove;
+    else remove();
+  });
 
   const attach = (pc: RTCPeerConnection) => pc.addEventListener('track', (e) => {
     ui.audio.srcObject = e.streams[0] ?? new MediaStream([e.track]);
@@ -75,7 +83,7 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
 
   answer.onclick = async () => {
     stopRinging();
-    note?.close();
+    note.close();
     void ui.ctx().resume();
     void ui.audio.play().catch(() => {});
     answer.disabled = decline.disabled = true;
@@ -89,7 +97,7 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
     capIceGathering(session, info.iceGatheringTimeoutMs || 2000, (info.iceServers ?? []).length > 0);
     session.answer({ mediaStream: mic, pcConfig: pcConfig(info) });
   };
-  decline.onclick = () => { stopRinging(); note?.close(); session.terminate({ status_code: 603, reason_phrase: 'Decline' }); };
+  decline.onclick = () => { stopRinging(); note.close(); session.terminate({ status_code: 603, reason_phrase: 'Decline' }); };
 
   session.on('confirmed', () => {
     ui.status.textContent = S.inCall(who);
@@ -113,7 +121,7 @@ export function handleIncoming(session: RTCSession, info: ConnectInfo, ui: Incom
   const end = (e?: { originator?: string }) => {
     if (ui.panel.dataset.state === 'ended') return;
     stopRinging();
-    note?.close();
+    note.close();
     controls?.stop();
     for (const t of mic?.getTracks() ?? []) t.stop();
     ui.audio.srcObject = null;

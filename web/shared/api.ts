@@ -20,12 +20,15 @@ export interface ConnectInfo {
   callSeconds: number;
 }
 
-export type OwnerReason = 'available' | 'offline' | 'dnd';
+export type OwnerReason = 'available' | 'offline' | 'dnd' | 'hours';
 
 export interface EdgeStatus {
-  owner: { name: string; reachable: boolean; reason: OwnerReason | string };
+  /** opensAt: with reason 'hours', when they open again (ISO instant); null if never. */
+  owner: { name: string; reachable: boolean; reason: OwnerReason | string; opensAt?: string | null };
   targets: Array<{ user: string; label: string; kind: string }>;
   upstream: 'embedded' | 'asterisk';
+  /** Voice messages: the longest the widget may record; null when the edge has them off. */
+  voice?: { maxSeconds: number } | null;
 }
 
 /** An error answer from the edge: `{ statusCode, code, error, message }`, 429 adds retryAfterSeconds. */

@@ -17,6 +17,10 @@ export type EndReason =
   | { kind: 'busy' }
   | { kind: 'noAnswer' }
   | { kind: 'unavailable' }
+  /** Outside the owner's opening hours (HL_OWNER_HOURS). */
+  | { kind: 'closed' }
+  /** The owner blocked this caller's address or network (HL_BLOCKED at the token). */
+  | { kind: 'blocked' }
   | { kind: 'oneCall' }
   | { kind: 'linesBusy'; retryAfterSeconds?: number }
   | { kind: 'rateLimited'; retryAfterSeconds?: number }

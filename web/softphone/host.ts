@@ -3,6 +3,7 @@
 // everything: words, HTTP, the audio element primed by the user's click.
 import type { ConnectInfo } from '../shared/api.ts';
 import type { Strings } from '../button/strings.ts';
+import type { ControlLabels } from '../shared/call-control-strings.ts';
 import type { EndReason } from './end-reason.ts';
 
 export interface SoftphoneHost {
@@ -11,6 +12,8 @@ export interface SoftphoneHost {
   /** The aria-live region that speaks state changes. */
   status: HTMLElement;
   strings: Strings;
+  /** The in-call controls' words in the page's language; absent: English. */
+  controls?: ControlLabels;
   /** Who is being called, in words ("Ada"). */
   calleeName: string;
   target: string;

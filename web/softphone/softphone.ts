@@ -21,7 +21,7 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
   const R = host.strings.reasons;
   const n = host.calleeName;
   switch (r.kind) {
-    case 'hungUpByOther': case 'declined': case 'busy': case 'noAnswer': case 'unavailable':
+    case 'hungUpByOther': case 'declined': case 'busy': case 'noAnswer': case 'unavailable': case 'closed':
       return R[r.kind](n);
     case 'linesBusy': case 'rateLimited': case 'tooManyAttempts':
       return R[r.kind](r.retryAfterSeconds);
@@ -32,6 +32,7 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
 
 export function startCall(host: SoftphoneHost): CallHandle {
   const S = host.strings;
+  const labels = host.controls ?? controlStrings;
   let state: CallState = 'mic';
   let mic: MediaStream | undefined;
   let ua: ReturnType<typeof createUa> | undefined;
@@ -49,7 +50,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
     host.status.textContent = words;
     host.onState(s);
   };
-  const hangBtn = h('button', { type: 'button', className: 'danger', textContent: controlStrings.hangUp });
+  const hangBtn = h('button', { type: 'button', className: 'danger', textContent: labels.hangUp });
   hangBtn.onclick = () => hangUp();
   host.panel.append(hangBtn);
 
@@ -132,7 +133,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
         tone = undefined;
         set('in-call', S.inCall(host.calleeName));
         const sendDigit = (d: string) => s.sendDTMF(d, { transportType: host.dtmfTransport as never, duration: 120 });
-        controls = callControls(controlStrings, host.audio, {
+        controls = callControls(labels, host.audio, {
           mic: mic!,
           setMuted: (m) => (m ? s.mute({ audio: true }) : s.unmute({ audio: true })),
           sendDigit,
@@ -175,9 +176,10 @@ export function startCall(host: SoftphoneHost): CallHandle {
     set('connecting', S.connecting);
     const got = await token;
     if ('error' in got) {
-      const f = got.error as { status?: number; retryAfterSeconds?: number };
+      const f = got.error as { status?: number; code?: string; retryAfterSeconds?: number };
       return finish(
-        f.status === 429 ? { kind: 'rateLimited', retryAfterSeconds: f.retryAfterSeconds }
+        f.code === 'HL_BLOCKED' ? { kind: 'blocked' }
+          : f.status === 429 ? { kind: 'rateLimited', retryAfterSeconds: f.retryAfterSeconds }
           : f.status === 0 ? { kind: 'networkLost' }
           : f.status === 403 ? { kind: 'refused' }
           : { kind: 'serviceDown' },

@@ -26,7 +26,10 @@ export function checkAuthentication(set: ConfSet, plan: AsteriskPlan): Violation
     if (edgeEndpoints.has(ep.name) && !authNames.length) continue; // the edge secret authenticates it (identity.ts)
     if (!authNames.length) {
       const ipMatches = identifies.filter((i) => get(i, 'endpoint') === ep.name).flatMap((i) => getAll(i, 'match').flatMap((m) => m.split(',')));
-      const isTrunk = get(ep, 'context') === 'from-trunk' && ipMatches.length > 0 && !ipMatches.some(isWildcardNet);
+      // A trunk is known by its provider's address; without username identification (or landing
+      // in homeline's harmless [from-trunk]) nobody can be it by writing its name in a From.
+      const byAddressOnly = !(get(ep, 'identify_by') ?? 'username,ip').split(',').map((m) => m.trim()).some((m) => m === 'username' || m === 'auth_username');
+      const isTrunk = (get(ep, 'context') === 'from-trunk' || byAddressOnly) && ipMatches.length > 0 && !ipMatches.some(isWildcardNet);
       if (!isTrunk) bad(ep, 'HL_UNAUTHENTICATED', `endpoint ${ep.name} has no auth: anyone who names it gets in`);
       continue;
     }

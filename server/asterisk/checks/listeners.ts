@@ -37,7 +37,7 @@ export function checkListeners(set: ConfSet, plan: AsteriskPlan): Violation[] {
     // A ws/wss transport has no socket of its own: http.conf (checked above) is where it listens.
     if (protocol === 'ws' || protocol === 'wss') continue;
     if (!isLoopback(hostOf(bind)) && !plan.publicTransports.includes(t.name)) {
-      out.push({ code: 'HL_LISTENER_PUBLIC', file: t.file, line: t.line, message: `transport ${t.name} binds ${bind}, beyond loopback, and the owner did not open it` });
+      out.push({ code: 'HL_LISTENER_PUBLIC', file: t.file, line: t.line, message: `transport ${t.name} binds ${bind}, beyond loopback, and the owner did not open it (if it is your phones' TLS listener, list it in "openTransports" of <dataDir>/asterisk.json)` });
     }
     if (protocol === 'udp' || protocol === 'tcp') {
       if (!isLoopback(hostOf(bind))) out.push({ code: 'HL_LISTENER_PLAIN', file: t.file, line: t.line, message: `transport ${t.name} is plain ${protocol} beyond loopback (SIP scanners' favourite)` });

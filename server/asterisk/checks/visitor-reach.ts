@@ -7,7 +7,7 @@ import { get, objects, type ConfFile } from '../conf-parser.ts';
 import { parseDialplan, jumpsOf, type Dialplan, type Step, patternMatches } from '../dialplan.ts';
 import { type AsteriskPlan, VISITOR_ENDPOINT, VISITOR_CONTEXT, IVR_EXIT_CONTEXT, IVR_RING_CONTEXT, TRUNK_TEMPLATE } from '../plan.ts';
 import type { ConfSet, Violation } from './types.ts';
-import { barredPatterns, RING_DIAL_FENCE } from '../render/extensions.ts';
+import { barredPatterns, ownerRingFence, OWNER_RING_TARGET, RING_DIAL_FENCE } from '../render/extensions.ts';
 
 /** Applications a visitor's channel may run. Anything else (DISA, Originate, Queue, ChanSpy, VoiceMailMain…) is refused. */
 const VISITOR_APPS = new Set(
@@ -34,11 +34,12 @@ function trunkEndpoints(pjsip: ConfFile | undefined): Set<string> {
 
 /**
  * The IVR's ring Dial names its targets in a variable the edge sets; it is allowed only when the
- * same extension first jumps to it through the fence that admits nothing but home endpoints.
+ * same extension first jumps to it through the fence that admits nothing but home endpoints. The
+ * same holds for [ring-owner]'s HL_RING_OWNER (the owner's ring rules), fenced to the owner's own.
  */
-function isFenced(steps: Step[], dial: Step): boolean {
+function isFenced(steps: Step[], dial: Step, fence: string): boolean {
   return !!dial.label && steps.some((s) => s.exten === dial.exten && s.priority < dial.priority && s.app.toLowerCase() === 'gotoif'
-    && s.args.join(',') === `$[${RING_DIAL_FENCE}]?${dial.label}`);
+    && s.args.join(',') === `$[${fence}]?${dial.label}`);
 }
 
 export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[] {
@@ -50,7 +51,11 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
   const visitor = pjsip && objects(pjsip, 'endpoint').find((s) => s.name === VISITOR_ENDPOINT);
   // An endpoint without context= lands in [default]; a missing visitor endpoint is the identity check's finding.
   // The IVR's ARI app continues a visitor's channel into the exits and into [ivr-ring].
-  const roots = [visitor ? get(visitor, 'context') ?? 'default' : VISITOR_CONTEXT, IVR_EXIT_CONTEXT, IVR_RING_CONTEXT];
+  // A visitor's SIP MESSAGE (res_pjsip_messaging) runs its message_context: reachable too.
+  const messageContext = visitor && get(visitor, 'message_context');
+  const roots = [visitor ? get(visitor, 'context') ?? 'default' : VISITOR_CONTEXT, IVR_EXIT_CONTEXT, IVR_RING_CONTEXT, ...(messageContext ? [messageContext] : [])];
+  // Computed Dial targets allowed only in their context, behind their fence.
+  const fences = new Map([['${HL_RING_DIAL}', { context: IVR_RING_CONTEXT, fence: RING_DIAL_FENCE }], [OWNER_RING_TARGET, { context: 'ring-owner', fence: ownerRingFence(plan) }]]);
   const home = new Set([...plan.phones.map((p) => p.extension), plan.owner.extension]);
   const trunks = trunkEndpoints(pjsip);
   // "+4490" is barred as "004490" too: the provider connects either form.
@@ -91,7 +96,8 @@ export function checkVisitorReach(set: ConfSet, plan: AsteriskPlan): Violation[]
       if (!options.includes('i')) v('HL_VISITOR_DIAL_FORWARDS', step, name, 'Dial without option i: a phone\'s 302 could forward the visitor outside');
       if (!VISITOR_DIAL_OPTIONS.test(options)) v('HL_VISITOR_DIAL_OPTIONS', step, name, `Dial options ${options} (only i, r, e allowed)`);
       for (const target of (step.args[0] ?? '').split('&').map((t) => t.trim())) {
-        if (target === '${HL_RING_DIAL}' && name === IVR_RING_CONTEXT && isFenced(ctx.steps, step)) continue;
+        const fenced = fences.get(target);
+        if (fenced && name === fenced.context && isFenced(ctx.steps, step, fenced.fence)) continue;
         if (target.includes('$')) { v('HL_VISITOR_DYNAMIC_DIAL', step, name, `Dial target ${target} is computed`); continue; }
         const local = /^Local\/[^@]+@([^/]+)/i.exec(target);
         if (local) { queue.push(local[1]); continue; }

@@ -9,6 +9,20 @@ import { HEADER } from './common.ts';
 /** The test [ivr-ring] runs before its one computed Dial: only home endpoints, joined by &. */
 export const RING_DIAL_FENCE = '${REGEX("^PJSIP/6[0-9]{3}(&PJSIP/6[0-9]{3})*$" ${HL_RING_DIAL})}';
 
+/** The global the edge sets over ARI with the owner's ring set now (server/owner/ring-set.ts). */
+export const OWNER_RING_TARGET = '${GLOBAL(HL_RING_OWNER)}';
+/** Where a visitor's text message (SIP MESSAGE) lands: an empty context, so Asterisk answers 404. */
+export const MESSAGE_CONTEXT = 'hl-messages-in';
+
+/**
+ * [ring-owner] dials the edge's value only through this fence: nothing but the owner's own
+ * endpoints (tab and owner.phones, literally), joined by &. Any other value rings everyone.
+ */
+export function ownerRingFence(plan: AsteriskPlan): string {
+  const own = [...plan.owner.phones, plan.owner.extension].join('|');
+  return `\${REGEX("^PJSIP/(${own})(&PJSIP/(${own}))*$" ${OWNER_RING_TARGET})}`;
+}
+
 /** Seconds a single home extension rings for a visitor before voicemail. */
 const EXTENSION_RING_SECONDS = 30;
 
@@ -132,15 +146,25 @@ exten => ring,1,GotoIf($[${RING_DIAL_FENCE}]?dial)
  same => n(done),Hangup()
 exten => dialout,1,Hangup()
 
-; The owner's ring group: every phone and the browser tab at once, then voicemail.
+; The owner's ring group, as the owner's ring rules say now: the edge sets HL_RING_OWNER over ARI
+; (the phones that ring at this hour, or "none"), re-set at each boundary and ARI reconnect. Unset
+; (Asterisk just started) or anything the fence refuses: every phone and the tab, as before.
 [ring-owner]
-exten => s,1,${ringOwnerDial(plan)}
+exten => s,1,GotoIf($["${OWNER_RING_TARGET}" = "none"]?nobody)
+ same => n,GotoIf($[${ownerRingFence(plan)}]?chosen)
+ same => n,${ringOwnerDial(plan)}
  same => n,Goto(leave-word,s,1)
+ same => n(chosen),Dial(${OWNER_RING_TARGET},${o.ringSeconds},i)
+ same => n(nobody),Goto(leave-word,s,1)
 
 ; "Leave word": the owner is often away for days, so a caller can always leave a message.
 [leave-word]
 exten => s,1,VoiceMail(${o.mailbox},u)
  same => n,Hangup()
+
+; SIP MESSAGE to Asterisk from any endpoint: res_pjsip_messaging is loaded only so the edge can
+; text the owner's phones; nothing that arrives runs anything (no extension here: 404).
+[${MESSAGE_CONTEXT}]
 
 ; ================================================================ the owner's world
 ; Calls between home extensions (phones and the owner's tab).

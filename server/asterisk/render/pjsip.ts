@@ -2,6 +2,7 @@
 // by the edge's secret header, the home phones over TLS with digest auth, a trunk template.
 import { type AsteriskPlan, EDGE_HEADER, VISITOR_CONTEXT, VISITOR_ENDPOINT, TRUNK_TEMPLATE } from '../plan.ts';
 import { HEADER, callerName } from './common.ts';
+import { MESSAGE_CONTEXT } from './extensions.ts';
 
 export const PHONE_SECRETS_FILE = 'pjsip_phone_secrets.conf';
 export const TRUNKS_FILE = 'pjsip_trunks.conf';
@@ -75,6 +76,7 @@ allow=${allow}
 direct_media=no
 allow_subscribe=no
 allow_transfer=no
+message_context=${MESSAGE_CONTEXT}
 ; Caller identity comes from the edge; never trust P-Asserted-Identity from a browser.
 trust_id_inbound=no
 send_pai=no
@@ -140,6 +142,8 @@ rtp_symmetric=yes
 force_rport=yes
 rewrite_contact=yes
 allow_subscribe=no
+; The edge texts new messages to the phones (ARI sendMessage); what a phone sends lands nowhere.
+message_context=${MESSAGE_CONTEXT}
 trust_id_inbound=no
 mailboxes=${o.mailbox}
 
@@ -161,6 +165,7 @@ allow=${plan.codecs.filter((c) => c !== 'opus').join(',') || 'alaw'}
 direct_media=no
 allow_subscribe=no
 allow_transfer=no
+message_context=${MESSAGE_CONTEXT}
 trust_id_inbound=no
 send_pai=no
 

@@ -66,8 +66,9 @@ ${hostCandidates}`;
 /** Modules by role; autoload=no keeps everything else (chan_sip, IAX2, manager bits…) out. */
 const MODULES: Record<string, string[]> = {
   'dialplan and core apps': ['pbx_config', 'app_dial', 'app_playback', 'app_voicemail', 'app_verbose'],
-  // REGEX fences [ivr-ring]; IF picks its ring time (a missing function fails the call silently).
-  'dialplan functions': ['func_strings', 'func_logic'],
+  // REGEX fences [ivr-ring]; IF picks its ring time (a missing function fails the call silently);
+  // GLOBAL reads the owner's ring set in [ring-owner].
+  'dialplan functions': ['func_strings', 'func_logic', 'func_global'],
   'PJSIP and WebRTC': [
     'res_pjproject', 'res_sorcery_astdb', 'res_sorcery_config', 'res_sorcery_memory',
     'res_pjsip', 'res_pjsip_session', 'res_pjsip_pubsub', 'chan_pjsip', 'res_pjsip_authenticator_digest',
@@ -75,6 +76,8 @@ const MODULES: Record<string, string[]> = {
     'res_pjsip_outbound_registration', 'res_pjsip_outbound_authenticator_digest', 'res_pjsip_sdp_rtp',
     'res_pjsip_caller_id', 'res_pjsip_dtmf_info', 'res_pjsip_header_funcs', 'res_pjsip_nat', 'res_pjsip_rfc3326',
     'res_pjsip_logger', 'res_pjsip_path', 'res_pjsip_dlg_options', 'res_pjsip_transport_websocket',
+    // SIP MESSAGE: the edge texts new messages to the owner's phones (ARI sendMessage).
+    'res_pjsip_messaging',
     'res_http_websocket', 'res_rtp_asterisk', 'res_srtp', 'res_crypto',
   ],
   'ARI (the edge IVR)': [

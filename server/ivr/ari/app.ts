@@ -22,7 +22,8 @@ export interface IvrAriAppOptions {
   client: AriClient;
   menu: Menu;
   allowedExtensions?: readonly string[];
-  ownerGroup: readonly string[];
+  /** The owner's ring group; a function is asked at each call (the owner's ring rules change it). */
+  ownerGroup: readonly string[] | (() => readonly string[]);
   /** The owner's do-not-disturb switch, as the direct route asks it (interpreter.ts). */
   ownerAvailable?: () => boolean;
   store: IvrStore;
@@ -63,7 +64,9 @@ export interface IvrAriAppEvents {
   nodeChanged: [NodeChange];
   callEnded: [{ channelId: string }];
   /** A recorded name or message is in the store; `audioPath` is its copy, null if none was made. */
-  messageStored: [{ channelId: string; id: number; recording: string; audioPath: string | null }];
+  messageStored: [{ channelId: string; id: number; recording: string; audioPath: string | null; kind: 'name' | 'message'; caller: string; durationSeconds: number | null }];
+  /** A callback request is in the store. */
+  callbackStored: [{ channelId: string; id: number; caller: string; number: string }];
   error: [Error];
 }
 
@@ -200,7 +203,7 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
       caller,
       // Stasis(app,visitor,<X-Homeline-Visitor>): stamped by the edge, never by the browser.
       visitor: args[0] === 'visitor' && /^v-[A-Za-z0-9_-]{1,32}$/.test(args[1] ?? '') ? args[1] : undefined,
-      walk: new MenuWalk({ menu: this.opts.menu, allowedExtensions: this.opts.allowedExtensions, ownerGroup: this.opts.ownerGroup, ownerAvailable: this.opts.ownerAvailable }),
+      walk: new MenuWalk({ menu: this.opts.menu, allowedExtensions: this.opts.allowedExtensions, ownerGroup: typeof this.opts.ownerGroup === 'function' ? this.opts.ownerGroup() : this.opts.ownerGroup, ownerAvailable: this.opts.ownerAvailable }),
       chain: Promise.resolve(),
       collectTimer: null,
       startTimer: null,
@@ -236,7 +239,7 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
     const saved = ok && duration !== undefined && duration > 0;
     if (saved) {
       const id = this.opts.store.addMessage({ source: 'ivr', kind, channel: channelId, caller: s.caller, recording: name, durationSeconds: duration ?? null });
-      void this.copyRecording(id, name).then((audioPath) => this.emit('messageStored', { channelId, id, recording: name, audioPath }));
+      void this.copyRecording(id, name).then((audioPath) => this.emit('messageStored', { channelId, id, recording: name, audioPath, kind, caller: s.caller, durationSeconds: duration ?? null }));
     }
     this.feed(channelId, { type: 'recordResult', ok: saved });
   }
@@ -283,7 +286,7 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
         s.collectTimer = null;
         return;
       case 'saveCallback':
-        this.opts.store.addCallback({ channel: s.channelId, caller: s.caller, number: c.number, source: c.source });
+        this.emit('callbackStored', { channelId: s.channelId, id: this.opts.store.addCallback({ channel: s.channelId, caller: s.caller, number: c.number, source: c.source }), caller: s.caller, number: c.number });
         return;
       case 'play': {
         const playbackId = randomUUID();

@@ -36,6 +36,10 @@ export interface EmbeddedOptions {
   /** How long the owner tabs ring before the visitor gets 480 (no answer). */
   ringSeconds: number;
   isOwnerAvailable: () => boolean;
+  /** Why the owner is unavailable (absent: do-not-disturb). */
+  pauseCode?: () => 'HL_OWNER_DND' | 'HL_OWNER_HOURS' | undefined;
+  /** Whether the owner's ring rules let the tabs ring now (the only endpoints this router has). */
+  tabsRing?: () => boolean;
   log?: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 }
 
@@ -133,7 +137,10 @@ export class EmbeddedRouter implements Upstream {
     this.deliver(connId, buildResponse(req, 100, 'Trying'));
     const ringsOwner = this.opts.ownerTargets.includes(user) || (caller.info.role === 'owner' && user === this.opts.ownerExtension);
     if (!ringsOwner) return this.deliver(connId, buildRefusal(req, 'HL_NOT_FOUND', { detail: `${user} is not reachable without Asterisk (the audio menu needs it)` }));
-    if (!this.opts.isOwnerAvailable()) return this.deliver(connId, buildRefusal(req, 'HL_OWNER_DND'));
+    if (!this.opts.isOwnerAvailable()) return this.deliver(connId, buildRefusal(req, this.opts.pauseCode?.() ?? 'HL_OWNER_DND'));
+    if (caller.info.role === 'visitor' && this.opts.tabsRing && !this.opts.tabsRing()) {
+      return this.deliver(connId, buildRefusal(req, 'HL_OWNER_DND', { detail: 'the owner\'s tab does not ring at this hour' }));
+    }
     const bindings = this.registrar.bindings(this.opts.ownerExtension).filter((b) => b.connId !== connId);
     if (bindings.length === 0) return this.deliver(connId, buildRefusal(req, 'HL_OWNER_OFFLINE'));
     if (this.ownerBusy()) return this.deliver(connId, buildRefusal(req, 'HL_OWNER_BUSY'));

@@ -71,7 +71,14 @@ export async function runAsterisk(root: string, confDir: string, opts: RunOption
   const etc = join(root, 'etc');
   for (const d of ['etc', 'lib', 'lib/keys', 'spool', 'run', 'log']) mkdirSync(join(root, d), { recursive: true });
   mkdirSync(cacheDir, { recursive: true });
-  for (const f of readdirSync(confDir)) if (f.endsWith('.conf')) copyFileSync(join(confDir, f), join(etc, f));
+  for (const f of readdirSync(confDir, { withFileTypes: true })) {
+    if (f.isFile() && f.name.endsWith('.conf')) copyFileSync(join(confDir, f.name), join(etc, f.name));
+    // Folders of included files (an owner's homeline/*.conf): #include resolves against etc.
+    if (f.isDirectory()) {
+      mkdirSync(join(etc, f.name), { recursive: true });
+      for (const g of readdirSync(join(confDir, f.name))) if (g.endsWith('.conf')) copyFileSync(join(confDir, f.name, g), join(etc, f.name, g));
+    }
+  }
   const conf = join(etc, 'asterisk.conf');
   writeFileSync(conf, `[directories]
 astetcdir => ${etc}

@@ -3,6 +3,8 @@
 // events (REGISTER_OK, CALL_INCOMING, CALL_CLOSED…). Its microphone is a WAV file (aufile) and
 // the sndfile filter dumps what it hears to `dump-*-dec.wav`, so a test can check the audio.
 // This build has no file player (aufile is a source only here): the player is ALSA's `null`.
+// The stdio UI prints an incoming SIP MESSAGE as `<from>: "<body>"` (menu's handler writes to the
+// UIs, and ctrl_tcp has no event for it); without a terminal it says so once and still prints.
 // It also does not verify the server's TLS certificate (sip_cafile is loaded, any chain passes).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -75,6 +77,7 @@ module aufile.so
 module alsa.so
 module sndfile.so
 module srtp.so
+module stdio.so
 module_app account.so
 module_app menu.so
 module_app ctrl_tcp.so

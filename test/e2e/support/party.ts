@@ -33,6 +33,8 @@ export interface PartyOptions {
    * SDP, is 127.0.0.1, which the other host cannot reach.
    */
   loopbackCandidates?: boolean;
+  /** The browser's language (navigator.languages, Accept-Language), e.g. 'de-DE'; default Playwright's en-US. */
+  locale?: string;
 }
 
 export async function launchParty(opts: PartyOptions): Promise<Party> {
@@ -53,7 +55,7 @@ export async function launchParty(opts: PartyOptions): Promise<Party> {
       ...(opts.secureOrigins?.length ? [`--unsafely-treat-insecure-origin-as-secure=${opts.secureOrigins.join(',')}`] : []),
     ],
   });
-  const context = await browser.newContext({ permissions: mic ? ['microphone'] : [] });
+  const context = await browser.newContext({ permissions: mic ? ['microphone'] : [], locale: opts.locale });
   // Functions sent to the page keep esbuild's `__name(...)` wrappers when run through tsx (the
   // bench); give the page that helper so the same functions work under both runners.
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });

@@ -1,0 +1,36 @@
+// "Back at …" in the visitor's own zone and locale (web/button/back-at.ts), without a browser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backAt } from '../../web/button/back-at.ts';
+import { strings } from '../../web/button/strings.ts';
+
+const S = strings.backAt;
+// Opens Monday 2026-07-06 09:00 in London (08:00 UTC).
+const OPENS = '2026-07-06T08:00:00.000Z';
+
+test('same day, tomorrow, a weekday: counted in the visitor\'s zone, time in their locale', () => {
+  const mon7 = Date.parse('2026-07-06T06:00:00Z');
+  assert.equal(backAt(S, OPENS, mon7, 'Europe/London', 'en-GB'), 'Back at 9:00.');
+  assert.equal(backAt(S, OPENS, mon7, 'America/New_York', 'en-US'), 'Back at 4:00 AM.');
+  // Sunday evening in London, already Monday in Tokyo: "tomorrow" for one, "today" for the other.
+  const sunEvening = Date.parse('2026-07-05T18:00:00Z');
+  assert.equal(backAt(S, OPENS, sunEvening, 'Europe/London', 'en-GB'), 'Back tomorrow at 9:00.');
+  assert.equal(backAt(S, OPENS, sunEvening, 'Asia/Tokyo', 'en-GB'), 'Back at 17:00.');
+  const fri = Date.parse('2026-07-03T17:30:00Z');
+  assert.equal(backAt(S, OPENS, fri, 'Europe/London', 'en-GB'), 'Back Monday at 9:00.');
+  assert.equal(backAt(S, OPENS, mon7 - 7 * 86_400_000, 'Europe/London', 'en-GB'), 'Back Monday at 9:00.', 'a week ahead: next Monday');
+});
+
+
+test('the edge\'s HL_OWNER_HOURS refusal reads as "closed", not as a plain 480 "unavailable"', async () => {
+  const { endReason } = await import('../../web/softphone/end-reason.ts');
+  assert.deepEqual(endReason({ statusCode: 480, warning: '399 homeline "HL_OWNER_HOURS: outside the owner\'s opening hours"' }), { kind: 'closed' });
+  assert.deepEqual(endReason({ statusCode: 480 }), { kind: 'unavailable' });
+});
+
+test('German words with German time formatting', async () => {
+  const { strings: de } = await import('../../web/button/strings.de.ts');
+  const sunEvening = Date.parse('2026-07-05T18:00:00Z');
+  assert.equal(backAt(de.backAt, OPENS, sunEvening, 'Europe/Berlin', 'de'), 'Wieder erreichbar morgen um 10:00 Uhr.');
+  assert.equal(backAt(de.backAt, OPENS, Date.parse('2026-07-03T12:00:00Z'), 'Europe/Berlin', 'de'), 'Wieder erreichbar am Montag um 10:00 Uhr.');
+});
