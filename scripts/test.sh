@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# A fresh Debian machine lacks the browser, the SIP peers (Kamailio, a baresip phone, SIPp as a
+# A fresh Debian machine lacks the browsers, the SIP peers (Kamailio, a baresip phone, SIPp as a
 # PSTN trunk) and the network tools the tests drive; as root, fetch them.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# A second browser: visitors call from Firefox too (test/e2e/firefox.spec.ts, over WebDriver BiDi).
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 command -v kamailio >/dev/null 2>&1 || missing+=(kamailio kamailio-websocket-modules)
 command -v baresip >/dev/null 2>&1 || missing+=(baresip)
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)

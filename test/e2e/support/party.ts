@@ -76,7 +76,7 @@ function netnsLauncher(ns: string): string {
  * the browser's voice processing, which would otherwise eat a steady test tone within seconds.
  * The microphone stays the real (fake-device) one; only the constraints change.
  */
-function instrument() {
+export function instrument() {
   const w = window as unknown as { __hlPcs: RTCPeerConnection[]; __hlRemoteAnalyser: RemoteAnalyser };
   w.__hlPcs = [];
   // An analyser on the remote audio of the last peer connection, for the measuring helpers below.
@@ -108,39 +108,47 @@ function instrument() {
   }
 }
 
+/** What the peak measurement reads: the strongest bin, its level, and the strongest bin > 60 Hz away. */
+export interface RemotePeak { hz: number; level: number; second: number }
+
 /** Peak FFT frequency of the remote audio of the page's last peer connection, over ~1 s. */
-export function remotePeakHz(page: Page): Promise<{ hz: number; level: number; second: number }> {
-  return page.evaluate(async () => {
-    const { an, sampleRate, close } = await (window as unknown as { __hlRemoteAnalyser: RemoteAnalyser }).__hlRemoteAnalyser(16384);
-    const sums = new Float32Array(an.frequencyBinCount);
-    const bins = new Float32Array(an.frequencyBinCount);
-    for (let i = 0; i < 10; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      an.getFloatFrequencyData(bins);
-      for (let b = 0; b < bins.length; b++) sums[b] += Math.pow(10, bins[b] / 20);
-    }
-    let best = 1, second = 0;
-    for (let b = 2; b < sums.length; b++) if (sums[b] > sums[best]) best = b;
-    const binHz = sampleRate / an.fftSize;
-    // Strongest bin well away from the peak: a mix of tones shows up here.
-    for (let b = 2; b < sums.length; b++) if (Math.abs(b - best) * binHz > 60 && sums[b] > second) second = sums[b];
-    await close();
-    return { hz: best * binHz, level: sums[best] / 10, second: second / 10 };
-  });
+export const remotePeakHz = (page: Page): Promise<RemotePeak> => page.evaluate(peakInPage);
+
+/**
+ * The in-page half of remotePeakHz, for any driver's `evaluate` (Playwright here, puppeteer-core
+ * for the Firefox visitor): needs `instrument` to have run in the page.
+ */
+export async function peakInPage(): Promise<RemotePeak> {
+  const { an, sampleRate, close } = await (window as unknown as { __hlRemoteAnalyser: RemoteAnalyser }).__hlRemoteAnalyser(16384);
+  const sums = new Float32Array(an.frequencyBinCount);
+  const bins = new Float32Array(an.frequencyBinCount);
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    an.getFloatFrequencyData(bins);
+    for (let b = 0; b < bins.length; b++) sums[b] += Math.pow(10, bins[b] / 20);
+  }
+  let best = 1, second = 0;
+  for (let b = 2; b < sums.length; b++) if (sums[b] > sums[best]) best = b;
+  const binHz = sampleRate / an.fftSize;
+  // Strongest bin well away from the peak: a mix of tones shows up here.
+  for (let b = 2; b < sums.length; b++) if (Math.abs(b - best) * binHz > 60 && sums[b] > second) second = sums[b];
+  await close();
+  return { hz: best * binHz, level: sums[best] / 10, second: second / 10 };
 }
 
 /** inbound/outbound RTP packet counts of the page's last peer connection. */
-export function rtpCounts(page: Page): Promise<{ received: number; sent: number }> {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __hlPcs: RTCPeerConnection[] }).__hlPcs;
-    const stats = await pcs[pcs.length - 1].getStats();
-    let received = 0, sent = 0;
-    stats.forEach((s: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;
-      if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.packetsSent ?? 0;
-    });
-    return { received, sent };
+export const rtpCounts = (page: Page): Promise<{ received: number; sent: number }> => page.evaluate(rtpInPage);
+
+/** The in-page half of rtpCounts (see peakInPage). */
+export async function rtpInPage(): Promise<{ received: number; sent: number }> {
+  const pcs = (window as unknown as { __hlPcs: RTCPeerConnection[] }).__hlPcs;
+  const stats = await pcs[pcs.length - 1].getStats();
+  let received = 0, sent = 0;
+  stats.forEach((s: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;
+    if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.packetsSent ?? 0;
   });
+  return { received, sent };
 }
 
 /**
