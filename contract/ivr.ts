@@ -11,7 +11,7 @@ export interface ViewOption {
   label: string;
   kind: string;
   goto?: string;
-  /** What a `say` or `hangup` step tells the caller (the safety instructions of the emergency menu). */
+  /** What a `say` or `hangup` step tells the caller (the safety instructions of the emergency menu), as written for a screen. */
   text?: string;
   /** What a `ring` reaches, without numbers: the owner's ring group, or other home extensions. */
   rings?: 'owner' | 'extension';
@@ -26,4 +26,6 @@ export interface IvrNodeBody {
   title: string;
   text: string;
   options: { key: string; label: string }[];
+  /** The menu's start node: `*` has nowhere to go back to, so the widget offers no Back. */
+  top?: boolean;
 }

@@ -21,6 +21,13 @@ export const PromptSchema = Type.Union([
   ),
 ]);
 
+/**
+ * What the visitor's widget shows in place of a spoken text: written for a screen, not the ear
+ * ("If a life is in danger, call 112." rather than "…press star to go back"). When absent the
+ * widget shows the spoken text without its key instructions (screen-text.ts).
+ */
+const Screen = Type.Optional(Type.String({ minLength: 1, maxLength: 600, description: 'the text shown on screen instead of the prompt' }));
+
 /** Actions that end the menu walk or hand the caller elsewhere; allowed as a fallback. */
 const FallbackFields = {
   goto: Type.Optional(NodeId),
@@ -50,9 +57,9 @@ const FallbackFields = {
   ),
   /** Say something, then return to `next` (default: the node it was said from). */
   say: Type.Optional(
-    Type.Object({ prompt: PromptSchema, next: Type.Optional(NodeId) }, { additionalProperties: false }),
+    Type.Object({ prompt: PromptSchema, screen: Screen, next: Type.Optional(NodeId) }, { additionalProperties: false }),
   ),
-  hangup: Type.Optional(Type.Object({ prompt: Type.Optional(PromptSchema) }, { additionalProperties: false })),
+  hangup: Type.Optional(Type.Object({ prompt: Type.Optional(PromptSchema), screen: Screen }, { additionalProperties: false })),
 };
 
 export const FallbackSchema = Type.Object(FallbackFields, { additionalProperties: false });
@@ -123,6 +130,7 @@ export const NodeSchema = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: 60 }),
     prompt: PromptSchema,
+    screen: Screen,
     /** Said instead of `prompt` on repeats (FreeSWITCH's short greeting). */
     shortPrompt: Type.Optional(PromptSchema),
     /** Keys 0-9 only: `*` is back, `#` is repeat. */

@@ -10,7 +10,7 @@ export function followIvr(app: FastifyInstance): void {
     const node = app.ivr.view.nodes[change.node];
     if (!node) return;
     const body: IvrNodeBody = {
-      type: 'ivr-node', node: change.node, mode: change.mode, title: node.title, text: node.text,
+      type: 'ivr-node', node: change.node, mode: change.mode, title: node.title, text: node.text, top: change.node === app.ivr.view.start,
       options: node.options.map((o) => ({ key: o.key, label: o.label })),
     };
     for (const session of app.relaySessions) {

@@ -1,4 +1,4 @@
-// What callers leave for the owner: "tell him I called" names, voicemail messages, the visitor
+// What callers leave for the owner: "let the owner know I called" names, voicemail messages, the visitor
 // form's messages and the widget's voice messages (table `messages`; audio files beside the
 // database, named by the edge), and callback requests (table `callbacks`). The schema and its
 // migration are in store-schema.ts.

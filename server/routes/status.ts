@@ -8,7 +8,12 @@ export default async function statusRoutes(app: FastifyInstance) {
     const a = app.ownerAvailability();
     const online = app.upstream.ownerOnline();
     const reason = !a.available ? a.reason : online === false ? 'offline' : 'available';
-    reply.header('cache-control', 'no-store');
+    // Open visitor pages re-ask every few seconds while visible (web/button/status-poll.ts): the
+    // browser may answer those from its cache for 5 s, so a change shows within one poll plus 5 s.
+    // Decisions (the first draw, after a call, the menu's ring step) revalidate past it. Private:
+    // the answer is per Origin (CORS), no shared cache keeps it.
+    reply.header('cache-control', 'private, max-age=5');
+    reply.header('vary', 'Origin');
     return {
       // opensAt (reason 'hours'): an ISO instant; the widget says it in the visitor's own zone.
       owner: { name: app.config.owner.name, reachable: reason === 'available', reason, ...(a.reason === 'hours' ? { opensAt: a.opensAt } : {}) },

@@ -50,7 +50,7 @@ test('* walks back along the path taken and stops at the start node', () => {
   assert.equal(p.atStart, true);
 });
 
-const body = (o: Record<string, unknown>) => JSON.stringify({ type: 'ivr-node', node: 'contact', mode: 'menu', title: 'Contact the owner', text: 'To ring…', options: [{ key: '1', label: 'Ring the owner' }, { key: '2', label: 'Tell him you called' }], ...o });
+const body = (o: Record<string, unknown>) => JSON.stringify({ type: 'ivr-node', node: 'contact', mode: 'menu', title: 'Contact the owner', text: 'To ring…', options: [{ key: '1', label: 'Ring the owner' }, { key: '2', label: 'Let the owner know you called' }], ...o });
 
 test('side channel: a node MESSAGE is read; other types, bad JSON and odd keys are dropped', () => {
   const n = parseNodeMessage(`${IVR_CONTENT_TYPE}; charset=utf-8`, body({}))!;
@@ -74,6 +74,24 @@ test('in the call, options are offered only while the menu waits for a choice; o
   assert.equal(ringing.backRepeat, false);
   assert.equal(ringing.hint, S.mode.ringing);
   assert.equal(shownForMessage(parseNodeMessage(IVR_CONTENT_TYPE, body({ mode: 'collect' }))!, S).hint, S.mode.collect);
+});
+
+test('in the call, the menu\'s first node offers no Back (nowhere to go back to), the others do', () => {
+  const S = strings.ivr;
+  const top = parseNodeMessage(IVR_CONTENT_TYPE, body({ node: 'main', top: true }))!;
+  assert.equal(top.top, true);
+  assert.equal(shownForMessage(top, S).top, true);
+  assert.equal(parseNodeMessage(IVR_CONTENT_TYPE, body({ top: 'yes' }))!.top, false, 'only a real true counts');
+  assert.equal(shownForMessage(parseNodeMessage(IVR_CONTENT_TYPE, body({}))!, S).top, false);
+});
+
+test('status lines start with a capital whatever owner.name is; no default text assumes a gender', () => {
+  assert.equal(strings.available('the owner'), 'The owner is available.');
+  assert.equal(strings.dnd('ada'), 'Ada is not taking calls right now.');
+  assert.equal(strings.reasons.declined('the owner'), 'The owner declined the call.');
+  assert.equal(strings.ivr.ownerOffline('the owner'), "The owner can't be reached right now. Leave a message instead.");
+  const words = JSON.stringify(strings, (_k, v) => (typeof v === 'function' ? v('X') : v));
+  assert.doesNotMatch(words, /\b(he|him|his|she|her)\b/i);
 });
 
 test('followIvr keeps the latest node from the remote side only, before the call is up', () => {

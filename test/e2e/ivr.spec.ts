@@ -47,11 +47,22 @@ test('a. main → contact the owner → ring the owner: the owner console rings 
   const v = visitor.page, o = owner.page;
   await openMenu(v);
   await expect(widget(v).locator('.ivr-title')).toHaveText('Operator');
-  await expect(widget(v).locator('.ivr-text')).toContainText('To contact the owner, press 0');
+  // Words written for a screen, not the voice script; choices in keypad order; no Back where
+  // there is nothing to go back to.
+  await expect(widget(v).locator('.ivr-text')).toHaveText('Welcome. What can I help you with?');
+  await expect(widget(v).locator('.ivr [aria-live]')).not.toContainText(/press|hash|star/i);
+  await expect(widget(v).locator('.ivr-options button')).toHaveText([/1\s*Emergency/, /6\s*Internal extension/, /0\s*Contact the owner/]);
+  await expect(widget(v).getByRole('button', { name: 'Back', exact: true })).toHaveCount(0);
+  await expect(widget(v).locator('.ivr > .ivr-hint')).toHaveText('Press a number key to choose, # to repeat.');
   await v.screenshot({ path: artifact('ivr-main') });
+  await v.setViewportSize({ width: 375, height: 800 });
+  await v.screenshot({ path: artifact('ivr-main-375') });
+  await v.setViewportSize({ width: 1280, height: 720 });
   await option(v, '0', 'Contact the owner').click();
   await expect(widget(v)).toHaveAttribute('data-node', 'contact');
   await expect(widget(v).locator('.ivr-title')).toHaveText('Contact the owner');
+  await expect(widget(v).locator('.ivr-text')).toHaveText('Ring the owner now, or leave word and be called back.');
+  await expect(widget(v).getByRole('button', { name: 'Back', exact: true })).toBeVisible();
   await v.screenshot({ path: artifact('ivr-contact') });
   await option(v, '1', 'Ring the owner').click();
   await expect(o.locator('#call')).toHaveAttribute('data-state', 'ringing', { timeout: 15_000 });
@@ -65,14 +76,14 @@ test('a. main → contact the owner → ring the owner: the owner console rings 
   await bothEnded(v, o);
 });
 
-test('b. main → contact → "tell him you called" and a callback request: the form reaches the owner', async () => {
+test('b. main → contact → "let the owner know you called" and a callback request: the form reaches the owner', async () => {
   const v = visitor.page;
   await openMenu(v);
   await option(v, '0', 'Contact the owner').click();
-  await option(v, '2', 'Tell him you called').click();
+  await option(v, '2', 'Let the owner know you called').click();
   const form = widget(v).locator('form');
   await expect(form).toBeVisible();
-  await expect(form).toContainText('so he knows you called');
+  await expect(form).toContainText('so the owner knows you called');
   await form.getByLabel('Your name').fill('Ada Lovelace');
   await form.getByLabel('Message').fill('Called about the engine, menu walk test.');
   await v.screenshot({ path: artifact('ivr-message-form') });
@@ -112,8 +123,6 @@ test('c. keyboard only: Tab and Enter choose, typed digits choose, * goes back, 
   const v = visitor.page;
   await openMenu(v);
   // Opening the menu puts focus on its first choice.
-  await expect(option(v, '0', 'Contact the owner')).toBeFocused();
-  await v.keyboard.press('Tab');
   await expect(option(v, '1', 'Emergency')).toBeFocused();
   await v.keyboard.press('Enter');
   await expect(widget(v)).toHaveAttribute('data-node', 'emergency');
@@ -126,7 +135,7 @@ test('c. keyboard only: Tab and Enter choose, typed digits choose, * goes back, 
   await expect(widget(v)).toHaveAttribute('data-node', 'emergency');
   await v.keyboard.press('*');
   await expect(widget(v)).toHaveAttribute('data-node', 'main');
-  await v.keyboard.press('*'); // at the start node, * stays there
+  await v.keyboard.press('*'); // at the start node, * has nowhere to go
   await expect(widget(v)).toHaveAttribute('data-node', 'main');
   await v.keyboard.press('#');
   await expect(widget(v).locator('.ivr-title')).toHaveText('Operator');
@@ -147,6 +156,12 @@ test('c. keyboard only: Tab and Enter choose, typed digits choose, * goes back, 
   await expect(widget(v).locator('.ivr-title')).toHaveText('Emergency');
   // Close hands back the button.
   await widget(v).getByRole('button', { name: 'Close the menu' }).click();
+  await expect(widget(v)).toHaveAttribute('data-state', 'ready');
+  await expect(callButton(v)).toBeFocused();
+  // Escape closes it too, and focus is back on the button that opened it.
+  await v.keyboard.press('Enter');
+  await expect(widget(v)).toHaveAttribute('data-state', 'menu');
+  await v.keyboard.press('Escape');
   await expect(widget(v)).toHaveAttribute('data-state', 'ready');
   await expect(callButton(v)).toBeFocused();
 });
@@ -179,13 +194,13 @@ test('d. in a call, the side-channel MESSAGE shows the node and a tap sends its 
     // A node reported before the call is up is kept for it.
     expect(visitorUri).toMatch(/^sip:v-/);
     side = await edgeSideChannel(visitorUri);
-    inject!(await node({ node: 'contact', mode: 'menu', title: 'Contact the owner', text: 'To ring the owner, press 1.', options: [{ key: '1', label: 'Ring the owner' }, { key: '2', label: 'Tell him you called' }] }));
+    inject!(await node({ node: 'contact', mode: 'menu', title: 'Contact the owner', text: 'To ring the owner, press 1.', options: [{ key: '1', label: 'Ring the owner' }, { key: '2', label: 'Let the owner know you called' }] }));
     await answer(v, o);
     await expect(widget(v).locator('.ivr')).toHaveAttribute('data-node', 'contact');
     await expect(widget(v).locator('.ivr-text')).toHaveText('To ring the owner, press 1.');
     expect(replies.some((r) => /^SIP\/2\.0 200/.test(r))).toBe(true);
     await v.screenshot({ path: artifact('ivr-in-call-node') });
-    await option(v, '2', 'Tell him you called').click();
+    await option(v, '2', 'Let the owner know you called').click();
     await widget(v).getByRole('button', { name: 'Back', exact: true }).click();
     await expect(o.locator('#dtmf-received')).toHaveText('2*');
 
@@ -235,7 +250,8 @@ test('e. the owner unreachable: "ring the owner" in the menu offers the message 
   await option(v, '0', 'Contact the owner').click();
   await option(v, '1', 'Ring the owner').click();
   const form = widget(v).locator('form');
-  await expect(form).toContainText("can't be reached right now. Leave a message instead.");
+  // This edge's owner.name is the default, "the owner": the sentence still starts with a capital.
+  await expect(form).toContainText("The owner can't be reached right now. Leave a message instead.");
   await expect(form.getByLabel('Your name')).toBeFocused();
   await v.screenshot({ path: artifact('ivr-owner-unreachable') });
   // Cancel goes back to the button, not to a half-open menu.

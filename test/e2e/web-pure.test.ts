@@ -11,6 +11,7 @@ import type { SipRefusalCode } from '../../server/errors.ts';
 import { isUsableCandidate } from '../../web/softphone/ice.ts';
 import { strings } from '../../web/button/strings.ts';
 import { backoffMs, refreshDelayMs } from '../../web/owner/backoff.ts';
+import { nextPollDelay, POLL_MAX_MS, POLL_MIN_MS } from '../../web/button/status-poll.ts';
 import { groupRepeats, type CallRecord } from '../../web/owner/calls-list.ts';
 
 test('the edge Warning header names the HL code', () => {
@@ -153,4 +154,14 @@ test('the owner console groups repeated unanswered attempts from one caller into
   assert.deepEqual(rows.map((r) => [r.id, r.attempts]), [['f', 1], ['e', 3], ['b', 1], ['a', 1]]);
   // Every call is still a row of its own when nothing repeats.
   assert.deepEqual(groupRepeats([call('x', 1, { caller: 'k3' }), call('y', 0)]).map((r) => r.attempts), [1, 1]);
+});
+
+test('status re-check while the page is open: 5 s after a change, half again longer while nothing changes, at most a minute', () => {
+  const seen: number[] = [];
+  let d: number | undefined;
+  for (let i = 0; i < 10; i++) seen.push((d = nextPollDelay(d, false)));
+  assert.deepEqual(seen.slice(0, 4), [POLL_MIN_MS, 7500, 11250, 16875]);
+  assert.equal(seen.at(-1), POLL_MAX_MS);
+  assert.ok(seen.every((x, i) => i === 0 || x >= seen[i - 1]));
+  assert.equal(nextPollDelay(POLL_MAX_MS, true), POLL_MIN_MS, 'a change: look again soon');
 });

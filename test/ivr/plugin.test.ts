@@ -38,7 +38,7 @@ test('serves the visitor view of the menu without any extension numbers', async 
   assert.equal(res.statusCode, 200);
   const view = res.json();
   assert.equal(view.start, 'main');
-  assert.deepEqual(view.nodes.main.options.map((o: { key: string }) => o.key), ['0', '1', '6']);
+  assert.deepEqual(view.nodes.main.options.map((o: { key: string }) => o.key), ['1', '6', '0']);
   assert.equal(view.nodes.contact.options[0].label, 'Ring the owner');
   assert.doesNotMatch(res.body, /60\d\d|PJSIP|ownerGroup/);
   assert.equal(app.ivr.ari, null, 'no ARI without config.ari.url');

@@ -35,13 +35,16 @@ test('node changes of a visitor\'s call reach that visitor\'s socket as MESSAGEs
   const main = JSON.parse(first.msg.body);
   assert.equal(main.type, 'ivr-node');
   assert.equal(main.node, 'main');
-  assert.deepEqual(main.options.map((o: { key: string }) => o.key), ['0', '1', '6']);
+  assert.deepEqual(main.options.map((o: { key: string }) => o.key), ['1', '6', '0']);
+  assert.equal(main.top, true, 'the start node: the widget offers no Back');
+  assert.doesNotMatch(main.text, /press/i, 'the screen text, not the voice script');
   assert.doesNotMatch(first.msg.body, /PJSIP|60\d\d/, 'no dial strings or extensions in what a visitor sees');
   v.reply(first.msg, 200, 'OK');
 
   sim.dtmf(channel, '0');
   const next = await v.next((m) => m.kind === 'request' && m.method === 'MESSAGE' && JSON.parse(m.body).node === 'contact', 5000);
   assert.match(JSON.parse(next.msg.body).options.map((o: { label: string }) => o.label).join('|'), /Ring the owner/);
+  assert.equal(JSON.parse(next.msg.body).top, false);
   v.reply(next.msg as never, 200, 'OK');
 
   // The other visitor heard nothing of it (its socket is flushed up to now).

@@ -61,6 +61,9 @@ test('/api/status: 403 HL_ORIGIN_FORBIDDEN to a foreign Origin (readable by it, 
   assert.equal(site.statusCode, 200);
   assert.equal(site.headers['access-control-allow-origin'], SITE);
   assert.equal(site.json().owner.reason, 'offline');
+  // Cheap to re-ask: a browser may keep the answer a few seconds, never a shared cache, per Origin.
+  assert.equal(site.headers['cache-control'], 'private, max-age=5');
+  assert.match(String(site.headers.vary), /\bOrigin\b/i);
 });
 
 test('do-not-disturb survives a restart of the edge on the same data dir', async () => {

@@ -1,9 +1,11 @@
-// The visitor side's only HTTP: status, connect token, leave-a-message. Kept inside the loader
-// (not web/shared/api.ts, which the owner console also uses) so the loader stays one file with
-// no shared chunk to fetch before the button can show.
-import type { ConnectInfo, EdgeStatus } from '../shared/api.ts';
+// The loader's only HTTP: the edge's status and the menu, both plain GETs. Kept inside the
+// loader (not web/shared/api.ts, which the owner console also uses) so the loader stays one file
+// with no shared chunk to fetch before the button can show. The POSTs (connect token, message)
+// are made by the lazily loaded softphone and message form, through web/shared/api.ts.
+import type { EdgeStatus } from '../shared/api.ts';
 import type { VisitorMenu } from '../ivr/menu-model.ts';
 
+/** A refusal as the lazily loaded parts report it (the shape of web/shared/api.ts's EdgeError). */
 export interface EdgeFailure {
   status: number;
   code: string;
@@ -16,33 +18,18 @@ export function edgeBase(attr: string | null, moduleUrl: string): string {
   return new URL(attr ? attr.replace(/\/?$/, '/') : './', attr ? undefined : moduleUrl).href;
 }
 
-async function call<T>(base: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(new URL(path, base), body === undefined ? {} : {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-    });
-  } catch (e) {
-    throw { status: 0, code: 'HL_NETWORK', message: String(e) } satisfies EdgeFailure;
-  }
-  const json = res.status === 204 ? {} : await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const header = parseInt(res.headers.get('retry-after') ?? '', 10);
-    throw {
-      status: res.status,
-      code: json.code ?? `HL_HTTP_${res.status}`,
-      message: json.message ?? res.statusText,
-      retryAfterSeconds: json.retryAfterSeconds ?? (header > 0 ? header : undefined),
-    } satisfies EdgeFailure;
-  }
-  return json as T;
+/** Rejects with the edge's error body (`{ code, message }`) on a refusal, and on no answer at all. */
+async function get<T>(base: string, path: string, cache?: RequestCache): Promise<T> {
+  const res = await fetch(new URL(path, base), { cache });
+  const json = await res.json();
+  if (!res.ok) throw json as { code?: string };
+  return json;
 }
 
-export const getStatus = (base: string) => call<EdgeStatus>(base, 'api/status');
-export const getMenu = (base: string) => call<VisitorMenu>(base, 'api/ivr/menu');
-/** The page the button is on, for the owner's call log ("Website visitor, from /pricing"): no query. */
-const thisPage = () => (/^https?:$/.test(location.protocol) ? { page: location.origin + location.pathname } : {});
-export const getToken = (base: string, target: string, name?: string) =>
-  call<ConnectInfo>(base, 'api/visitor/token', { target, ...(name ? { name } : {}), ...thisPage() });
-export const leaveMessage = (base: string, m: { name: string; number: string; message: string }) =>
-  call<unknown>(base, 'api/ivr/message', m);
+/**
+ * The edge lets the browser keep the answer a few seconds (Cache-Control max-age): the re-checks
+ * while a page is open may take it from there (`default`); a decision (first draw, after a call,
+ * the menu's ring step) revalidates (`no-cache`).
+ */
+export const getStatus = (base: string, cache: RequestCache = 'no-cache') => get<EdgeStatus>(base, 'api/status', cache);
+export const getMenu = (base: string) => get<VisitorMenu>(base, 'api/ivr/menu');

@@ -7,9 +7,9 @@
 //      └───── failed ◀─────┘ (429: "try again in…"; anything else: "couldn't be sent")
 //   editing ──cancel──▶ closed (back to the menu, or to the button)
 import { h } from '../shared/dom.ts';
-import type { EdgeFailure } from './edge.ts';
+import { usePanelStyles } from './panel-styles.ts';
+import { postJson, type EdgeError, type EdgeStatus } from '../shared/api.ts';
 import type { Strings } from './strings.ts';
-import type { EdgeStatus } from '../shared/api.ts';
 import type { VoiceRecorder } from './voice-recorder.ts';
 
 export interface MessageFormOptions {
@@ -20,9 +20,9 @@ export interface MessageFormOptions {
   needNumber: boolean;
   /** The name the visitor already typed next to the button, if any. */
   name: string;
-  send(m: { name: string; number: string; message: string }): Promise<unknown>;
-  /** The edge and what it last said: an unreachable owner gets a voice message offered (voice-recorder.ts). */
-  edge?: string;
+  /** The edge's base URL: the form posts to its api/ivr/message (and a voice message beside it). */
+  edge: string;
+  /** What the edge last said: an unreachable owner gets a voice message offered (voice-recorder.ts). */
   status?: EdgeStatus;
   say(text: string): void;
   sent(): void;
@@ -59,14 +59,14 @@ export function messageForm(o: MessageFormOptions): { el: HTMLFormElement; focus
     o.say(S.sending);
     try {
       const m = { name: name.value.trim(), number: number.value.trim(), message: message.value.trim() };
-      await (voice?.recorded() ? voice.send(o.edge!, m) : o.send(m));
+      await (voice?.recorded() ? voice.send(o.edge, m) : postJson(o.edge, 'api/ivr/message', m));
       voice?.dispose();
       o.sent();
     } catch (e) {
-      const f = e as EdgeFailure;
+      const f = e as EdgeError;
       o.say(f.status === 429 ? S.reasons.rateLimited(f.retryAfterSeconds) : f.code === 'HL_BLOCKED' ? S.reasons.blocked : S.messageFailed);
       send.disabled = false;
     }
   };
-  return { el: form, focus: () => name.focus() };
+  return { el: form, focus: () => { usePanelStyles(form); name.focus(); } };
 }

@@ -3,12 +3,15 @@
 // The loader fetches this module as a chunk of its own, only for a page (or element) with lang="de…".
 import type { Strings } from './strings.ts';
 
+/** A sentence's first letter in capitals (as strings.ts; kept here so this chunk imports no code from the loader). */
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 export const strings: Strings = {
   defaultLabel: 'Anrufen',
   checking: 'Es wird geprüft, ob ein Anruf möglich ist…',
-  available: (name: string) => `${name} ist erreichbar.`,
-  offline: (name: string) => `${name} ist gerade nicht erreichbar.`,
-  dnd: (name: string) => `${name} nimmt gerade keine Anrufe entgegen.`,
+  available: (name: string) => cap(`${name} ist erreichbar.`),
+  offline: (name: string) => cap(`${name} ist gerade nicht erreichbar.`),
+  dnd: (name: string) => cap(`${name} nimmt gerade keine Anrufe entgegen.`),
   backAt: {
     today: (time: string) => `Wieder erreichbar um ${time} Uhr.`,
     tomorrow: (time: string) => `Wieder erreichbar morgen um ${time} Uhr.`,
@@ -51,14 +54,15 @@ export const strings: Strings = {
     repeat: 'Wiederholen',
     close: 'Menü schließen',
     keysHint: 'Wählen Sie mit einer Zifferntaste, * geht zurück, # wiederholt.',
+    keysHintTop: 'Wählen Sie mit einer Zifferntaste, # wiederholt.',
     formFor: {
       message: 'Hinterlassen Sie Ihren Namen und eine kurze Nachricht, damit Ihr Anruf nicht verloren geht.',
       callback: 'Hinterlassen Sie Ihren Namen und die Nummer, unter der Sie zurückgerufen werden möchten.',
       extension: 'Durchwahlen sind nur über die Telefonanlage erreichbar. Hinterlassen Sie stattdessen eine Nachricht; sie wird weitergegeben.',
     },
     noText: 'Zu dieser Auswahl gibt es nichts weiter anzuzeigen.',
-    ownerOffline: (name: string) => `${name} ist gerade nicht erreichbar. Hinterlassen Sie stattdessen eine Nachricht.`,
-    ownerDnd: (name: string) => `${name} nimmt gerade keine Anrufe entgegen. Hinterlassen Sie stattdessen eine Nachricht.`,
+    ownerOffline: (name: string) => cap(`${name} ist gerade nicht erreichbar. Hinterlassen Sie stattdessen eine Nachricht.`),
+    ownerDnd: (name: string) => cap(`${name} nimmt gerade keine Anrufe entgegen. Hinterlassen Sie stattdessen eine Nachricht.`),
     mode: {
       collect: 'Geben Sie die Durchwahl über das Tastenfeld ein, dann #.',
       callback: 'Geben Sie Ihre Nummer über das Tastenfeld ein, dann #.',
@@ -75,12 +79,12 @@ export const strings: Strings = {
     micMissing: 'Es wurde kein Mikrofon gefunden. Schließen Sie eines an oder wählen Sie ein anderes Gerät und klicken Sie dann auf „Erneut anrufen“.',
     micBusy: 'Ihr Mikrofon wird von einer anderen Anwendung verwendet. Schließen Sie diese und klicken Sie dann auf „Erneut anrufen“.',
     hungUpByYou: 'Sie haben aufgelegt.',
-    hungUpByOther: (name: string) => `${name} hat aufgelegt.`,
-    declined: (name: string) => `${name} hat den Anruf abgelehnt.`,
-    busy: (name: string) => `${name} führt gerade ein anderes Gespräch.`,
-    noAnswer: (name: string) => `${name} hat nicht abgenommen.`,
-    unavailable: (name: string) => `${name} kann gerade keine Anrufe annehmen.`,
-    closed: (name: string) => `${name} nimmt Anrufe nur zu den Sprechzeiten entgegen.`,
+    hungUpByOther: (name: string) => cap(`${name} hat aufgelegt.`),
+    declined: (name: string) => cap(`${name} hat den Anruf abgelehnt.`),
+    busy: (name: string) => cap(`${name} führt gerade ein anderes Gespräch.`),
+    noAnswer: (name: string) => cap(`${name} hat nicht abgenommen.`),
+    unavailable: (name: string) => cap(`${name} kann gerade keine Anrufe annehmen.`),
+    closed: (name: string) => cap(`${name} nimmt Anrufe nur zu den Sprechzeiten entgegen.`),
     blocked: 'Anrufe aus Ihrem Netz werden nicht angenommen.',
     oneCall: 'Sie telefonieren bereits.',
     linesBusy: (seconds?: number) =>

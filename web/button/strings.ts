@@ -2,13 +2,18 @@
 // translate them (copy this file, change the right-hand sides, rebuild). Functions take the
 // variable parts so word order stays the translator's choice. The in-call controls' words (mute,
 // keypad, hang up…) are shared with the owner console: web/shared/call-control-strings.ts.
+// `name` is the owner's configured name (owner.name, default "the owner"): a sentence that starts
+// with it goes through cap(), so it reads "The owner is available." whatever was configured.
+
+/** The sentence's first letter in capitals (a name that starts in lower case, "the owner"). */
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export const strings = {
   defaultLabel: 'Call me',
   checking: 'Checking whether a call is possible…',
-  available: (name: string) => `${name} is available.`,
-  offline: (name: string) => `${name} can't be reached right now.`,
-  dnd: (name: string) => `${name} is not taking calls right now.`,
+  available: (name: string) => cap(`${name} is available.`),
+  offline: (name: string) => cap(`${name} can't be reached right now.`),
+  dnd: (name: string) => cap(`${name} is not taking calls right now.`),
   /**
    * Outside the owner's opening hours: when they open again, in the visitor's own time zone
    * (`time` is already formatted for the visitor's locale, e.g. "9:00" or "9:00 AM"). Hours that
@@ -59,14 +64,16 @@ export const strings = {
     repeat: 'Repeat',
     close: 'Close the menu',
     keysHint: 'Press a number key to choose, * to go back, # to repeat.',
+    /** At the menu's first node, where there is nothing to go back to. */
+    keysHintTop: 'Press a number key to choose, # to repeat.',
     formFor: {
-      message: 'Leave your name and a short message, so he knows you called.',
+      message: 'Leave your name and a short message, so the owner knows you called.',
       callback: 'Leave your name and the number to call you back on.',
       extension: 'Direct extensions can only be dialled through the home phone system. Leave a message instead, and it will be passed on.',
     },
     noText: 'There is nothing more to show for this choice.',
-    ownerOffline: (name: string) => `${name} can't be reached right now. Leave a message instead.`,
-    ownerDnd: (name: string) => `${name} is not taking calls right now. Leave a message instead.`,
+    ownerOffline: (name: string) => cap(`${name} can't be reached right now. Leave a message instead.`),
+    ownerDnd: (name: string) => cap(`${name} is not taking calls right now. Leave a message instead.`),
     // In the call: what the voice menu is doing (the edge's interpreter modes)
     mode: {
       collect: 'Enter the extension on the keypad, then #.',
@@ -85,12 +92,12 @@ export const strings = {
     micMissing: 'No microphone was found. Plug one in or choose another device, then press Call again.',
     micBusy: 'Your microphone is in use by another application. Close it, then press Call again.',
     hungUpByYou: 'You hung up.',
-    hungUpByOther: (name: string) => `${name} hung up.`,
-    declined: (name: string) => `${name} declined the call.`,
-    busy: (name: string) => `${name} is busy on another call.`,
-    noAnswer: (name: string) => `${name} didn't answer.`,
-    unavailable: (name: string) => `${name} can't take calls right now.`,
-    closed: (name: string) => `${name} takes calls only during opening hours.`,
+    hungUpByOther: (name: string) => cap(`${name} hung up.`),
+    declined: (name: string) => cap(`${name} declined the call.`),
+    busy: (name: string) => cap(`${name} is busy on another call.`),
+    noAnswer: (name: string) => cap(`${name} didn't answer.`),
+    unavailable: (name: string) => cap(`${name} can't take calls right now.`),
+    closed: (name: string) => cap(`${name} takes calls only during opening hours.`),
     blocked: 'Calls from your network are not accepted.',
     oneCall: 'You already have a call in progress.',
     linesBusy: (seconds?: number) =>

@@ -18,6 +18,7 @@ export function shownForMessage(m: IvrNodeMessage, S: Strings['ivr']): ShownNode
     options: menu ? m.options : [],
     hint: S.mode[m.mode] || undefined,
     backRepeat: menu,
+    top: m.top,
   };
 }
 

@@ -43,7 +43,7 @@ export function stepFor(o: MenuOptionView, menu: VisitorMenu): MenuStep {
       return o.goto && menu.nodes[o.goto] ? { do: 'node', node: o.goto } : { do: 'say', end: false };
     case 'ring':
       return o.rings === 'extension' ? { do: 'form', why: 'extension' } : { do: 'call' };
-    case 'record': case 'voicemail': // "tell him you called" and voicemail alike: written word
+    case 'record': case 'voicemail': // "let the owner know you called" and voicemail alike: written word
       return { do: 'form', why: 'message' };
     case 'callback':
       return { do: 'form', why: 'callback' };
@@ -110,6 +110,7 @@ export function parseNodeMessage(contentType: string | undefined, body: string |
     mode: typeof m.mode === 'string' ? m.mode : 'menu',
     title: m.title,
     text: typeof m.text === 'string' ? m.text : '',
+    top: m.top === true,
     options: options
       .filter((o): o is { key: string; label: string } => !!o && typeof o.key === 'string' && KEY.test(o.key) && typeof o.label === 'string')
       .map((o) => ({ key: o.key, label: o.label })),

@@ -16,6 +16,8 @@ export interface ShownNode {
   hint?: string;
   /** Show Back/Repeat (the voice menu and the walk both take * and #). */
   backRepeat?: boolean;
+  /** At the menu's first node `*` has nowhere to go: no Back button, no `*` key. */
+  top?: boolean;
   /** Extra buttons after the options (e.g. "Back" after a said text, "Close the menu"). */
   actions?: { label: string; run(): void }[];
 }
@@ -28,7 +30,7 @@ export function menuPanel(S: Strings['ivr'], onKey: (key: string) => void) {
   const live = h('div', { attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } }, title, text, hint);
   const options = h('div', { className: 'ivr-options', attrs: { role: 'group', 'aria-label': S.choices } });
   const row = h('div', { className: 'row' });
-  const keysHint = h('p', { className: 'ivr-hint', textContent: S.keysHint });
+  const keysHint = h('p', { className: 'ivr-hint' });
   const el = h('section', { className: 'ivr', attrs: { 'aria-label': S.menuLabel } }, live, options, row, keysHint);
   let keys = new Set<string>();
 
@@ -58,17 +60,24 @@ export function menuPanel(S: Strings['ivr'], onKey: (key: string) => void) {
       hint.textContent = n.hint ?? '';
       hint.hidden = !n.hint;
       keys = new Set(n.options.map((o) => o.key));
-      options.replaceChildren(...n.options.map((o) =>
-        button(`${o.key}  ${o.label}`, () => onKey(o.key), { 'aria-label': S.option(o.key, o.label), 'data-key': o.key })));
+      options.replaceChildren(...n.options.map((o) => {
+        const b = button('', () => onKey(o.key), { 'aria-label': S.option(o.key, o.label), 'data-key': o.key });
+        // The spoken name ("1: Emergency") must contain the visible words (WCAG 2.5.3): keep the space.
+        b.append(h('span', { className: 'key' }, o.key), ' ', h('span', {}, o.label));
+        return b;
+      }));
       options.hidden = n.options.length === 0;
       const extra = (n.actions ?? []).map((a) => button(a.label, a.run));
       if (n.backRepeat) {
-        keys.add('*').add('#');
-        extra.unshift(
-          button(S.back, () => onKey('*'), { 'aria-keyshortcuts': '*', 'data-key': '*' }),
-          button(S.repeat, () => onKey('#'), { 'aria-keyshortcuts': '#', 'data-key': '#' }));
+        keys.add('#');
+        extra.unshift(button(S.repeat, () => onKey('#'), { 'aria-keyshortcuts': '#', 'data-key': '#' }));
+        if (!n.top) {
+          keys.add('*');
+          extra.unshift(button(S.back, () => onKey('*'), { 'aria-keyshortcuts': '*', 'data-key': '*' }));
+        }
       }
       row.replaceChildren(...extra);
+      keysHint.textContent = keys.has('*') ? S.keysHint : S.keysHintTop;
       keysHint.hidden = keys.size === 0;
       el.dataset.node = n.id;
       if (hadFocus) el.querySelector<HTMLButtonElement>('button')?.focus();

@@ -3,6 +3,7 @@
 import type { Strings } from '../button/strings.ts';
 import { MenuPath, stepFor, type VisitorMenu } from './menu-model.ts';
 import { menuPanel } from './menu-panel.ts';
+import { usePanelStyles } from '../button/panel-styles.ts';
 
 export interface WalkHost {
   panel: HTMLElement;
@@ -32,7 +33,7 @@ export function walkMenu(host: WalkHost) {
   function showNode() {
     saying = false;
     const n = path.node;
-    panel.show({ id: path.current, title: n.title, text: n.text, options: n.options, backRepeat: true, actions: [close] });
+    panel.show({ id: path.current, title: n.title, text: n.text, options: n.options, backRepeat: true, top: path.atStart, actions: [close] });
     host.onNode(path.current);
   }
 
@@ -66,6 +67,7 @@ export function walkMenu(host: WalkHost) {
     }
   }
 
+  usePanelStyles(host.panel);
   host.panel.replaceChildren(panel.el);
   showNode();
   panel.el.querySelector('button')?.focus();

@@ -118,3 +118,13 @@ export const HOME_LOST_AFTER_BYE_MS = 3000;
 export function amendEndReason(first: EndReason, wsCloseCode: number): EndReason | undefined {
   return first.kind === 'hungUpByOther' && wsCloseCode === 1011 ? { kind: 'homeLost' } : undefined;
 }
+
+/**
+ * After a call that never reached the owner (or whose audio could not get through the visitor's
+ * network), the button offers to leave word instead.
+ */
+export const offersMessage = (r: EndReason) =>
+  ['declined', 'busy', 'noAnswer', 'unavailable', 'closed', 'linesBusy', 'tooManyAttempts', 'iceFailed'].includes(r.kind);
+
+/** Whether the button asks the edge again after the call; not when its answer could only be "wait" or "fix your microphone". */
+export const asksStatusAgain = (r: EndReason) => r.kind !== 'rateLimited' && !r.kind.startsWith('mic');

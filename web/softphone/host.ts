@@ -1,7 +1,6 @@
 // What the loader hands the lazily loaded softphone. The softphone never imports the loader (a
 // second copy of the loader would run if the page loaded it under another URL), it is given
-// everything: words, HTTP, the audio element primed by the user's click.
-import type { ConnectInfo } from '../shared/api.ts';
+// everything: words, where the edge is, the audio element primed by the user's click.
 import type { Strings } from '../button/strings.ts';
 import type { ControlLabels } from '../shared/call-control-strings.ts';
 import type { EndReason } from './end-reason.ts';
@@ -22,7 +21,10 @@ export interface SoftphoneHost {
   /** Created and play()ed inside the click handler, so autoplay rules let remote audio through. */
   audio: HTMLAudioElement;
   ctx: AudioContext;
-  fetchToken(): Promise<ConnectInfo>;
+  /** The edge's base URL: the softphone asks it for a connect token (POST api/visitor/token). */
+  edge: string;
+  /** What the visitor typed as their name, shown to the person called. */
+  visitorName?: string;
   onEnded(reason: EndReason): void;
   /** Mirrored onto the element as data-state, for styling and tests. */
   onState(state: CallState): void;

@@ -4,8 +4,8 @@
 //    │                   │  (token 429/503, socket refused)    │ (603/486/408/480/503)       ▲
 //    └─denied/missing────┴─────────────────────────────────────┴─────────────────────────────┘
 //
-// Everything outside (words, HTTP, the primed audio element) comes in through SoftphoneHost.
-import type { ConnectInfo } from '../shared/api.ts';
+// Everything outside (words, the edge's address, the primed audio element) comes in through SoftphoneHost.
+import { postJson, type ConnectInfo } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
 import { callControls } from './call-controls.ts';
 import { controlStrings } from '../shared/call-control-strings.ts';
@@ -16,6 +16,9 @@ import { MicError, openMicrophone } from './media.ts';
 import { ringback, type Tone } from './tones.ts';
 import { createUa, pcConfig, responseFacts, type RTCSession } from './ua.ts';
 import { followIvr, type IncomingMessage } from '../ivr/in-call.ts';
+import { usePanelStyles } from '../button/panel-styles.ts';
+
+export { offersMessage, asksStatusAgain } from './end-reason.ts';
 
 export function reasonText(host: SoftphoneHost, r: EndReason): string {
   const R = host.strings.reasons;
@@ -33,6 +36,10 @@ export function reasonText(host: SoftphoneHost, r: EndReason): string {
 export function startCall(host: SoftphoneHost): CallHandle {
   const S = host.strings;
   const labels = host.controls ?? controlStrings;
+  // `page`: where the button is, for the owner's call log ("from /pricing"), without the query.
+  const page = /^https?:$/.test(location.protocol) ? { page: location.origin + location.pathname } : {};
+  const fetchToken = () => postJson<ConnectInfo>(host.edge, 'api/visitor/token',
+    { target: host.target, ...(host.visitorName ? { name: host.visitorName } : {}), ...page });
   let state: CallState = 'mic';
   let mic: MediaStream | undefined;
   let ua: ReturnType<typeof createUa> | undefined;
@@ -50,6 +57,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
     host.status.textContent = words;
     host.onState(s);
   };
+  usePanelStyles(host.panel);
   const hangBtn = h('button', { type: 'button', className: 'danger', textContent: labels.hangUp });
   hangBtn.onclick = () => hangUp();
   host.panel.append(hangBtn);
@@ -98,16 +106,20 @@ export function startCall(host: SoftphoneHost): CallHandle {
   const onOffline = () => finish({ kind: 'networkLost' }); // stopping the UA ends the session
   window.addEventListener('offline', onOffline);
 
-  function place(info: ConnectInfo) {
+  /** Connects at once; the INVITE waits for both the socket and the microphone. */
+  function place(info: ConnectInfo, micReady: Promise<EndReason | undefined>) {
     const target = info.targets.find((t) => t.user === host.target) ?? info.targets[0];
     if (!target) return finish({ kind: 'refused' });
-    ua = createUa(info, false);
-    ua.on('newMessage', (e: unknown) => ivr.onMessage(e as IncomingMessage));
+    const u = (ua = createUa(info, false));
+    u.on('newMessage', (e: unknown) => ivr.onMessage(e as IncomingMessage));
     let calling = false;
-    ua.on('connected', () => {
+    u.on('connected', async () => {
       if (calling) return;
       calling = true;
-      const s = ua!.call(target.uri, {
+      await micReady; // a refused microphone finishes the call on its own
+      if (finished || ua !== u) return;
+      set('connecting', S.connecting);
+      const s = u.call(target.uri, {
         mediaStream: mic,
         pcConfig: pcConfig(info),
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
@@ -149,33 +161,45 @@ export function startCall(host: SoftphoneHost): CallHandle {
       s.on('failed', ended as never);
       s.on('ended', ended as never);
     });
-    ua.on('disconnected', (e) => {
-      if (finished || !ua) return;
+    u.on('disconnected', (e) => {
+      if (finished || ua !== u) return;
+      if (calling && !session) {
+        // Closed while the visitor still reads the microphone prompt (the edge drops a socket that
+        // places no call): once the microphone is granted, connect again with a fresh token.
+        ua = undefined;
+        stopUa(u);
+        void micReady.then((failed) => failed || finished ? undefined : fetchToken().then(
+          (next) => { if (!finished) place(next, micReady); }, () => finish({ kind: 'serviceDown' })));
+        return;
+      }
       const facts: EndFacts = { wsCloseCode: e.code ?? 1006 };
       // Refused before any call: 401/403/429/503 all reach the page as 1006 (see WEBRTC-TESTING.md).
       if (!calling && navigator.onLine) return finish({ kind: 'serviceDown' });
       // Say why first: stopping the UA ends the session, which would otherwise read as our hang-up.
       finish(endReason(facts));
     });
-    set('connecting', S.connecting);
-    ua.start();
+    u.start();
   }
 
   void (async () => {
     set('mic', S.askingMic);
-    // The token request runs while the browser asks for the microphone: ~100 ms less to ringing.
-    // A refused microphone then wastes one token, which is cheap.
-    const token = host.fetchToken().then((info) => ({ info }), (error: unknown) => ({ error }));
-    try {
-      mic = await openMicrophone();
-    } catch (e) {
+    // The token request, the WebSocket connection and the microphone prompt all run at once: the
+    // socket opens as soon as the token is here, the INVITE goes when the microphone is granted.
+    // A refused microphone then wastes one token and one idle socket, which are cheap.
+    const token = fetchToken().then((info) => ({ info }), (error: unknown) => ({ error }));
+    const micReady = openMicrophone().then((m): undefined => {
+      mic = m;
+      if (finished) for (const t of m.getTracks()) t.stop();
+    }, (e: unknown): EndReason => {
       const p = e instanceof MicError ? e.problem : 'other';
-      return finish({ kind: p === 'missing' ? 'micMissing' : p === 'busy' ? 'micBusy' : 'micDenied' });
-    }
-    if (finished) return;
-    set('connecting', S.connecting);
+      return { kind: p === 'missing' ? 'micMissing' : p === 'busy' ? 'micBusy' : 'micDenied' };
+    });
+    void micReady.then((failed) => failed && finish(failed));
     const got = await token;
+    if (finished) return;
     if ('error' in got) {
+      // A microphone problem is the visitor's to fix first, so it is said before the edge's.
+      if (await micReady) return;
       const f = got.error as { status?: number; code?: string; retryAfterSeconds?: number };
       return finish(
         f.code === 'HL_BLOCKED' ? { kind: 'blocked' }
@@ -185,7 +209,7 @@ export function startCall(host: SoftphoneHost): CallHandle {
           : { kind: 'serviceDown' },
       );
     }
-    if (!finished) place(got.info);
+    place(got.info, micReady);
   })();
 
   return { hangUp };
