@@ -86,6 +86,8 @@ export const WsClose = {
   SessionCap: 4000,
   /** A visitor connected but placed no call within visitor.idleSeconds. */
   NoCall: 4001,
+  /** The owner blocked this visitor's address or network while it was connected (HL_BLOCKED). */
+  Blocked: 4002,
 } as const;
 
 export class SipParseError extends Error {

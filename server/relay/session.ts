@@ -35,6 +35,8 @@ export interface CallRecord {
 
 export interface SessionDeps {
   connId: string;
+  /** The client's address (req.ip: the real one behind a trusted proxy), for blocks that come later. */
+  address?: string;
   socket: WebSocket;
   channel: UpstreamChannel;
   who: PolicyIdentity;
@@ -115,6 +117,10 @@ export class RelaySession {
   /** The SIP user this connection speaks as. */
   get user(): string {
     return this.d.who.user;
+  }
+
+  get address(): string | undefined {
+    return this.d.address;
   }
 
   get role(): PolicyIdentity['role'] {

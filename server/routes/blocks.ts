@@ -3,7 +3,7 @@
 // call by its id; which address that was stays on the edge (server/owner/blocks.ts says why).
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { HttpErrors } from '../errors.ts';
+import { HttpErrors, WsClose } from '../errors.ts';
 
 const BlockBody = Type.Object(
   {
@@ -30,7 +30,15 @@ export default async function blockRoutes(app: FastifyInstance) {
     const { callId, scope, days } = req.body;
     const id = app.blocks.blockCall(callId, scope, days, Date.now());
     if (id === undefined) throw new HttpErrors.NotFound('call to block (unknown, or older than the blockable window)');
-    req.log.info({ callId, scope, days }, 'owner blocked a caller');
+    // A block is for now, not for the next token: a caller connected at this moment (ringing, or
+    // about to ring again) is cut off too, and told why.
+    let cut = 0;
+    for (const s of app.relaySessions) {
+      if (s.role !== 'visitor' || !s.address || !app.blocks.isBlocked(s.address, Date.now())) continue;
+      s.close(WsClose.Blocked, 'HL_BLOCKED: calls from this network are not accepted');
+      cut++;
+    }
+    req.log.info({ callId, scope, days, connectionsClosed: cut }, 'owner blocked a caller');
     changed();
     return reply.code(201).send({ id, blocks: app.blocks.list(Date.now()) });
   });

@@ -117,6 +117,7 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
     const caller = claims.role === 'visitor' ? callerKey(ip, app.secrets.edgeSecret) : undefined;
     const session = new RelaySession({
       connId,
+      address: ip,
       socket,
       channel,
       who: {

@@ -76,6 +76,7 @@ test('503 with Retry-After but no Warning still reads as lines busy; without, se
 
 test('socket close codes: 4000 session cap, 1006 network lost, 1001 service down, 1011 home phone system lost', () => {
   assert.deepEqual(endReason({ wsCloseCode: 4000 }), { kind: 'sessionCap' });
+  assert.deepEqual(endReason({ wsCloseCode: 4002 }), { kind: 'blocked' }, 'the owner blocked this caller mid-connection');
   assert.deepEqual(endReason({ wsCloseCode: 1006 }), { kind: 'networkLost' });
   assert.deepEqual(endReason({ wsCloseCode: 1001 }), { kind: 'serviceDown' });
   assert.deepEqual(endReason({ wsCloseCode: 1011 }), { kind: 'homeLost' });
@@ -86,6 +87,8 @@ test('a BYE followed by the edge losing Asterisk reads as the phone system going
   assert.deepEqual(amendEndReason(bye, 1011), { kind: 'homeLost' });
   assert.equal(amendEndReason(bye, 1000), undefined, 'an ordinary close after a hang-up changes nothing');
   assert.equal(amendEndReason({ kind: 'hungUpByYou' }, 1011), undefined, 'our own hang-up stays ours');
+  assert.deepEqual(amendEndReason(bye, 4002), { kind: 'blocked' }, 'the BYE came first, the block explains it');
+  assert.deepEqual(amendEndReason({ kind: 'networkLost' }, 4002), { kind: 'blocked' });
 });
 
 test('a failed media path reads as a network failure, not as "You hung up"', () => {

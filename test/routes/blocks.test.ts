@@ -3,7 +3,7 @@
 // edge sits behind a proxy here, so the address is the X-Forwarded-For one trustProxy believes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEdge, ownerLogin, visitorToken, type TestEdge } from '../helpers/edge.ts';
+import { startEdge, ownerLogin, visitorToken, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
 import { RawUa } from '../helpers/raw-ua.ts';
 
 let edge: TestEdge;
@@ -84,6 +84,33 @@ test('a token fetched before the block does not open a WebSocket after it (403)'
     }
     assert.equal(status, 403);
     assert.match(direct.logs.join(''), /websocket refused: the caller is blocked/);
+  } finally {
+    await direct.close();
+  }
+});
+
+test('blocking a caller who is connected right now closes their socket with 4002 HL_BLOCKED; other visitors stay', async () => {
+  const direct = await startEdge();
+  try {
+    const blocked = await connectedVisitor(direct);
+    const other = await connectedVisitor(direct);
+    // Both come from 127.0.0.1: a block of another address leaves them be, a block of theirs cuts both.
+    direct.app.blocks.noteCall('call-elsewhere', '203.0.113.77', Date.now());
+    const c = await ownerLogin(direct);
+    const elsewhere = await direct.app.inject({ method: 'POST', url: '/api/owner/blocks', payload: { callId: 'call-elsewhere', scope: 'address', days: 1 }, headers: { cookie: c } });
+    assert.equal(elsewhere.statusCode, 201);
+    assert.equal(blocked.closed, undefined, 'a block of someone else leaves this visitor connected');
+    assert.equal(other.closed, undefined);
+
+    direct.app.blocks.noteCall('call-here', '127.0.0.1', Date.now());
+    const here = await direct.app.inject({ method: 'POST', url: '/api/owner/blocks', payload: { callId: 'call-here', scope: 'address', days: 1 }, headers: { cookie: c } });
+    assert.equal(here.statusCode, 201);
+    for (const ua of [blocked, other]) {
+      const closed = await ua.waitClose();
+      assert.equal(closed.code, 4002);
+      assert.match(closed.reason, /^HL_BLOCKED/);
+    }
+    assert.match(direct.logs.join(''), /"connectionsClosed":2[^0-9].*owner blocked a caller/);
   } finally {
     await direct.close();
   }

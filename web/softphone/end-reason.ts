@@ -73,6 +73,7 @@ export function endReason(f: EndFacts): EndReason {
   if (f.iceFailed) return { kind: 'iceFailed' };
   if (f.wsCloseCode !== undefined) {
     if (f.wsCloseCode === 4000) return { kind: 'sessionCap' };
+    if (f.wsCloseCode === 4002) return { kind: 'blocked' };
     if (f.wsCloseCode === 1008) return { kind: 'rateLimited' };
     // 1011: the edge's connection to Asterisk went away under a call (Asterisk stopped or crashed).
     if (f.wsCloseCode === 1011) return { kind: 'homeLost' };
@@ -116,7 +117,10 @@ export const HOME_LOST_AFTER_BYE_MS = 3000;
  * (within HOME_LOST_AFTER_BYE_MS): the better reason, or undefined when the first one stands.
  */
 export function amendEndReason(first: EndReason, wsCloseCode: number): EndReason | undefined {
-  return first.kind === 'hungUpByOther' && wsCloseCode === 1011 ? { kind: 'homeLost' } : undefined;
+  if (first.kind === 'hungUpByOther' && wsCloseCode === 1011) return { kind: 'homeLost' };
+  // Blocked mid-call by the owner (4002): the BYE or the lost socket came first, the why after.
+  if ((first.kind === 'hungUpByOther' || first.kind === 'networkLost') && wsCloseCode === 4002) return { kind: 'blocked' };
+  return undefined;
 }
 
 /**
