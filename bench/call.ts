@@ -68,6 +68,6 @@ const pct = (xs: number[], p: number) => {
 const line = (name: string, xs: number[], target: number) =>
   `${name.padEnd(22)} p50 ${pct(xs, 50).toFixed(0).padStart(5)} ms   p95 ${pct(xs, 95).toFixed(0).padStart(5)} ms   (target p50 ≤ ${target} ms)`;
 console.log(`${CALLS} calls on loopback, embedded upstream; first call includes loading the softphone chunk`);
-console.log(line('click → owner ringing', ringing, 200));
+console.log(line('click → owner ringing', ringing, 60)); // issue 12's aim, on a quiet machine
 console.log(line('click → audio flowing', audio, 600));
 
