@@ -32,7 +32,7 @@ test('the owner sets a phone to ring within hours; it is kept; a bad time zone i
   await hours.getByLabel('From').fill('09:00');
   await hours.getByLabel('to', { exact: true }).fill('18:00');
   await hours.getByLabel('Time zone').fill('Europe/London');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#phones').getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('.phones-form [role=status]')).toContainText('Saved.');
   await expect(page.locator('.phones-form [role=status]')).toContainText('Next change:');
   await page.screenshot({ path: artifact('phones-panel-desktop'), fullPage: true });
@@ -48,7 +48,7 @@ test('the owner sets a phone to ring within hours; it is kept; a bad time zone i
   });
 
   await iphone.getByLabel('Time zone').fill('Mars/Olympus');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#phones').getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('.phones-form [role=status]')).toHaveText(/Not saved: .*Mars\/Olympus" is not an IANA time zone/);
   const after = await (await page.request.get(`${EDGE}/api/owner/phones`)).json();
   expect(after.phones.find((p: { extension: string }) => p.extension === '6001').hours.timeZone).toBe('Europe/London');

@@ -74,6 +74,6 @@ test('the cache renders once per text+voice, and a recorded file replaces the vo
 test('menuPrompts finds every prompt of the operator menu', () => {
   const { menu } = checkMenuText(readFileSync(join(here, '../../ivr/menus/operator.yaml'), 'utf8'), reach);
   const texts = menuPrompts(menu!).map((p) => (typeof p === 'string' ? p : p.text));
-  for (const t of ['Connecting you. Please hold.', 'Sorry, that is not one of the choices.', 'Thank you. He will know you called. Goodbye.', 'Sorry, nobody answered. Goodbye.']) assert.ok(texts.includes(t), t);
+  for (const t of ['Connecting you. Please hold.', 'Sorry, that is not one of the choices.', 'Thank you. The owner will know you called. Goodbye.', 'Sorry, nobody answered. Goodbye.']) assert.ok(texts.includes(t), t);
   assert.equal(new Set(texts).size, texts.length);
 });

@@ -46,9 +46,15 @@ export async function startEdge(env: Record<string, string> = {}, opts: EdgeOpti
   const ownDir = env.HOMELINE_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'hl-edge-'));
   const dataDir = env.HOMELINE_DATA_DIR ?? ownDir!;
   const password = 'correct horse battery staple';
-  // Every browser calls from 127.0.0.1: the per-address and edge-wide call-attempt budgets are
-  // opened up unless a spec sets them (the per-connection one keeps its default).
-  const budgets = { HOMELINE__limits__callAttemptsPerAddressPerMinute: '1000', HOMELINE__limits__callAttemptsPerMinute: '1000' };
+  // Every browser calls from 127.0.0.1: the per-address token limit and the per-address and
+  // edge-wide call-attempt budgets are opened up unless a spec sets them (limits.spec does, on an
+  // edge of its own; the per-connection budget keeps its default). With the default 10 tokens a
+  // minute, a fast run's eleventh call within a minute (any spec's) was refused 429.
+  const budgets = {
+    HOMELINE__limits__tokenPerIpPerMinute: '1000',
+    HOMELINE__limits__callAttemptsPerAddressPerMinute: '1000',
+    HOMELINE__limits__callAttemptsPerMinute: '1000',
+  };
   const baseEnv = { ...process.env, HOMELINE_DATA_DIR: dataDir, HOMELINE_LOG_LEVEL: 'warn', ...budgets, ...env };
   const pw = spawnSync(tsx, ['server/cli/owner-password.ts', '--password', password], { cwd: repo, env: baseEnv, encoding: 'utf8' });
   if (pw.status !== 0) throw new Error(`owner-password failed: ${pw.stderr || pw.stdout}`);
