@@ -18,9 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { runAsterisk, type RunningAsterisk } from './support/run-asterisk.ts';
 import { startProvider, phoneDials, type SippProvider } from './support/sipp.ts';
 import { startEdge, connectedVisitor, type TestEdge } from '../helpers/edge.ts';
-import { RawUa, rid, type Received } from '../helpers/raw-ua.ts';
-import { header } from '../../server/sip/message.ts';
-import { visitorInvite, hangUp, type Dialog } from './support/visitor-invite.ts';
+import { RawUa, rid } from '../helpers/raw-ua.ts';
+import { visitorInvite, hangUp } from './support/visitor-invite.ts';
+import { MenuCall } from './support/menu-call.ts';
 import { PHONE_SECRETS_FILE } from '../../server/asterisk/generate.ts';
 import { freePort } from '../e2e/support/edge.ts';
 
@@ -189,85 +189,11 @@ test('the visitor endpoint as the edge stamps it, straight at Asterisk: its dial
   assert.deepEqual(provider!.invites().slice(before), [], 'no INVITE reached the provider');
 });
 
-interface IvrNode { node: string; mode: string; entered?: string }
-
-/**
- * The operator menu at 100 through the edge, DTMF as SIP INFO. The menu's state comes from the
- * edge's ARI app (the events behind the widget's side channel, which leave out the digits entered).
- */
-class MenuCall {
-  readonly states: IvrNode[] = [];
-  private waiter?: () => void;
-  private readonly listen = (c: IvrNode & { visitor?: string }) => {
-    if (c.visitor !== this.ua.user) return;
-    if (process.env.HL_DEBUG) console.log(`# ivr ${Date.now() % 100000} ${c.node} ${c.mode} ${c.entered ?? ""}`);
-    this.states.push(c);
-    this.waiter?.();
-  };
-  private constructor(readonly ua: RawUa, public dialog: Dialog) {
-    edge!.app.ivr.ari!.on('nodeChanged', this.listen);
-  }
-
-  static async open(): Promise<MenuCall> {
-    // A token carries the one target it was asked for.
-    const ua = await connectedVisitor(edge!, { target: '100' });
-    const call = new MenuCall(ua, undefined as unknown as Dialog);
-    const { status, dialog } = await visitorInvite(ua, 'sip:100@home.arpa');
-    assert.equal(status, 200, 'the operator menu answers');
-    call.dialog = dialog!;
-    await call.until((s) => s.node === 'main' && s.mode === 'menu');
-    return call;
-  }
-
-  /** One call into the menu, walked by `steps`, always hung up. */
-  static async walk(steps: (call: MenuCall) => Promise<void>): Promise<void> {
-    const call = await MenuCall.open();
-    try {
-      await steps(call);
-    } finally {
-      await call.close();
-    }
-  }
-
-  /** Waits for the next state matching `test` (states are taken in order, each once). */
-  async until(test: (s: IvrNode) => boolean): Promise<IvrNode> {
-    for (;;) {
-      const s = this.states.shift();
-      if (s) { if (test(s)) return s; continue; }
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`the menu never got there; last states seen above`)), 20_000);
-        this.waiter = () => { clearTimeout(t); this.waiter = undefined; resolve(); };
-      });
-    }
-  }
-
-  /**
-   * Types `digits` (INFO, application/dtmf-relay), 150 ms apart as a keypad would (JsSIP's gap is
-   * 500 ms): Asterisk holds back a digit that follows the last one within 45 ms (AST_MIN_DTMF_GAP)
-   * until the channel next reads a frame, and this media-less call reads none until a timer fires.
-   */
-  async press(digits: string): Promise<void> {
-    for (const d of digits) {
-      await new Promise((r) => setTimeout(r, 150));
-      const cseq = ++this.dialog.cseq;
-      if (process.env.HL_DEBUG) console.log(`# press ${Date.now() % 100000} ${d}`);
-      this.ua.inDialog('INFO', { ...this.dialog, cseq }, `Signal=${d}\r\nDuration=160\r\n`);
-      await this.ua.next((m) => m.kind === 'response' && header(m, 'CSeq') === `${cseq} INFO`, 10_000);
-    }
-  }
-
-  async close(): Promise<void> {
-    edge!.app.ivr.ari!.off('nodeChanged', this.listen);
-    await hangUp(this.ua, this.dialog);
-    await this.ua.close();
-  }
-}
-
 test('a visitor typing outside numbers, 9, 0, * and # into every step of the operator menu never reaches the provider', async () => {
   const before = provider!.invites().length;
   // "Internal extension": outside-looking numbers are refused, then a real home extension rings
   // (the [ivr-ring] path) and comes back unanswered: the digits before it were all handled.
-  await MenuCall.walk(async (call) => {
+  await MenuCall.walk(edge!, async (call) => {
     await call.press('6');
     await call.until((s) => s.mode === 'collect');
     // Refused entries say so and leave no state change behind: wait for the last digit, go on.
@@ -284,7 +210,7 @@ test('a visitor typing outside numbers, 9, 0, * and # into every step of the ope
   });
   // "Call me back on another number": outside and barred numbers are stored for the owner, never dialled.
   for (const number of ['00441632960123', '0909876543', '901632960123']) {
-    await MenuCall.walk(async (call) => {
+    await MenuCall.walk(edge!, async (call) => {
       await call.press('*#0');
       await call.until((s) => s.node === 'contact');
       await call.press('4');
@@ -294,7 +220,7 @@ test('a visitor typing outside numbers, 9, 0, * and # into every step of the ope
     });
   }
   // Emergency and its say-only options, back with *, an unknown key, then a callback to the caller.
-  await MenuCall.walk(async (call) => {
+  await MenuCall.walk(edge!, async (call) => {
     await call.press('1');
     await call.until((s) => s.node === 'emergency');
     await call.press('12*9');

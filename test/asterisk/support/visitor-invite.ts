@@ -16,8 +16,8 @@ const WEBRTC_SDP = [
 
 export interface Dialog { callId: string; remoteTarget: string; to: string; from: string; cseq: number; routes?: string[] }
 
-/** INVITE `uri` through the edge; ACKs a refusal, returns the dialog of an answer. */
-export async function visitorInvite(ua: RawUa, uri: string, extra: Array<[string, string]> = [], to?: string): Promise<{ status: number; dialog?: Dialog }> {
+/** INVITE `uri` through the edge; ACKs a refusal, returns the final answer and the dialog of an answer. */
+export async function visitorInvite(ua: RawUa, uri: string, extra: Array<[string, string]> = [], to?: string): Promise<{ status: number; response: SipResponse; dialog?: Dialog }> {
   const req = ua.newRequest('INVITE', uri, { body: WEBRTC_SDP, extra, to });
   ua.sendMsg(req);
   const callId = header(req, 'Call-ID')!;
@@ -28,12 +28,12 @@ export async function visitorInvite(ua: RawUa, uri: string, extra: Array<[string
       { name: 'Via', value: header(req, 'Via')! }, { name: 'Max-Forwards', value: '69' }, { name: 'To', value: header(res, 'To')! },
       { name: 'From', value: header(req, 'From')! }, { name: 'Call-ID', value: callId }, { name: 'CSeq', value: `${header(req, 'CSeq')!.split(' ')[0]} ACK` },
     ] } as SipRequest);
-    return { status: res.status };
+    return { status: res.status, response: res };
   }
   const contact = /<([^>]+)>/.exec(header(res, 'Contact')!)![1];
   const dialog: Dialog = { callId, remoteTarget: contact, to: header(res, 'To')!, from: header(req, 'From')!, cseq: Number(header(req, 'CSeq')!.split(' ')[0]), routes: res.headers.filter((h) => h.name.toLowerCase() === 'record-route').map((h) => h.value).reverse() };
   ua.inDialog('ACK', dialog);
-  return { status: res.status, dialog };
+  return { status: res.status, response: res, dialog };
 }
 
 export async function hangUp(ua: RawUa, d: Dialog): Promise<void> {
