@@ -138,7 +138,7 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
       visitorCalls: app.visitorCalls,
       callAttempt: claims.role === 'visitor' ? () => app.callAttempts.take(connId, ip, Date.now()) : undefined,
       // Do-not-disturb and opening hours, one answer (server/owner/availability.ts).
-      pausedTargets: () => (app.ownerPause() === undefined ? NONE : new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner').map((t) => t.user))),
+      pausedTargets: () => pausedVisitorTargets(app),
       pauseCode: () => app.ownerPause(),
       onCall: claims.role === 'visitor' ? (rec) => {
         const c = rec.call;
@@ -183,6 +183,18 @@ export default async function sipWebSocketRoute(app: FastifyInstance) {
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * What a paused owner (do-not-disturb, outside hours) closes to visitors: the owner targets; and,
+ * on Asterisk, the voice menu too while the edge's ARI app is away. The menu's own ring steps
+ * honour the pause, but with Stasis unavailable Asterisk's [operator-menu] falls back to ringing
+ * the owner's phones directly (asterisk/ extensions.conf), past the pause.
+ */
+function pausedVisitorTargets(app: FastifyInstance): ReadonlySet<string> {
+  if (app.ownerPause() === undefined) return NONE;
+  const menuAway = app.upstream.kind === 'asterisk' && !(app.hasDecorator('ivr') && app.ivr.ariClient?.connected);
+  return new Set(app.config.visitor.targets.filter((t) => t.kind === 'owner' || (menuAway && t.kind === 'ivr')).map((t) => t.user));
+}
 
 function visitorSessions(app: FastifyInstance): number {
   let n = 0;

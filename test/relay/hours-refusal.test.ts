@@ -48,7 +48,7 @@ test('closed hours: 480 HL_OWNER_HOURS to the owner target; the owner edits the 
   }
 });
 
-test('on the Asterisk upstream the edge refuses before relaying: HL_OWNER_HOURS, not the unreachable Asterisk\'s HL_UPSTREAM_DOWN', async () => {
+test('on the Asterisk upstream the edge refuses before relaying: HL_OWNER_HOURS, not the unreachable Asterisk\'s HL_UPSTREAM_DOWN; the voice menu too while its ARI app is away', async () => {
   // Nothing listens at this Asterisk URL: had the INVITE been relayed, the visitor's lazy
   // upstream channel would have tried to open and answered 503 HL_UPSTREAM_DOWN.
   const asterisk = await startEdge({ upstream: { kind: 'asterisk', asteriskWsUrl: 'ws://127.0.0.1:9/ws', connectTimeoutMs: 300 }, hours: { timeZone: 'UTC', weekly: [] } });
@@ -58,11 +58,22 @@ test('on the Asterisk upstream the edge refuses before relaying: HL_OWNER_HOURS,
     const r = await v.response(480, 'INVITE');
     assert.match(header(r.msg, 'Warning')!, /HL_OWNER_HOURS/);
     await v.close();
+    // No ARI app (none configured here): Asterisk's offline-menu fallback would ring the owner's
+    // phones directly, so while closed the voice menu is refused too (real Asterisk, ARI up, the
+    // menu runs and leaves word: test/asterisk/hours.test.ts).
+    const vm = await connectedVisitor(asterisk, { target: '100' });
+    vm.invite('100');
+    assert.match(header((await vm.response(480, 'INVITE')).msg, 'Warning')!, /HL_OWNER_HOURS/, 'the menu with its ARI app away');
+    await vm.close();
     asterisk.app.hours.set(null);
     const v2 = await connectedVisitor(asterisk);
     v2.invite('owner');
     assert.match(header((await v2.response(503, 'INVITE')).msg, 'Warning')!, /HL_UPSTREAM_DOWN/, 'the same INVITE in open hours is relayed');
     await v2.close();
+    const vm2 = await connectedVisitor(asterisk, { target: '100' });
+    vm2.invite('100');
+    assert.match(header((await vm2.response(503, 'INVITE')).msg, 'Warning')!, /HL_UPSTREAM_DOWN/, 'and the menu in open hours');
+    await vm2.close();
   } finally {
     await asterisk.close();
   }
