@@ -2,11 +2,11 @@
 // them in the console, then the edit (<dataDir>/hours.json, 0600), which survives restarts. The
 // edit remembers which config value it replaced, so an owner who later changes `hours` in the
 // config file gets what they wrote there, not a stale console edit.
-import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { HoursSchema, hoursProblem, nextClosing, nextOpening, isOpen, type Hours } from './hours.ts';
-import { PRIVATE_DIR, PRIVATE_FILE } from '../store/private-files.ts';
+import { writePrivateJson } from '../store/private-files.ts';
 
 export type HoursSource = 'config' | 'console';
 
@@ -61,11 +61,7 @@ export class HoursStore {
 
   /** Replace the schedule (null: always open); the caller has validated it with hoursProblem. */
   set(hours: Hours | null): void {
-    mkdirSync(this.opts.dataDir, { recursive: true, mode: PRIVATE_DIR });
-    const saved: SavedHours = { hours, replaces: this.configJson };
-    // Written aside and renamed: a crash mid-write must not leave half a schedule.
-    writeFileSync(`${this.file}.tmp`, JSON.stringify(saved), { mode: PRIVATE_FILE });
-    renameSync(`${this.file}.tmp`, this.file);
+    writePrivateJson(this.file, { hours, replaces: this.configJson } satisfies SavedHours);
     this.hours = hours;
     this.from = 'console';
     this.cached = undefined;

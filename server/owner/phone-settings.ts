@@ -2,8 +2,9 @@
 // written by hand or left from another configuration is read through the same validation as the
 // API: rules for endpoints that are no longer the owner's are dropped (and said so), missing
 // ones ring always, an unreadable file means "ring everything" plus an error line, never a crash.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writePrivateJson } from '../store/private-files.ts';
+import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { RingRulesSchema, completeRules, validateRules, type RingRule } from './ring-set.ts';
 
@@ -31,10 +32,7 @@ export class PhoneSettings {
   save(rules: RingRule[]): RingRule[] {
     validateRules(rules, this.owned);
     this.current = completeRules(rules, this.owned);
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ rules: this.current }, null, 2), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writePrivateJson(this.file, { rules: this.current });
     return this.rules();
   }
 

@@ -1,6 +1,7 @@
 // The owner's available / do-not-disturb switch. Survives restarts (a night's DND should not end
 // because the edge was upgraded), kept beside the secrets in the data dir.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writePrivateJson } from '../store/private-files.ts';
 import { join } from 'node:path';
 
 export class Presence {
@@ -20,7 +21,6 @@ export class Presence {
 
   set(available: boolean): void {
     this.available = available;
-    mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
-    writeFileSync(this.file, JSON.stringify({ available, changedAt: new Date().toISOString() }), { mode: 0o600 });
+    writePrivateJson(this.file, { available, changedAt: new Date().toISOString() });
   }
 }

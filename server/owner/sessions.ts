@@ -7,8 +7,8 @@
 // the file alone lets nobody in. The file also records a fingerprint of the owner's password
 // hash: a new password (npm run owner:password, then a restart) signs every old session out.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writePrivateJson } from '../store/private-files.ts';
 
 export interface OwnerSessionsOptions {
   /** Where sessions persist; without it they live in memory only. */
@@ -82,14 +82,9 @@ export class OwnerSessions {
     for (const [h, until] of this.sessions) if (until < t) this.sessions.delete(h);
   }
 
-  /** Written whole to a temporary file and renamed: a crash mid-write never leaves half a file. */
   private save(): void {
     const file = this.opts.file;
     if (!file) return;
-    const body: SessionsFile = { v: 1, password: this.password, sessions: Object.fromEntries(this.sessions) };
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(body), { mode: 0o600 });
-    renameSync(tmp, file);
+    writePrivateJson(file, { v: 1, password: this.password, sessions: Object.fromEntries(this.sessions) } satisfies SessionsFile);
   }
 }
