@@ -17,7 +17,7 @@ import { Presence } from './owner/presence.ts';
 import { OwnerSessions } from './owner/sessions.ts';
 import { OwnerEvents } from './owner/events.ts';
 import { HoursStore } from './owner/hours-store.ts';
-import { ownerAvailability, pauseCode } from './owner/availability.ts';
+import { availabilityFrom, pauseCode } from './owner/availability.ts';
 import { Blocks } from './owner/blocks.ts';
 import { openDb } from './store/db.ts';
 import { CallLog } from './calls/log.ts';
@@ -148,7 +148,7 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   });
   app.decorate('hours', hours);
   app.addHook('onClose', async () => hours.close());
-  app.decorate('ownerAvailability', (at: number = Date.now()) => ownerAvailability({ switchedOn: presence.isAvailable(), hours: hours.get(), at }));
+  app.decorate('ownerAvailability', (at: number = Date.now()) => availabilityFrom(presence.isAvailable(), hours.isOpen(at), () => hours.nextOpening(at)));
   app.decorate('ownerPause', () => pauseCode(presence.isAvailable(), () => hours.isOpen()));
   app.decorate('wsByIp', new ConnectionCounter());
   app.decorate('visitorCalls', new VisitorCallCounter());

@@ -16,8 +16,13 @@ export interface Availability {
 }
 
 export function ownerAvailability(input: { switchedOn: boolean; hours: Hours | null; at: number }): Availability {
-  if (!input.switchedOn) return { available: false, reason: 'dnd' };
-  if (!isOpen(input.hours, input.at)) return { available: false, reason: 'hours', opensAt: nextOpening(input.hours, input.at)?.toISOString() ?? null };
+  return availabilityFrom(input.switchedOn, isOpen(input.hours, input.at), () => nextOpening(input.hours, input.at));
+}
+
+/** The same answer from an open/closed already known (the edge's per-minute HoursStore). */
+export function availabilityFrom(switchedOn: boolean, open: boolean, opensAt: () => Date | null): Availability {
+  if (!switchedOn) return { available: false, reason: 'dnd' };
+  if (!open) return { available: false, reason: 'hours', opensAt: opensAt()?.toISOString() ?? null };
   return { available: true, reason: 'available' };
 }
 

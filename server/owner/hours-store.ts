@@ -30,7 +30,9 @@ export class HoursStore {
   private readonly file: string;
   private readonly configJson: string;
   private timer: NodeJS.Timeout | undefined;
-  private cached: { minute: number; open: boolean } | undefined;
+  /** This minute's answers: hours are whole minutes, so neither changes within one. /api/status,
+   *  polled by every open visitor page, and every SIP request ask. */
+  private cached: { minute: number; open: boolean; opensAt?: Date | null } | undefined;
 
   constructor(private readonly opts: HoursStoreOptions) {
     this.file = join(opts.dataDir, 'hours.json');
@@ -74,13 +76,19 @@ export class HoursStore {
    * minute: wall clocks change hours only on whole minutes (every zone's offset is whole minutes).
    */
   isOpen(at: number = Date.now()): boolean {
-    const minute = Math.floor(at / 60_000);
-    if (this.cached?.minute !== minute) this.cached = { minute, open: isOpen(this.hours, at) };
-    return this.cached.open;
+    return this.thisMinute(at).open;
   }
 
   nextOpening(at: number = Date.now()): Date | null {
-    return nextOpening(this.hours, at);
+    const c = this.thisMinute(at);
+    if (c.opensAt === undefined) c.opensAt = nextOpening(this.hours, at);
+    return c.opensAt;
+  }
+
+  private thisMinute(at: number) {
+    const minute = Math.floor(at / 60_000);
+    if (this.cached?.minute !== minute) this.cached = { minute, open: isOpen(this.hours, at) };
+    return this.cached;
   }
 
   close(): void {
