@@ -6,13 +6,9 @@
 // (1) the phone answers, (2) the tab answers. Audio is checked both ways each time.
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { NAMESPACE_ADDRESS, startHome, type Home } from './support/asterisk-home.ts';
-import { peakHz, startPhone, type Phone } from './support/baresip.ts';
-import { freePort } from './support/edge.ts';
-import { makeCertificates, phonePassword } from './support/phone-home.ts';
+import { NAMESPACE_ADDRESS, type Home } from './support/asterisk-home.ts';
+import { peakHz, type Phone } from './support/baresip.ts';
+import { startPhoneHome, type PhoneHome } from './support/phone-home.ts';
 import { answer, artifact, bothEnded, callOwner, openButton, ownerSignIn } from './support/flows.ts';
 import { launchParty, remotePeakHz, rtpCounts, type Party } from './support/party.ts';
 
@@ -21,45 +17,25 @@ const OWNER_HZ = 1000;
 const PHONE_HZ = 1400;
 const BIN_HZ = 48000 / 16384;
 
+let ph: PhoneHome | undefined;
 let home: Home | undefined;
 let phone: Phone | undefined;
 let owner: Party;
 let visitor: Party;
-let root: string;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  root = mkdtempSync(join(tmpdir(), 'hl-phone-'));
-  const certs = makeCertificates(root, NAMESPACE_ADDRESS);
-  const tlsPort = await freePort();
-  home = await startHome({
-    site: {
-      phones: [{ extension: '6001', name: 'iPhone' }],
-      tls: { bind: `${NAMESPACE_ADDRESS}:${tlsPort}`, certFile: certs.cert, privKeyFile: certs.key, caListFile: certs.ca },
-    },
-    // The owner's ring group is the tab and this one phone.
-    env: { HOMELINE__owner__phones: '6001' },
-  });
+  ph = await startPhoneHome({ name: 'phone', toneHz: PHONE_HZ });
+  ({ home, phone } = ph);
   // Debian's baresip 1.0.0 (libre 1.1.0) registers whatever certificate the server shows, so
   // openssl checks what the generated transport presents: our server certificate, for its address.
-  const verify = spawnSync('openssl', ['s_client', '-connect', `${NAMESPACE_ADDRESS}:${tlsPort}`, '-CAfile', certs.ca, '-verify_ip', NAMESPACE_ADDRESS, '-verify_return_error', '-brief'], { input: '', encoding: 'utf8' });
+  const verify = spawnSync('openssl', ['s_client', '-connect', `${NAMESPACE_ADDRESS}:${ph.tlsPort}`, '-CAfile', ph.caFile, '-verify_ip', NAMESPACE_ADDRESS, '-verify_return_error', '-brief'], { input: '', encoding: 'utf8' });
   expect(verify.status, verify.stderr).toBe(0);
   expect(verify.stderr + verify.stdout).toContain('Verification: OK');
-  phone = await startPhone({
-    dir: join(root, 'phone'),
-    aor: `sip:6001@${NAMESPACE_ADDRESS}:${tlsPort};transport=tls`,
-    password: phonePassword(home.confDir, '6001'),
-    caFile: certs.ca,
-    mediaenc: 'srtp-mand',
-    toneHz: PHONE_HZ,
-    ctrlPort: await freePort(),
-    listen: `${NAMESPACE_ADDRESS}:0`,
-  });
-  // baresip prints the transport its registration went over; Asterisk has the contact.
-  const registered = await phone.line(/6001@\S+: \{\d+\/(\w+)\/v4\} 200 OK/);
-  expect(registered[1]).toBe('TLS');
+  // baresip printed the transport its registration went over; Asterisk has the contact.
+  expect(ph.registered[1]).toBe('TLS');
   await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the phone is registered in Asterisk' }).toMatch(/Contact:\s+6001\/sip:6001/);
   [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ }), launchParty({ toneHz: VISITOR_HZ })]);
   await ownerSignIn(owner.page, home.edge.url, home.edge.password);
@@ -68,9 +44,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await Promise.all([owner?.close(), visitor?.close()]);
-  await phone?.stop();
-  await home?.stop();
-  if (!process.env.HOMELINE_TEST_KEEP) rmSync(root, { recursive: true, force: true });
+  await ph?.stop();
 });
 
 function near(hz: number, want: number, bin: number) {

@@ -6,48 +6,28 @@
 // (2) The phone's hours are closed now: a visitor's call rings the tab, not the phone.
 // (3) Its hours are open now: the phone rings with the tab.
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NAMESPACE_ADDRESS, startHome, type Home } from './support/asterisk-home.ts';
-import { startPhone, type Phone } from './support/baresip.ts';
-import { freePort } from './support/edge.ts';
+import { type Home } from './support/asterisk-home.ts';
+import { type Phone } from './support/baresip.ts';
 import { artifact, callOwner, openButton, ownerSignIn } from './support/flows.ts';
-import { makeCertificates, phonePassword } from './support/phone-home.ts';
+import { startPhoneHome, type PhoneHome } from './support/phone-home.ts';
 import { launchParty, type Party } from './support/party.ts';
 
+let ph: PhoneHome | undefined;
 let home: Home;
 let phone: Phone;
 let owner: Party;
 let visitor: Party;
-let root: string;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  root = mkdtempSync(join(tmpdir(), 'hl-phones-'));
-  const certs = makeCertificates(root, NAMESPACE_ADDRESS);
-  const tlsPort = await freePort();
-  home = await startHome({
-    site: {
-      phones: [{ extension: '6001', name: 'iPhone' }],
-      tls: { bind: `${NAMESPACE_ADDRESS}:${tlsPort}`, certFile: certs.cert, privKeyFile: certs.key, caListFile: certs.ca },
-    },
-    // Prompts are cached by content across runs (a busy machine takes minutes to synthesise them).
-    env: { HOMELINE__owner__phones: '6001', HOMELINE__ivr__promptDir: join(tmpdir(), 'hl-phones-prompts') },
-  });
-  phone = await startPhone({
-    dir: join(root, 'phone'),
-    aor: `sip:6001@${NAMESPACE_ADDRESS}:${tlsPort};transport=tls`,
-    password: phonePassword(home.confDir, '6001'),
-    caFile: certs.ca,
-    mediaenc: 'srtp-mand',
-    toneHz: 1400,
-    ctrlPort: await freePort(),
-    listen: `${NAMESPACE_ADDRESS}:0`,
-  });
-  await phone.line(/6001@\S+: \{\d+\/TLS\/v4\} 200 OK/);
+  // Prompts are cached by content across runs (a busy machine takes minutes to synthesise them).
+  ph = await startPhoneHome({ name: 'phones', toneHz: 1400, env: { HOMELINE__ivr__promptDir: join(tmpdir(), 'hl-phones-prompts') } });
+  ({ home, phone } = ph);
+  expect(ph.registered[1]).toBe('TLS');
   [owner, visitor] = await Promise.all([launchParty({ toneHz: 1000 }), launchParty({ toneHz: 620 })]);
   await ownerSignIn(owner.page, home.edge.url, home.edge.password);
   await expect.poll(() => home.asterisk.cli('pjsip show contacts'), { message: 'the tab and the phone are registered' }).toMatch(/Contact:\s+6000\/[\s\S]*Contact:\s+6001\/|Contact:\s+6001\/[\s\S]*Contact:\s+6000\//);
@@ -55,9 +35,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await Promise.all([owner?.close(), visitor?.close()]);
-  await phone?.stop();
-  await home?.stop();
-  if (!process.env.HOMELINE_TEST_KEEP) rmSync(root, { recursive: true, force: true });
+  await ph?.stop();
 });
 
 const hh = (h: number) => `${String(((h % 24) + 24) % 24).padStart(2, '0')}:00`;
