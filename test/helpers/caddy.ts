@@ -1,12 +1,12 @@
 // A real Caddy (Debian's) in front of the edge, with the Caddyfile docs/deploy-https.md shows:
 // the test takes that very block, swaps in its own address, port and upstream, and adds what a
 // test cannot get from the internet (a certificate it made instead of ACME, no admin endpoint).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startListening, type ListeningProcess } from './listening-process.ts';
 
 export const CADDY = process.env.HOMELINE_CADDY ?? '/usr/bin/caddy';
 const GUIDE = fileURLToPath(new URL('../../docs/deploy-https.md', import.meta.url));
@@ -49,34 +49,10 @@ export function validateCaddyfile(text: string): string {
   }
 }
 
-export interface RunningCaddy { stop(): Promise<void>; output(): string }
-
-const listening = (port: number) => new Promise<boolean>((resolve) => {
-  const s = connect(port, '127.0.0.1');
-  s.once('connect', () => { s.destroy(); resolve(true); });
-  s.once('error', () => resolve(false));
-});
+export type RunningCaddy = ListeningProcess;
 
 export async function startCaddy(caddyfile: string, port: number): Promise<RunningCaddy> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-caddy-'));
   writeFileSync(join(dir, 'Caddyfile'), caddyfile);
-  const child: ChildProcess = spawn(CADDY, ['run', '--adapter', 'caddyfile', '--config', join(dir, 'Caddyfile')], { env: caddyEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 60_000;
-  while (!(await listening(port))) {
-    if (child.exitCode !== null) throw new Error(`caddy exited ${child.exitCode}:\n${out}`);
-    if (Date.now() > deadline) { await stop(); throw new Error(`caddy not listening on ${port} in 60 s:\n${out}`); }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { stop, output: () => out };
+  return startListening({ name: 'caddy', command: CADDY, args: ['run', '--adapter', 'caddyfile', '--config', join(dir, 'Caddyfile')], env: caddyEnv(dir), dir, ports: [port] });
 }

@@ -1,12 +1,11 @@
 // A real nginx in front of the edge, configured with the site block docs/deploy-https.md shows:
 // the test renders that very block (its certificate, ports and upstream swapped in), so the
 // guide cannot drift from what is proven.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startListening } from './listening-process.ts';
 
 export const NGINX = process.env.HOMELINE_NGINX ?? '/usr/sbin/nginx';
 const GUIDE = fileURLToPath(new URL('../../docs/deploy-https.md', import.meta.url));
@@ -48,14 +47,6 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
-}
-
 /** Our own nginx (never the system service): its prefix, pid, logs and temp files in a temp dir. */
 export async function startNginx(site: string, ports: number[]): Promise<RunningNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-nginx-'));
@@ -76,25 +67,6 @@ export async function startNginx(site: string, ports: number[]): Promise<Running
     '',
   ].join('\n'));
   const errorLog = () => { try { return readFileSync(join(dir, 'error.log'), 'utf8'); } catch { return ''; } };
-  const child: ChildProcess = spawn(NGINX, ['-e', join(dir, 'error.log'), '-c', conf, '-p', dir, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM'); // fast shutdown of our own master (and its worker)
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (Date.now() > deadline) { await stop(); throw new Error(`nginx not listening on ${ports.join(', ')} in 60 s:\n${out}`); }
-    if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}:\n${out}\n${errorLog()}`);
-    const up = await Promise.all(ports.map(listening));
-    if (up.every(Boolean)) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const { stop } = await startListening({ name: 'nginx', command: NGINX, args: ['-e', join(dir, 'error.log'), '-c', conf, '-p', dir, '-g', 'daemon off;'], dir, ports, diagnostics: errorLog });
   return { dir, errorLog, stop };
 }
