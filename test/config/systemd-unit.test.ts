@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, mkdirSync, chmodSync, chownSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -136,6 +136,7 @@ test('the unit\'s own ExecStart, Environment and EnvironmentFile run the built b
     spawnSync(process.execPath, [join(repo, 'scripts/build.mjs'), '--if-changed'], { cwd: repo, stdio: 'ignore' });
     const base = mkdtempSync(join(tmpdir(), 'hl-unit-run-'));
     chmodSync(base, 0o755);
+    const closeCheckout = letOthersTraverse(repo);
     const state = join(base, 'state');
     mkdirSync(state, { mode: 0o755 });
     mkdirSync(join(state, 'homeline'), { mode: 0o700 });
@@ -151,9 +152,11 @@ test('the unit\'s own ExecStart, Environment and EnvironmentFile run the built b
       let out = '';
       child.stdout.on('data', (d) => { out += d; });
       child.stderr.on('data', (d) => { out += d; });
-      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      let ended = false;
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => { ended = true; r(code); }));
       const seen = (re: RegExp) => Promise.race([
-        new Promise<void>((resolve) => { const check = () => { if (re.test(out)) resolve(); else setTimeout(check, 100); }; check(); }),
+        // Stops looking once the process is gone: a poll left behind kept the test file alive.
+        new Promise<void>((resolve) => { const check = () => { if (re.test(out)) resolve(); else if (!ended) setTimeout(check, 100); }; check(); }),
         exited.then((code) => { throw new Error(`exited ${code} before ${re}:\n${out}`); }),
       ]);
       return { child, exited, seen, out: () => out };
@@ -183,8 +186,23 @@ test('the unit\'s own ExecStart, Environment and EnvironmentFile run the built b
     } finally {
       edge.child.kill('SIGKILL');
       rmSync(base, { recursive: true, force: true });
+      closeCheckout();
     }
   });
+
+/**
+ * The service's user must reach the checkout, as it reaches /opt/homeline in the guide. A checkout
+ * under a 0700 directory (/root, a mktemp -d) gets o+x on those directories for the test's length.
+ */
+function letOthersTraverse(path: string): () => void {
+  const changed: [string, number][] = [];
+  for (let d = path; ; d = dirname(d)) {
+    const mode = statSync(d).mode & 0o7777;
+    if (!(mode & 0o001)) { chmodSync(d, mode | 0o001); changed.push([d, mode]); }
+    if (d === dirname(d)) break;
+  }
+  return () => { for (const [d, m] of changed) chmodSync(d, m); };
+}
 
 function freeTcpPort(): Promise<number> {
   return new Promise((resolve) => {
