@@ -215,6 +215,9 @@ export class AriSimulator extends EventEmitter<{ request: [SimRequest]; event: [
       res.end(file);
       return;
     }
+    const stored = /^\/recordings\/stored\/([^/]+)$/.exec(r.path);
+    if (stored && r.method === 'DELETE') return json(this.stored.delete(decodeURIComponent(stored[1]!)) ? 204 : 404, { message: 'Recording not found' });
+    if (stored && r.method === 'GET') return this.stored.has(decodeURIComponent(stored[1]!)) ? json(200, { name: decodeURIComponent(stored[1]!), format: 'wav' }) : json(404, { message: 'Recording not found' });
     if (r.path === '/asterisk/info') return json(200, { system: { version: 'simulator', entity_id: '00:00:00:00:00:01' } });
     json(404, { message: 'Resource not found' });
   }

@@ -244,7 +244,11 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
     this.feed(channelId, { type: 'recordResult', ok: saved });
   }
 
-  /** Keep a copy beside the database so the owner console can play it even if Asterisk prunes. */
+  /**
+   * Keep a copy beside the database (the console plays it from there, retention prunes it with its
+   * row), then delete Asterisk's own: its spool is never pruned, so each message would stay twice,
+   * the second copy outside every limit the owner set.
+   */
   private async copyRecording(id: number, name: string): Promise<string | null> {
     if (!this.opts.recordingsDir) return null;
     try {
@@ -253,6 +257,9 @@ export class IvrAriApp extends EventEmitter<IvrAriAppEvents> {
       const path = join(this.opts.recordingsDir, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.wav`);
       writeFileSync(path, audio, { mode: 0o600 });
       this.opts.store.setAudioPath(id, path);
+      await this.rest('DELETE', `/recordings/stored/${enc(name)}`).catch((err) => {
+        this.opts.log?.warn({ err: String(err), code: (err as { code?: string }).code, name }, 'copied the recording but could not delete it from Asterisk');
+      });
       return path;
     } catch (err) {
       // The message row stays (it names Asterisk's recording); only our copy is missing.
