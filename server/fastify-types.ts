@@ -57,7 +57,7 @@ declare module 'fastify' {
      * `allowed`: any site on the list and the edge itself; `own`: only the edge's own pages.
      */
     checkOrigin: (req: FastifyRequest, scope?: 'allowed' | 'own') => void;
-    /** preHandler for owner-only routes: 401 HL_NOT_OWNER without a valid session cookie. */
+    /** onRequest hook for owner-only routes: 403 from another Origin, 401 HL_NOT_OWNER without a valid session cookie. */
     requireOwner: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
 }

@@ -63,7 +63,7 @@ export default async function messagesPlugin(app: FastifyInstance): Promise<void
     return reply.code(201).send({ id });
   });
 
-  const owner = { preHandler: app.requireOwner };
+  const owner = { onRequest: app.requireOwner };
   for (const table of ['messages', 'callbacks'] as const satisfies InboxTable[]) {
     const what = table === 'messages' ? 'message' : 'callback request';
     app.put<{ Params: Id; Body: Static<typeof DoneBody> }>(`/api/owner/${table}/:id/done`, { ...owner, schema: { params: IdParams, body: DoneBody } }, async (req) => {

@@ -18,14 +18,14 @@ const BlockParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export default async function blockRoutes(app: FastifyInstance) {
   const changed = () => app.ownerEvents.publish({ type: 'blocks' });
 
-  app.get('/api/owner/blocks', { preHandler: app.requireOwner }, async (_req, reply) => {
+  app.get('/api/owner/blocks', { onRequest: app.requireOwner }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return { blocks: app.blocks.list(Date.now()) };
   });
 
   app.post<{ Body: Static<typeof BlockBody> }>('/api/owner/blocks', {
     schema: { body: BlockBody },
-    preHandler: app.requireOwner,
+    onRequest: app.requireOwner,
   }, async (req, reply) => {
     const { callId, scope, days } = req.body;
     const id = app.blocks.blockCall(callId, scope, days, Date.now());
@@ -45,7 +45,7 @@ export default async function blockRoutes(app: FastifyInstance) {
 
   app.delete<{ Params: Static<typeof BlockParams> }>('/api/owner/blocks/:id', {
     schema: { params: BlockParams },
-    preHandler: app.requireOwner,
+    onRequest: app.requireOwner,
   }, async (req, reply) => {
     if (!app.blocks.remove(req.params.id)) throw new HttpErrors.NotFound('block');
     req.log.info({ block: req.params.id }, 'owner lifted a block');

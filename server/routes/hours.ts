@@ -10,14 +10,14 @@ const HoursBody = Type.Object({ hours: Type.Union([HoursSchema, Type.Null()]) },
 export default async function hoursRoutes(app: FastifyInstance) {
   const view = () => ({ hours: app.hours.get(), source: app.hours.source, now: app.ownerAvailability() });
 
-  app.get('/api/owner/hours', { preHandler: app.requireOwner }, async (_req, reply) => {
+  app.get('/api/owner/hours', { onRequest: app.requireOwner }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return view();
   });
 
   app.put<{ Body: Static<typeof HoursBody> }>('/api/owner/hours', {
     schema: { body: HoursBody },
-    preHandler: app.requireOwner,
+    onRequest: app.requireOwner,
   }, async (req) => {
     const { hours } = req.body;
     const problem = hours && hoursProblem(hours);

@@ -31,7 +31,7 @@ export default async function ownerEventsRoute(app: FastifyInstance, opts: Owner
   const maxStreams = opts.maxStreams ?? MAX_STREAMS;
   const streams = new Set<ServerResponse>();
 
-  app.get('/api/owner/events', { preHandler: app.requireOwner }, async (req, reply) => {
+  app.get('/api/owner/events', { onRequest: app.requireOwner }, async (req, reply) => {
     if (streams.size >= maxStreams) {
       req.log.warn({ open: streams.size }, 'owner live channel refused: too many open');
       throw new HttpErrors.TooManyStreams(maxStreams);

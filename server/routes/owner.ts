@@ -31,6 +31,8 @@ export function availabilityView(app: FastifyInstance): AvailabilityView {
   return a.opensAt ? { ...view, until: Date.parse(a.opensAt) } : view;
 }
 
+// Used as the route's onRequest hook: who is asking is settled before the body is parsed or
+// validated, so a stranger or another site's page gets 401/403, never a 400 describing the API.
 export const ownerAuth = fp(async function ownerAuth(app: FastifyInstance) {
   app.decorate('requireOwner', async (req: FastifyRequest, _reply: FastifyReply) => {
     app.checkOrigin(req, 'own');
@@ -46,8 +48,8 @@ export default async function ownerRoutes(app: FastifyInstance) {
   app.post<{ Body: Static<typeof LoginBody> }>('/api/owner/login', {
     schema: { body: LoginBody },
     config: { rateLimit: { max: app.config.limits.loginPerIpPerMinute, timeWindow: 60_000 } },
+    onRequest: async (req) => app.checkOrigin(req, 'own'),
   }, async (req, reply) => {
-    app.checkOrigin(req, 'own');
     const wait = guard.admit();
     if (wait > 0) {
       const seconds = Math.max(1, Math.ceil(wait / 1000));
@@ -91,11 +93,11 @@ export default async function ownerRoutes(app: FastifyInstance) {
     return { owner: true, name: app.config.owner.name, extension: app.config.owner.extension };
   });
 
-  app.get('/api/owner/availability', { preHandler: app.requireOwner }, async () => availabilityView(app));
+  app.get('/api/owner/availability', { onRequest: app.requireOwner }, async () => availabilityView(app));
 
   app.put<{ Body: Static<typeof AvailabilityBody> }>('/api/owner/availability', {
     schema: { body: AvailabilityBody },
-    preHandler: app.requireOwner,
+    onRequest: app.requireOwner,
   }, async (req) => {
     app.presence.set(req.body.available);
     req.log.info({ available: req.body.available }, req.body.available ? 'owner is available' : 'owner set do-not-disturb');
@@ -103,5 +105,5 @@ export default async function ownerRoutes(app: FastifyInstance) {
     return availabilityView(app);
   });
 
-  app.get('/api/owner/calls', { preHandler: app.requireOwner }, async () => ({ calls: app.callLog.list(100) }));
+  app.get('/api/owner/calls', { onRequest: app.requireOwner }, async () => ({ calls: app.callLog.list(100) }));
 }

@@ -93,11 +93,11 @@ async function phones(app: FastifyInstance): Promise<void> {
     };
   };
 
-  app.get('/api/owner/phones', { preHandler: app.requireOwner }, async () => view());
+  app.get('/api/owner/phones', { onRequest: app.requireOwner }, async () => view());
 
   app.put<{ Body: Static<typeof PutBody> }>('/api/owner/phones', {
     schema: { body: PutBody },
-    preHandler: app.requireOwner,
+    onRequest: app.requireOwner,
   }, async (req) => {
     try {
       settings.save(req.body.rules as RingRule[]);

@@ -50,6 +50,41 @@ test('login from a foreign Origin, even an allowed embedding site, is 403 before
   assert.equal(own.statusCode, 204);
 });
 
+/** Every owner route that takes a body or an id, each with input its schema refuses. */
+const OWNER_WRITES = [
+  { method: 'PUT', url: '/api/owner/availability', payload: { available: 'yes' } },
+  { method: 'PUT', url: '/api/owner/hours', payload: { hours: { x: 1 } } },
+  { method: 'PUT', url: '/api/owner/phones', payload: {} },
+  { method: 'POST', url: '/api/owner/blocks', payload: {} },
+  { method: 'DELETE', url: '/api/owner/blocks/zzz' },
+  { method: 'PUT', url: '/api/owner/messages/abc/done', payload: {} },
+  { method: 'DELETE', url: '/api/owner/callbacks/abc' },
+  { method: 'GET', url: '/api/owner/messages/abc/audio' },
+  { method: 'PUT', url: '/api/owner/availability', payload: 'x', headers: { 'content-type': 'text/plain' } },
+] as const;
+
+test('owner routes refuse who is asking before they look at what is asked: 401 without the session, 403 from another Origin with it, never a 400 that describes the API', async () => {
+  const cookie = await ownerLogin(edge);
+  for (const r of OWNER_WRITES) {
+    const what = `${r.method} ${r.url}`;
+    const anon = await edge.app.inject({ ...r, headers: { ...('headers' in r ? r.headers : {}) } });
+    assert.equal(anon.statusCode, 401, what);
+    assert.equal(anon.json().code, 'HL_NOT_OWNER', what);
+    // CSRF: a page elsewhere, the owner's cookie riding along.
+    for (const origin of ['https://evil.example', SITE, 'null']) {
+      const csrf = await edge.app.inject({ ...r, headers: { ...('headers' in r ? r.headers : {}), cookie, origin } });
+      assert.equal(csrf.statusCode, 403, `${what} from ${origin}`);
+      assert.equal(csrf.json().code, 'HL_ORIGIN_FORBIDDEN', `${what} from ${origin}`);
+    }
+    // The owner's own page still gets the specific 400.
+    const own = await edge.app.inject({ ...r, headers: { ...('headers' in r ? r.headers : {}), cookie, origin: edge.url } });
+    assert.equal(own.statusCode, 400, `${what} from the console`);
+  }
+  const login = await edge.app.inject({ method: 'POST', url: '/api/owner/login', payload: { password: '' }, headers: { origin: 'https://evil.example' } });
+  assert.equal(login.statusCode, 403, 'login from another Origin, whatever the body');
+  assert.equal(login.json().code, 'HL_ORIGIN_FORBIDDEN');
+});
+
 test('/api/status: 403 HL_ORIGIN_FORBIDDEN to a foreign Origin (readable by it, nothing else), CORS-allowed to an embedding site', async () => {
   const foreign = await edge.app.inject({ url: '/api/status', headers: { origin: 'https://evil.example' } });
   assert.equal(foreign.statusCode, 403);
