@@ -179,6 +179,13 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
       while (app.relaySessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const s of app.relaySessions) s.terminate();
     },
+    // A client that breaks the WebSocket protocol (an oversized frame, bad UTF-8…) is ws's
+    // WS_ERR_* error: the session already logs it as a warning with the connection and user, and
+    // ws has closed with its code (1009, 1007…). Only the edge's own failures are errors.
+    errorHandler: (err: Error & { code?: string }, socket, req) => {
+      if (!err.code?.startsWith('WS_ERR_')) req.log.error({ err }, 'websocket handler failed');
+      socket.terminate();
+    },
     options: {
       maxPayload: config.sip.maxMessageBytes,
       perMessageDeflate: false,

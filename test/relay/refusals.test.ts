@@ -148,10 +148,16 @@ test('the ACK for a 400 the edge gave a malformed INVITE is dropped, and the ses
   await v.close();
 });
 
-test('an oversized frame closes the socket with 1009', async () => {
+test('an oversized frame closes the socket with 1009, logged once as a warning naming the connection (a client\'s fault, not an edge error with a stack)', async () => {
   const v = await connectedVisitor(edge);
+  const from = edge.logs.length;
   v.send('X'.repeat(edge.config.sip.maxMessageBytes + 1));
   assert.equal((await v.waitClose()).code, 1009);
+  const lines = edge.logs.slice(from).map((l) => JSON.parse(l)).filter((l) => /payload/i.test(JSON.stringify(l)));
+  assert.equal(lines.length, 1, JSON.stringify(lines));
+  assert.equal(lines[0].level, 40);
+  assert.equal(lines[0].user, v.user);
+  assert.equal(JSON.stringify(lines[0]).includes('"stack"'), false);
 });
 
 test('a visitor flood is cut off with 1008 while the owner stays registered and answering', async () => {
