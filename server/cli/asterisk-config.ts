@@ -80,7 +80,9 @@ async function main(): Promise<number> {
     printViolations(violations);
     return 1;
   }
-  console.log('invariants hold: visitors reach only home extensions, IVR and voicemail; listeners on loopback' +
+  // A private-link layout binds /ws and ARI to the VPN address (docs/deploy.md, step 8).
+  const where = ['127.0.0.1', '::1', 'localhost'].includes(plan.http.host) ? 'loopback' : `${plan.http.host} only`;
+  console.log(`invariants hold: visitors reach only home extensions, IVR and voicemail; listeners on ${where}` +
     (plan.publicTransports.length ? ` (except ${plan.publicTransports.join(', ')}, as configured)` : '') + '.');
   return 0;
 }

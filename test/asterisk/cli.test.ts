@@ -11,9 +11,9 @@ const CLI = new URL('../../server/cli/asterisk-config.ts', import.meta.url).path
 // The command runs in a scratch directory, so tsx is named by its resolved location.
 const TSX = import.meta.resolve('tsx');
 
-function run(cwd: string, args: string[]) {
+function run(cwd: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['--import', TSX, CLI, ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, HOMELINE_DATA_DIR: join(cwd, 'data'), HOMELINE_CONFIG: '' },
+    cwd, encoding: 'utf8', env: { ...process.env, HOMELINE_DATA_DIR: join(cwd, 'data'), HOMELINE_CONFIG: '', ...env },
   });
 }
 
@@ -37,6 +37,19 @@ test('asterisk:config writes the files, keeps phone secrets, and re-checks the o
     assert.equal(third.status, 1);
     assert.match(third.stderr, /HL_UNAUTHENTICATED pjsip_trunks\.conf:1/);
     assert.ok(!existsSync(join(dir, 'out', 'sip.conf')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('asterisk:config for an Asterisk on a private link says where its listeners are: the VPN address it bound, not "loopback"', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-astcli-'));
+  try {
+    const res = run(dir, ['--out', 'out'], { HOMELINE_ASTERISK_WS_URL: 'ws://10.8.0.2:8088/ws' });
+    assert.equal(res.status, 0, res.stderr);
+    assert.match(readFileSync(join(dir, 'out', 'http.conf'), 'utf8'), /^bindaddr=10\.8\.0\.2$/m);
+    assert.match(res.stdout, /invariants hold: .*listeners on 10\.8\.0\.2 only\./);
+    assert.doesNotMatch(res.stdout, /loopback/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
