@@ -26,7 +26,7 @@ import { ChannelBudget } from './limits/channel-budget.ts';
 import { CallAttemptBudget } from './limits/call-attempts.ts';
 import { VisitorDirectory } from './store/visitor-directory.ts';
 import type { RelaySession } from './relay/session.ts';
-import { WsClose } from './errors.ts';
+import { HttpErrors, WsClose } from './errors.ts';
 import { errorHandler, rateLimitOptions } from './error-handler.ts';
 import originPlugin from './routes/origin.ts';
 import healthRoutes from './routes/health.ts';
@@ -165,6 +165,11 @@ export async function buildApp(config: Config, secrets: Secrets, opts: BuildOpti
   await app.register(cookie);
   await app.register(rateLimit, rateLimitOptions);
   app.setErrorHandler(errorHandler);
+  // Fastify's own 404 has no code; a path the edge does not serve is refused like the rest. The
+  // query is left out: a /sip?token=… typo would otherwise echo the token.
+  app.setNotFoundHandler(async (req) => {
+    throw new HttpErrors.NotFound(`route: ${req.method} ${req.url.split('?')[0]}`);
+  });
 
   await app.register(originPlugin);
   await app.register(securityHeaders);

@@ -159,3 +159,14 @@ test('CORS preflight for the token route: refused with the code off the list, fu
   assert.match(String(site.headers['access-control-allow-headers']), /content-type/i);
   assert.equal(site.headers['access-control-max-age'], '600');
 });
+
+test('a path the edge does not serve is 404 HL_NOT_FOUND like every other refusal, naming the path without its query', async () => {
+  for (const url of ['/nope', '/api/owner/nope', '/..%2fpackage.json', '/api/..%2f..%2fsecrets.json', '/sip/x?token=eyJsecret']) {
+    const res = await inject({ url });
+    assert.equal(res.statusCode, 404, url);
+    assert.equal(res.json().code, 'HL_NOT_FOUND', url);
+    assert.doesNotMatch(res.body, /eyJsecret/);
+  }
+  const post = await inject({ method: 'POST', url: '/api/nope', payload: {} });
+  assert.deepEqual(post.json(), { statusCode: 404, code: 'HL_NOT_FOUND', error: 'Not Found', message: 'No such route: POST /api/nope' });
+});
