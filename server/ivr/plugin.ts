@@ -181,6 +181,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
     const { name, number, message } = req.body;
     const id = store.addMessage({ source: 'form', kind: 'message', name: name.trim(), number: number?.trim() || null, text: message.trim(), caller: req.ip });
     if (number?.trim()) store.addCallback({ channel: null, caller: name.trim(), number: number.trim(), source: 'form', messageId: id });
+    // Like the voice upload's: that it arrived, never what it says.
+    req.log.info({ id, callback: Boolean(number?.trim()) }, 'visitor message stored');
     tell(id, `${name.trim()}${number?.trim() ? ` (${number.trim()})` : ''} wrote: ${message.trim()}`);
     return reply.code(201).send({ id });
   });

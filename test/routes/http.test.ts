@@ -170,3 +170,13 @@ test('a path the edge does not serve is 404 HL_NOT_FOUND like every other refusa
   const post = await inject({ method: 'POST', url: '/api/nope', payload: {} });
   assert.deepEqual(post.json(), { statusCode: 404, code: 'HL_NOT_FOUND', error: 'Not Found', message: 'No such route: POST /api/nope' });
 });
+
+test('a typed message is logged when stored (its id, whether a callback is wanted), without what the visitor wrote', async () => {
+  const res = await inject({ method: 'POST', url: '/api/ivr/message', headers: { origin: SITE }, payload: { name: 'Grace Private', number: '+44 20 7946 0001', message: 'secret-ish words' } });
+  assert.equal(res.statusCode, 201);
+  const line = edge.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'visitor message stored' && l.id === res.json().id);
+  assert.ok(line, 'logged with the id the visitor got');
+  assert.equal(line.callback, true);
+  assert.equal(line.level, 30);
+  assert.doesNotMatch(JSON.stringify(line), /Grace Private|7946|secret-ish/);
+});
