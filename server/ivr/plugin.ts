@@ -85,7 +85,7 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   const menu = loadMenuFile(config.ivr.menuFile, reach); // throws MenuInvalidError: start-up stops
   // The edge's one SQLite connection when there is one (a plugin test alone opens its own).
   const store = new IvrStore(fastify.hasDecorator('db') ? fastify.db : join(config.dataDir, 'homeline.db'));
-  if (store.migrated) fastify.log.info(store.migrated, 'message store schema upgraded');
+  if (store.migrated) fastify.log.info(store.migrated, store.migrated.from === 0 ? 'message store created' : 'message store schema upgraded');
   const prompts = new PromptCache({ dir: config.ivr.promptDir || join(config.dataDir, 'prompts'), voice: menu.menu.voice, recordingsDir: menu.baseDir });
   const view = visitorMenuView(menu.menu);
   let ari: IvrAriApp | null = null;

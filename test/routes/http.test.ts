@@ -180,3 +180,8 @@ test('a typed message is logged when stored (its id, whether a callback is wante
   assert.equal(line.level, 30);
   assert.doesNotMatch(JSON.stringify(line), /Grace Private|7946|secret-ish/);
 });
+
+test('a first start says it created the message store; "upgraded" is kept for a data dir that had an older one', () => {
+  const lines = edge.logs.map((l) => JSON.parse(l)).filter((l) => /^message store /.test(l.msg));
+  assert.deepEqual(lines.map((l) => [l.msg, l.from, l.to]), [['message store created', 0, 2]]);
+});
