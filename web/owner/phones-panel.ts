@@ -1,22 +1,22 @@
 // "Which phones ring, and when": one row per endpoint of the owner's (this browser tab and each
-// phone), each ringing always, never, or within its hours (days, from, to, in a time zone). Saves
-// through PUT /api/owner/phones; the edge checks every rule and says which one it refused.
-// The console edits one window per phone; the API takes more (a window over midnight is one).
+// phone), each ringing always, never, or within its hours (a time zone and any number of weekly
+// windows, each some days from–to, edited with web/owner/weekly-editor.ts as the opening hours
+// are). Every stored window is shown and saved back; a window over midnight is one window.
+// Saves through PUT /api/owner/phones; the edge checks every rule and says which one it refused.
 import { edgeFetch, EdgeError } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
 import { ownerStrings } from './strings.ts';
+import { weeklyEditor } from './weekly-editor.ts';
+import type { Hours } from '../../server/owner/hours.ts';
 
 /** The chosen language's words (read at use: web/owner/language.ts picks the catalogue first). */
 const words = () => ownerStrings.phones;
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-type Day = (typeof DAYS)[number];
 type Mode = 'always' | 'never' | 'hours';
 
-interface Window { days: Day[]; from: string; to: string }
 interface PhoneRule {
   extension: string;
   mode: Mode;
-  hours?: { timeZone: string; weekly: Window[] };
+  hours?: Hours;
   tab: boolean;
   name: string | null;
   ringsNow: boolean;
@@ -29,18 +29,18 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'U
 function row(p: PhoneRule) {
   const S = words();
   const id = `ph-${p.extension}`;
-  const w = p.hours?.weekly[0] ?? { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Day[], from: '09:00', to: '18:00' };
   const mode = h('select', { id: `${id}-mode` },
     ...(['always', 'never', 'hours'] as const).map((m) => h('option', { value: m, textContent: S.mode[m], selected: p.mode === m })));
-  const days = DAYS.map((d) => h('input', { type: 'checkbox', value: d, checked: w.days.includes(d), attrs: { 'aria-label': S.dayNames[d] } }));
-  const from = h('input', { type: 'time', value: w.from === '24:00' ? '23:59' : w.from, attrs: { 'aria-label': S.from } });
-  const to = h('input', { type: 'time', value: w.to === '24:00' ? '00:00' : w.to, attrs: { 'aria-label': S.to } });
+  const windows = weeklyEditor();
+  windows.set(p.hours?.weekly ?? []);
   const zone = h('input', { type: 'text', value: p.hours?.timeZone ?? browserZone(), size: 16, attrs: { 'aria-label': S.timeZone, spellcheck: 'false' } });
-  const hours = h('div', { className: 'phone-hours' },
-    h('div', { className: 'days' }, ...days.map((c, i) => h('label', {}, c, S.dayShort[DAYS[i]]))),
-    h('div', { className: 'row' }, h('label', {}, `${S.from} `, from), h('label', {}, `${S.to} `, to), h('label', {}, `${S.timeZone} `, zone)));
-  const showHours = () => { hours.hidden = mode.value !== 'hours'; };
-  mode.onchange = showHours;
+  // Disabled while hidden too: a hidden required field would block the form's submit unseen.
+  const hours = h('fieldset', { className: 'phone-hours' }, windows.el, h('div', { className: 'row' }, h('label', {}, `${S.timeZone} `, zone)));
+  const showHours = () => { hours.hidden = hours.disabled = mode.value !== 'hours'; };
+  mode.onchange = () => {
+    if (mode.value === 'hours' && windows.count() === 0) windows.add();
+    showHours();
+  };
   showHours();
   const label = p.tab ? S.tab : p.name ? S.phone(p.name, p.extension) : S.extension(p.extension);
   const el = h('li', { className: 'phone', attrs: { 'data-extension': p.extension } },
@@ -51,7 +51,7 @@ function row(p: PhoneRule) {
     hours);
   const rule = () => {
     const m = mode.value as Mode;
-    const kept = { timeZone: zone.value.trim(), weekly: [{ days: days.filter((c) => c.checked).map((c) => c.value as Day), from: from.value, to: to.value === '00:00' ? '24:00' : to.value }] };
+    const kept = { timeZone: zone.value.trim(), weekly: windows.read() };
     // Hours stay stored while the phone rings always or never, so switching back restores them.
     return { extension: p.extension, mode: m, ...(m === 'hours' || p.hours ? { hours: m === 'hours' ? kept : p.hours } : {}) };
   };

@@ -128,11 +128,7 @@ const en = {
     phone: (name: string, ext: string) => `${name} (${ext})`,
     extension: (ext: string) => `Extension ${ext}`,
     mode: { always: 'Always rings', never: 'Never rings', hours: 'Rings within hours' },
-    from: 'From',
-    to: 'to',
     timeZone: 'Time zone',
-    dayShort: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' },
-    dayNames: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
     ringsNow: 'rings now',
     silentNow: 'not now',
     save: 'Save',
@@ -144,18 +140,24 @@ const en = {
   },
   // Call control labels: the same as the call button's (web/shared/call-control-strings.ts)
   controls: controlStrings,
+  // A schedule's windows, in the opening hours and each phone's rule (web/owner/weekly-editor.ts)
+  weekly: {
+    dayShort: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' },
+    dayNames: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
+    from: 'From',
+    to: 'to',
+    add: 'Add hours',
+    remove: 'Remove',
+    /** A field's accessible name when a schedule has several windows: "Monday (hours 2 of 3)". */
+    inWindow: (what: string, n: number, of: number) => `${what} (hours ${n} of ${of})`,
+  },
   // Opening hours (web/owner/hours-panel.ts)
   hours: {
     title: 'Opening hours',
     hint: 'Outside these hours visitors see when you are back and may leave a message.',
     alwaysOpen: 'Always open (no hours)',
     timeZone: 'Time zone',
-    days: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' } as Record<string, string>,
-    from: 'From',
-    to: 'to',
     overnight: 'A "to" at or before "from" ends the next day; 24:00 is midnight.',
-    add: 'Add hours',
-    remove: 'Remove',
     save: 'Save hours',
     saved: 'Saved.',
     failed: (why: string) => `Not saved: ${why}`,
