@@ -49,7 +49,7 @@ export interface IvrDecoration {
   selfCheck: AriSelfCheck | null;
   /** The ARI client (null without `config.ari.url`): the phones plugin sets a global and sends MESSAGEs with it. */
   ariClient: AriClient | null;
-  /** The visitor messages' Origin check and edge-wide budget (a preHandler), shared by the voice upload. */
+  /** The visitor messages' block check and edge-wide budget (a preHandler, after the route's onRequest Origin check), shared by the voice upload. */
   withinMessageBudget: (req: FastifyRequest) => Promise<void>;
 }
 
@@ -164,8 +164,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   // The embedded upstream's "leave word" form: a free text box on the web, so few per address
   // (the route's rateLimit) and few in all (a spread-out flood still cannot fill the store).
   const edgeWide = fastify.createRateLimit({ max: config.limits.messageFormGlobalPer10Minutes, timeWindow: MESSAGE_BUDGET.edgeWindowMs, keyGenerator: () => 'visitor-messages' });
+  // The Origin is checked by each route's onRequest hook, before the body is read.
   const withinBudget = async (req: FastifyRequest) => {
-    fastify.checkOrigin(req);
     // A caller the owner blocked may not leave word either (server/owner/blocks.ts).
     if (fastify.hasDecorator('blocks') && fastify.blocks.isBlocked(req.ip, Date.now())) throw new HttpErrors.Blocked();
     const verdict = await edgeWide(req);
@@ -176,6 +176,8 @@ async function ivrPlugin(fastify: FastifyInstance, opts: IvrPluginOptions): Prom
   fastify.post<{ Body: { name: string; number?: string; message: string } }>('/api/ivr/message', {
     schema: { body: MessageBody },
     config: { rateLimit: MESSAGE_BUDGET.perAddress },
+    // A foreign page gets 403 whatever it sends, never a 400 describing the form.
+    onRequest: async (req) => fastify.checkOrigin(req),
     preHandler: withinBudget,
   }, async (req, reply) => {
     const { name, number, message } = req.body;

@@ -38,10 +38,11 @@ export default async function messagesPlugin(app: FastifyInstance): Promise<void
     errorHandler(err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? new HttpErrors.VoiceTooBig(cap, maxSeconds) : err, req, reply));
   app.addContentTypeParser(['audio/webm', 'audio/ogg'], { parseAs: 'buffer', bodyLimit: cap }, (_req, body, done) => done(null, body));
 
-  // Refused before a byte of the body is read: off, foreign page, type off the list, too long.
+  // Refused before a byte of the body is read: foreign page (first: a stranger learns nothing
+  // else, not even whether voice is off), off, type off the list, too long.
   const admissible = async (req: FastifyRequest) => {
-    if (maxSeconds === 0) throw new HttpErrors.VoiceOff();
     app.checkOrigin(req);
+    if (maxSeconds === 0) throw new HttpErrors.VoiceOff();
     const type = req.headers['content-type'];
     if (!containerOf(type)) throw new HttpErrors.VoiceType(type ?? 'no content type');
     if (Number(req.headers['content-length'] ?? 0) > cap) throw new HttpErrors.VoiceTooBig(cap, maxSeconds);

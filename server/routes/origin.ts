@@ -1,7 +1,8 @@
 // Which browser pages may use this edge: its own origin plus config.allowedOrigins. CORS answers
 // are generated from the same list, so a site on the list can fetch tokens and one off it cannot.
-// Every route that checks the Origin calls app.checkOrigin: tokens, status and /sip accept any
-// listed site; the owner's routes only the edge's own pages.
+// Every route that checks the Origin calls app.checkOrigin (a route with a body in its onRequest
+// hook, before the body is read): tokens, messages, status and /sip accept any listed site; the
+// owner's routes only the edge's own pages.
 import fp from 'fastify-plugin';
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -23,12 +23,15 @@ export default async function tokenRoutes(app: FastifyInstance) {
   // createRateLimit is the plugin's checker without its once-per-request guard, so both apply.
   const edgeWide = app.createRateLimit({ max: limits.tokenGlobalPerMinute, timeWindow: 60_000, keyGenerator: () => 'visitor-tokens' });
 
+  // onRequest: a page off the list gets 403 before its body is parsed or validated, so a
+  // stranger learns nothing of the route's schema from a 400.
   const originCheck = async (req: FastifyRequest) => app.checkOrigin(req);
 
   app.post<{ Body: Static<typeof VisitorTokenBody> }>('/api/visitor/token', {
     schema: { body: VisitorTokenBody },
     config: { rateLimit: { max: limits.tokenPerIpPerMinute, timeWindow: 60_000 } },
-    preHandler: [originCheck, async (req, reply) => {
+    onRequest: originCheck,
+    preHandler: async (req, reply) => {
       const verdict = await edgeWide(req);
       if (!verdict.isAllowed && verdict.isExceeded) {
         const wait = Math.max(1, verdict.ttlInSeconds);
@@ -37,7 +40,7 @@ export default async function tokenRoutes(app: FastifyInstance) {
         err.retryAfterSeconds = wait;
         throw err;
       }
-    }],
+    },
   }, async (req) => {
     // req.ip: the client's address as the trusted proxies report it (trustProxy), never a header.
     if (app.blocks.isBlocked(req.ip, Date.now())) {
@@ -59,7 +62,7 @@ export default async function tokenRoutes(app: FastifyInstance) {
   });
 
   app.post('/api/owner/token', {
-    preHandler: [originCheck, app.requireOwner],
+    onRequest: [originCheck, app.requireOwner],
     config: { rateLimit: { max: 30, timeWindow: 60_000 } },
   }, async (req) => {
     return connectInfo(app, req, 'owner', owner.extension, [], Math.round(owner.connectionHours * 3600));

@@ -126,6 +126,10 @@ test('uploads refused before they are stored: too big, wrong type, wrong magic, 
     const res = await upload(edge, WEBM, { 'content-type': 'audio/webm', ...who() });
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().code, 'HL_VOICE_OFF');
+    // A foreign page learns nothing, not even that voice is off.
+    const foreign = await upload(edge, WEBM, { 'content-type': 'audio/webm', origin: 'https://evil.example', ...who() });
+    assert.equal(foreign.statusCode, 403);
+    assert.equal(foreign.json().code, 'HL_ORIGIN_FORBIDDEN');
     assert.equal((await edge.app.inject('/api/status')).json().voice, null, 'the widget is told not to offer it');
   });
 });

@@ -61,6 +61,35 @@ test('unknown target 400, foreign origin 403 readable only as a refusal, bad bod
   assert.equal(JSON.parse(Buffer.from(extra.json().token.split('.')[1], 'base64url').toString()).role, 'visitor');
 });
 
+/** Every route a visitor's page may post to, each with a body (or headers) it refuses. */
+const VISITOR_WRITES = [
+  { url: '/api/visitor/token', payload: { target: 'x'.repeat(40) } },
+  { url: '/api/visitor/token', payload: '{"target":', headers: { 'content-type': 'application/json' } },
+  { url: '/api/visitor/token', payload: 'x', headers: { 'content-type': 'text/plain' } },
+  { url: '/api/ivr/message', payload: { name: 'Ann' } },
+  { url: '/api/ivr/message', payload: '{not json', headers: { 'content-type': 'application/json' } },
+  { url: '/api/voice-message', payload: 'x', headers: { 'content-type': 'audio/webm' } },
+  { url: '/api/owner/token', payload: '{', headers: { 'content-type': 'application/json' } },
+] as const;
+
+test('visitor routes refuse a foreign page before they read its body: 403 whatever it sends, the schema told only to allowed sites', async () => {
+  for (const r of VISITOR_WRITES) {
+    const what = `${r.url} ${JSON.stringify(r.payload)}`;
+    const send = (origin: string) => inject({ method: 'POST', url: r.url, payload: r.payload, headers: { ...('headers' in r ? r.headers : {}), origin } });
+    for (const origin of ['https://evil.example', 'null']) {
+      const foreign = await send(origin);
+      assert.equal(foreign.statusCode, 403, `${what} from ${origin}: ${foreign.body}`);
+      assert.deepEqual(foreign.json(), { statusCode: 403, code: 'HL_ORIGIN_FORBIDDEN', error: 'Forbidden', message: `Origin ${origin} is not allowed to use this edge` }, what);
+      assert.equal(foreign.headers['access-control-allow-origin'], origin, 'the refusal stays readable to the refused page');
+    }
+    // The owner's token route wants the owner; the visitor routes tell an allowed site what is wrong.
+    if (r.url === '/api/owner/token') continue;
+    const site = await send(SITE);
+    assert.ok([400, 415].includes(site.statusCode), `${what} from the site: ${site.statusCode} ${site.body}`);
+    assert.equal(site.headers['access-control-allow-origin'], SITE);
+  }
+});
+
 test('token route over its per-address limit: 429 with Retry-After and retryAfterSeconds', async () => {
   const fresh = await startEdge({ limits: { tokenPerIpPerMinute: 2 } });
   // The clock stands still, so the whole 60 s window is still to wait when the limit is hit.
