@@ -125,7 +125,7 @@ export function buildPlan(config: Config, secrets: { edgeSecret: string; ariPass
   const ariUrl = config.ari.url || `http://${ws.host}${ws.pathname.replace(/ws\/?$/, 'ari')}`;
   const http = httpFromUrls(wsUrl, ariUrl);
   const ariPassword = config.ari.password || secrets.ariPassword;
-  for (const [label, v] of [['edgeSecret', secrets.edgeSecret], ['ari password', ariPassword], ['ari.user', config.ari.user], ['ari.app', config.ari.app], ['owner.name', config.owner.name]] as const) {
+  for (const [label, v] of [['edgeSecret', secrets.edgeSecret], ['ari password', ariPassword], ['ari.user', config.ari.user], ['ari.app', config.ari.app], ['owner.name', config.owner.name ?? '']] as const) {
     assertConfSafe(label, v);
   }
   if (!/^[A-Za-z0-9_-]{16,}$/.test(secrets.edgeSecret)) {
@@ -161,7 +161,8 @@ export function buildPlan(config: Config, secrets: { edgeSecret: string; ariPass
     ari: { user: config.ari.user, password: ariPassword, app: config.ari.app },
     owner: {
       extension: config.owner.extension,
-      name: config.owner.name,
+      // The voicemail box's full name (Asterisk's directory); no visitor sees it.
+      name: config.owner.name?.trim() || 'Owner',
       phones: config.owner.phones,
       ringSeconds: config.owner.ringSeconds,
       mailbox: `${config.owner.extension}@default`,

@@ -54,7 +54,11 @@ export const ConfigSchema = Type.Object(
     ),
     owner: Type.Object(
       {
-        name: Type.String({ default: 'the owner' }),
+        /**
+         * How the button names the owner to visitors ("Ada is available."). Unset: each language's
+         * catalogue says it without a name (web/button/strings*.ts), never an English stand-in.
+         */
+        name: Type.Optional(Type.String()),
         /** The owner's browser extension: the one AOR the owner tab may REGISTER. */
         extension: Type.String({ pattern: '^[0-9]{2,6}$', default: '6000' }),
         /** The owner's phones rung together with the browser tab (Asterisk ring group). */

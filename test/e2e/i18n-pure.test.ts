@@ -98,6 +98,33 @@ test('every refusal code the edge sends a caller reads as German words in the wi
   assert.equal(reasonText(host(de), { kind: 'declined' }), 'Ada hat den Anruf abgelehnt.');
 });
 
+/** Every leaf of a catalogue that is a function, by its path. */
+function functions(o: unknown, path = ''): [string, (...a: unknown[]) => string][] {
+  if (typeof o === 'function') return [[path, o as (...a: unknown[]) => string]];
+  if (!o || typeof o !== 'object') return [];
+  return Object.entries(o).flatMap(([k, v]) => functions(v, path ? `${path}.${k}` : k));
+}
+
+test('no owner.name set: the German widget words every sentence about the owner without a name and without English; a configured name is used as is', () => {
+  // The sentences that name the owner: those that say a name given to them (the page's own label,
+  // a menu option's and the opening time are not about the owner).
+  const de1 = new Map(functions(de));
+  const aboutOwner = functions(en).filter(([path, f]) => !/^(callLabel|ivr\.option|backAt\..+)$/.test(path) && String(f('Zelda')).includes('Zelda'));
+  assert.ok(aboutOwner.length >= 13, aboutOwner.map(([p]) => p).join(', '));
+  for (const [path, f] of aboutOwner) {
+    const d = de1.get(path)!;
+    assert.doesNotMatch(d(undefined), /\b(the|owner|is|with|calls?|hung|up|right|now|undefined)\b/i, `${path}: "${d(undefined)}"`);
+    assert.match(f(undefined), /\bthe owner\b/i, `${path} in English: "${f(undefined)}"`);
+    assert.ok(d('Zelda').includes('Zelda') && f('Zelda').includes('Zelda'), `${path}: a configured name in both languages`);
+  }
+  assert.equal(de.available(undefined), 'Ein Anruf ist jetzt möglich.');
+  assert.equal(de.offline(undefined), 'Gerade ist niemand erreichbar.');
+  assert.equal(de.available('Ada'), 'Ada ist erreichbar.');
+  assert.equal(en.available(undefined), 'The owner is available.');
+  // What the softphone says at the end of a call, for a home with no name set.
+  assert.equal(reasonText({ strings: de } as SoftphoneHost, { kind: 'declined' }), 'Der Anruf wurde abgelehnt.');
+});
+
 test('every call outcome the edge records has words in both console catalogues', () => {
   const outcomes: Record<CallOutcome, true> = { answered: true, declined: true, busy: true, 'no-answer': true, cancelled: true, failed: true, dropped: true, capped: true };
   for (const o of Object.keys(outcomes)) {

@@ -2,7 +2,8 @@
 // German gets a German console: the real edge, two real Chromiums, the built bundle.
 import { expect, test } from '@playwright/test';
 import { launchParty, type Party } from './support/party.ts';
-import { answer, artifact, bothEnded, callButton, callOwner, openButton, visitorStatus } from './support/flows.ts';
+import { startEdge } from './support/edge.ts';
+import { answer, artifact, bothEnded, callButton, callOwner, openButton, ownerSignIn, visitorStatus } from './support/flows.ts';
 
 const EDGE = process.env.HL_E2E_EDGE!;
 const PASSWORD = process.env.HL_E2E_PASSWORD!;
@@ -101,4 +102,33 @@ test('the element\'s own lang counts (de-CH on an English page), and an English 
   // Screen readers read the widget's words as German, the page's as English.
   await expect(swiss.locator('.hl')).toHaveAttribute('lang', 'de');
   await expect(v.locator('homeline-call').first().locator('.hl')).toHaveAttribute('lang', 'en');
+});
+
+test('no owner.name set: the German page words the owner without a name and without English, from offline to a declined call', async () => {
+  const unnamed = await startEdge();
+  // The owner's console in English on purpose: only the visitor's page language decides the widget's words.
+  const [oCtx, vCtx] = await Promise.all([owner.browser.newContext({ permissions: ['microphone'], locale: 'en-US' }), visitor.browser.newContext({ permissions: ['microphone'] })]);
+  const english = /\b(the|owner|is|available|reached|ringing|declined|call)\b/i;
+  try {
+    const v = await vCtx.newPage(), o = await oCtx.newPage();
+    await openButton(v, `${unnamed.url}/demo/de.html`);
+    await expect(visitorStatus(v)).toHaveText('Gerade ist niemand erreichbar.');
+    await ownerSignIn(o, unnamed.url, unnamed.password);
+    await openButton(v, `${unnamed.url}/demo/de.html`);
+    const status = visitorStatus(v);
+    await expect(status).toHaveText('Ein Anruf ist jetzt möglich.');
+    await expect(status).not.toHaveText(english);
+    await v.screenshot({ path: artifact('de-unnamed-desktop') });
+    await v.setViewportSize({ width: 375, height: 740 });
+    await v.screenshot({ path: artifact('de-unnamed-375') });
+    await callOwner(v, o);
+    await expect(status).toHaveText('Es klingelt…');
+    await o.getByRole('button', { name: 'Decline' }).click();
+    await expect(v.locator('homeline-call')).toHaveAttribute('data-reason', 'declined');
+    await expect(status).toHaveText('Der Anruf wurde abgelehnt.');
+    await expect(status).not.toHaveText(english);
+  } finally {
+    await Promise.all([oCtx.close(), vCtx.close()]);
+    await unnamed.stop();
+  }
 });

@@ -86,10 +86,11 @@ test('in the call, the menu\'s first node offers no Back (nowhere to go back to)
 });
 
 test('status lines start with a capital whatever owner.name is; no default text assumes a gender', () => {
-  assert.equal(strings.available('the owner'), 'The owner is available.');
+  // undefined: owner.name unset.
+  assert.equal(strings.available(undefined), 'The owner is available.');
   assert.equal(strings.dnd('ada'), 'Ada is not taking calls right now.');
-  assert.equal(strings.reasons.declined('the owner'), 'The owner declined the call.');
-  assert.equal(strings.ivr.ownerOffline('the owner'), "The owner can't be reached right now. Leave a message instead.");
+  assert.equal(strings.reasons.declined(undefined), 'The owner declined the call.');
+  assert.equal(strings.ivr.ownerOffline(undefined), "The owner can't be reached right now. Leave a message instead.");
   const words = JSON.stringify(strings, (_k, v) => (typeof v === 'function' ? v('X') : v));
   assert.doesNotMatch(words, /\b(he|him|his|she|her)\b/i);
 });

@@ -21,7 +21,8 @@ test('/api/owner/session: 200 { owner: false } without a session (no 401 in the 
   const cookie = await ownerLogin(edge);
   const res = await edge.app.inject({ url: '/api/owner/session', headers: { cookie } });
   assert.equal(res.statusCode, 200);
-  assert.deepEqual(res.json(), { owner: true, name: edge.config.owner.name, extension: edge.config.owner.extension });
+  // No owner.name in this edge's config: no name (the console does not show one).
+  assert.deepEqual(res.json(), { owner: true, extension: edge.config.owner.extension });
   // Even an allowed embedding site cannot read it with the owner's cookie.
   const fromSite = await edge.app.inject({ url: '/api/owner/session', headers: { cookie, origin: SITE } });
   assert.equal(fromSite.statusCode, 403);
@@ -99,6 +100,17 @@ test('/api/status: 403 HL_ORIGIN_FORBIDDEN to a foreign Origin (readable by it, 
   // Cheap to re-ask: a browser may keep the answer a few seconds, never a shared cache, per Origin.
   assert.equal(site.headers['cache-control'], 'private, max-age=5');
   assert.match(String(site.headers.vary), /\bOrigin\b/i);
+});
+
+test('/api/status names the owner only when owner.name is set: the widget words an unnamed owner in the page\'s language', async () => {
+  const unnamed = (await edge.app.inject({ url: '/api/status' })).json().owner;
+  assert.equal('name' in unnamed, false, JSON.stringify(unnamed));
+  const named = await startEdge({ owner: { name: 'ada Lovelace' } });
+  try {
+    assert.equal((await named.app.inject({ url: '/api/status' })).json().owner.name, 'ada Lovelace', 'as configured');
+  } finally {
+    await named.close();
+  }
 });
 
 test('do-not-disturb survives a restart of the edge on the same data dir', async () => {

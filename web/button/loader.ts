@@ -161,7 +161,7 @@ export class HomelineCall extends HTMLElement {
   #targetInfo(user = this.target) { return this.#info?.targets.find((t) => t.user === user); }
   #calleeName(user = this.target) {
     const t = this.#targetInfo(user);
-    return t?.kind === 'ivr' ? t.label || this.#S.ivr.menuLabel : this.#info?.owner.name || '';
+    return t?.kind === 'ivr' ? t.label || this.#S.ivr.menuLabel : this.#info?.owner.name;
   }
   /** The embedded upstream has no voice menu: the page walks it before any call. */
   get #walksMenu() { return this.#targetInfo()?.kind === 'ivr' && this.#info?.upstream === 'embedded'; }
@@ -218,7 +218,7 @@ export class HomelineCall extends HTMLElement {
   }
 
   /** "Back at 9:00": the time as the visitor's browser writes it, unless in another language than the words. */
-  async #backAt(opensAt: string, name: string) {
+  async #backAt(opensAt: string, name?: string) {
     const nav = navigator.language;
     try {
       return (await loadBackAt()).backAt(this.#S.backAt, opensAt, Date.now(), undefined, nav.startsWith(this.#box.lang) ? nav : this.#box.lang);

@@ -3,15 +3,20 @@
 // The loader fetches this module as a chunk of its own, only for a page (or element) with lang="de…".
 import type { Strings } from './strings.ts';
 
+// Without a configured name (owner.name unset: `name` undefined) each sentence is worded without
+// one: no stand-in noun ("der Inhaber") that would need a gender.
+
 /** A sentence's first letter in capitals (as strings.ts; kept here so this chunk imports no code from the loader). */
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const offline = (name?: string) => (name ? cap(`${name} ist gerade nicht erreichbar.`) : 'Gerade ist niemand erreichbar.');
+const dnd = (name?: string) => (name ? cap(`${name} nimmt gerade keine Anrufe entgegen.`) : 'Gerade werden keine Anrufe entgegengenommen.');
 
 export const strings: Strings = {
   defaultLabel: 'Anrufen',
   checking: 'Es wird geprüft, ob ein Anruf möglich ist…',
-  available: (name: string) => cap(`${name} ist erreichbar.`),
-  offline: (name: string) => cap(`${name} ist gerade nicht erreichbar.`),
-  dnd: (name: string) => cap(`${name} nimmt gerade keine Anrufe entgegen.`),
+  available: (name?: string) => (name ? cap(`${name} ist erreichbar.`) : 'Ein Anruf ist jetzt möglich.'),
+  offline,
+  dnd,
   backAt: {
     today: (time: string) => `Wieder erreichbar um ${time} Uhr.`,
     tomorrow: (time: string) => `Wieder erreichbar morgen um ${time} Uhr.`,
@@ -37,8 +42,8 @@ export const strings: Strings = {
 
   askingMic: 'Zugriff auf Ihr Mikrofon wird angefragt… Bitte erlauben Sie ihn, wenn Ihr Browser danach fragt.',
   connecting: 'Verbindung wird aufgebaut…',
-  ringing: (name: string) => `Es klingelt bei ${name}…`,
-  inCall: (name: string) => `Im Gespräch mit ${name}`,
+  ringing: (name?: string) => (name ? `Es klingelt bei ${name}…` : 'Es klingelt…'),
+  inCall: (name?: string) => (name ? `Im Gespräch mit ${name}` : 'Im Gespräch'),
   reconnecting: 'Verbindung unterbrochen, neuer Versuch…',
   ended: 'Anruf beendet.',
   callAgain: 'Erneut anrufen',
@@ -61,8 +66,8 @@ export const strings: Strings = {
       extension: 'Durchwahlen sind nur über die Telefonanlage erreichbar. Hinterlassen Sie stattdessen eine Nachricht; sie wird weitergegeben.',
     },
     noText: 'Zu dieser Auswahl gibt es nichts weiter anzuzeigen.',
-    ownerOffline: (name: string) => cap(`${name} ist gerade nicht erreichbar. Hinterlassen Sie stattdessen eine Nachricht.`),
-    ownerDnd: (name: string) => cap(`${name} nimmt gerade keine Anrufe entgegen. Hinterlassen Sie stattdessen eine Nachricht.`),
+    ownerOffline: (name?: string) => `${offline(name)} Hinterlassen Sie stattdessen eine Nachricht.`,
+    ownerDnd: (name?: string) => `${dnd(name)} Hinterlassen Sie stattdessen eine Nachricht.`,
     mode: {
       collect: 'Geben Sie die Durchwahl über das Tastenfeld ein, dann #.',
       callback: 'Geben Sie Ihre Nummer über das Tastenfeld ein, dann #.',
@@ -79,12 +84,12 @@ export const strings: Strings = {
     micMissing: 'Es wurde kein Mikrofon gefunden. Schließen Sie eines an oder wählen Sie ein anderes Gerät und klicken Sie dann auf „Erneut anrufen“.',
     micBusy: 'Ihr Mikrofon wird von einer anderen Anwendung verwendet. Schließen Sie diese und klicken Sie dann auf „Erneut anrufen“.',
     hungUpByYou: 'Sie haben aufgelegt.',
-    hungUpByOther: (name: string) => cap(`${name} hat aufgelegt.`),
-    declined: (name: string) => cap(`${name} hat den Anruf abgelehnt.`),
-    busy: (name: string) => cap(`${name} führt gerade ein anderes Gespräch.`),
-    noAnswer: (name: string) => cap(`${name} hat nicht abgenommen.`),
-    unavailable: (name: string) => cap(`${name} kann gerade keine Anrufe annehmen.`),
-    closed: (name: string) => cap(`${name} nimmt Anrufe nur zu den Sprechzeiten entgegen.`),
+    hungUpByOther: (name?: string) => (name ? cap(`${name} hat aufgelegt.`) : 'Am anderen Ende wurde aufgelegt.'),
+    declined: (name?: string) => (name ? cap(`${name} hat den Anruf abgelehnt.`) : 'Der Anruf wurde abgelehnt.'),
+    busy: (name?: string) => (name ? cap(`${name} führt gerade ein anderes Gespräch.`) : 'Gerade wird ein anderes Gespräch geführt.'),
+    noAnswer: (name?: string) => (name ? cap(`${name} hat nicht abgenommen.`) : 'Der Anruf wurde nicht angenommen.'),
+    unavailable: (name?: string) => (name ? cap(`${name} kann gerade keine Anrufe annehmen.`) : 'Anrufe sind gerade nicht möglich.'),
+    closed: (name?: string) => (name ? cap(`${name} nimmt Anrufe nur zu den Sprechzeiten entgegen.`) : 'Anrufe werden nur zu den Sprechzeiten entgegengenommen.'),
     blocked: 'Anrufe aus Ihrem Netz werden nicht angenommen.',
     oneCall: 'Sie telefonieren bereits.',
     linesBusy: (seconds?: number) =>

@@ -2,18 +2,22 @@
 // translate them (copy this file, change the right-hand sides, rebuild). Functions take the
 // variable parts so word order stays the translator's choice. The in-call controls' words (mute,
 // keypad, hang up…) are shared with the owner console: web/shared/call-control-strings.ts.
-// `name` is the owner's configured name (owner.name, default "the owner"): a sentence that starts
-// with it goes through cap(), so it reads "The owner is available." whatever was configured.
+// `name` is the owner's configured name (owner.name), used as is; undefined when none is set:
+// then each catalogue says the sentence its own way (English with "the owner", German without a
+// name), so no language borrows another's words. A sentence that starts with a configured name
+// starts with a capital ("ada" configured: "Ada is available.").
 
-/** The sentence's first letter in capitals (a name that starts in lower case, "the owner"). */
+/** The sentence's first letter in capitals. */
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** Who the owner is in a sentence: the configured name, else "the owner". */
+const who = (name?: string) => name ?? 'the owner';
 
 export const strings = {
   defaultLabel: 'Call me',
   checking: 'Checking whether a call is possible…',
-  available: (name: string) => cap(`${name} is available.`),
-  offline: (name: string) => cap(`${name} can't be reached right now.`),
-  dnd: (name: string) => cap(`${name} is not taking calls right now.`),
+  available: (name?: string) => cap(`${who(name)} is available.`),
+  offline: (name?: string) => cap(`${who(name)} can't be reached right now.`),
+  dnd: (name?: string) => cap(`${who(name)} is not taking calls right now.`),
   /**
    * Outside the owner's opening hours: when they open again, in the visitor's own time zone
    * (`time` is already formatted for the visitor's locale, e.g. "9:00" or "9:00 AM"). Hours that
@@ -46,8 +50,8 @@ export const strings = {
   // Softphone states
   askingMic: 'Asking for your microphone… Please allow access when your browser asks.',
   connecting: 'Connecting…',
-  ringing: (name: string) => `Ringing ${name}…`,
-  inCall: (name: string) => `In call with ${name}`,
+  ringing: (name?: string) => `Ringing ${who(name)}…`,
+  inCall: (name?: string) => `In call with ${who(name)}`,
   reconnecting: 'Connection lost, trying to reconnect…',
   ended: 'Call ended.',
   callAgain: 'Call again',
@@ -72,8 +76,8 @@ export const strings = {
       extension: 'Direct extensions can only be dialled through the home phone system. Leave a message instead, and it will be passed on.',
     },
     noText: 'There is nothing more to show for this choice.',
-    ownerOffline: (name: string) => cap(`${name} can't be reached right now. Leave a message instead.`),
-    ownerDnd: (name: string) => cap(`${name} is not taking calls right now. Leave a message instead.`),
+    ownerOffline: (name?: string) => cap(`${who(name)} can't be reached right now. Leave a message instead.`),
+    ownerDnd: (name?: string) => cap(`${who(name)} is not taking calls right now. Leave a message instead.`),
     // In the call: what the voice menu is doing (the edge's interpreter modes)
     mode: {
       collect: 'Enter the extension on the keypad, then #.',
@@ -92,12 +96,12 @@ export const strings = {
     micMissing: 'No microphone was found. Plug one in or choose another device, then press Call again.',
     micBusy: 'Your microphone is in use by another application. Close it, then press Call again.',
     hungUpByYou: 'You hung up.',
-    hungUpByOther: (name: string) => cap(`${name} hung up.`),
-    declined: (name: string) => cap(`${name} declined the call.`),
-    busy: (name: string) => cap(`${name} is busy on another call.`),
-    noAnswer: (name: string) => cap(`${name} didn't answer.`),
-    unavailable: (name: string) => cap(`${name} can't take calls right now.`),
-    closed: (name: string) => cap(`${name} takes calls only during opening hours.`),
+    hungUpByOther: (name?: string) => cap(`${who(name)} hung up.`),
+    declined: (name?: string) => cap(`${who(name)} declined the call.`),
+    busy: (name?: string) => cap(`${who(name)} is busy on another call.`),
+    noAnswer: (name?: string) => cap(`${who(name)} didn't answer.`),
+    unavailable: (name?: string) => cap(`${who(name)} can't take calls right now.`),
+    closed: (name?: string) => cap(`${who(name)} takes calls only during opening hours.`),
     blocked: 'Calls from your network are not accepted.',
     oneCall: 'You already have a call in progress.',
     linesBusy: (seconds?: number) =>

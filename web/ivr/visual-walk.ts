@@ -9,9 +9,9 @@ export interface WalkHost {
   panel: HTMLElement;
   strings: Strings;
   menu: VisitorMenu;
-  owner: { name: string; reachable: boolean };
+  owner: { name?: string; reachable: boolean };
   /** The owner's state now (GET /api/status); undefined when the edge could not be asked. */
-  ownerNow(): Promise<{ name: string; reachable: boolean; reason?: string } | undefined>;
+  ownerNow(): Promise<{ name?: string; reachable: boolean; reason?: string } | undefined>;
   /** Mirrored onto the element as data-state/data-node, for styling and tests. */
   onNode(id: string): void;
   /** Ring the owner: the normal call to the `owner` target. */

@@ -23,8 +23,8 @@ export interface ConnectInfo {
 export type OwnerReason = 'available' | 'offline' | 'dnd' | 'hours';
 
 export interface EdgeStatus {
-  /** opensAt: with reason 'hours', when they open again (ISO instant); null if never. */
-  owner: { name: string; reachable: boolean; reason: OwnerReason | string; opensAt?: string | null };
+  /** name: absent when owner.name is unset (the strings word it per language). opensAt: with reason 'hours', when they open again (ISO instant); null if never. */
+  owner: { name?: string; reachable: boolean; reason: OwnerReason | string; opensAt?: string | null };
   targets: Array<{ user: string; label: string; kind: string }>;
   upstream: 'embedded' | 'asterisk';
   /** Voice messages: the longest the widget may record; null when the edge has them off. */

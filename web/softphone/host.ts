@@ -13,8 +13,8 @@ export interface SoftphoneHost {
   strings: Strings;
   /** The in-call controls' words in the page's language; absent: English. */
   controls?: ControlLabels;
-  /** Who is being called, in words ("Ada"). */
-  calleeName: string;
+  /** Who is being called, in words ("Ada"); absent for an owner with no name set (the strings word it). */
+  calleeName?: string;
   target: string;
   /** INFO reaches another browser (embedded upstream); RFC 2833 is what Asterisk's IVR reads. */
   dtmfTransport: 'INFO' | 'RFC2833';
