@@ -1,7 +1,8 @@
-// "Back at …" in the visitor's own zone and locale (web/button/back-at.ts), without a browser.
+// "Back at …" in the reader's own zone and locale (web/shared/back-at.ts), without a browser: the
+// visitor's widget and the owner's hours panel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backAt } from '../../web/button/back-at.ts';
+import { backAt } from '../../web/shared/back-at.ts';
 import { strings } from '../../web/button/strings.ts';
 
 const S = strings.backAt;
@@ -33,4 +34,21 @@ test('German words with German time formatting', async () => {
   const sunEvening = Date.parse('2026-07-05T18:00:00Z');
   assert.equal(backAt(de.backAt, OPENS, sunEvening, 'Europe/Berlin', 'de'), 'Wieder erreichbar morgen um 10:00 Uhr.');
   assert.equal(backAt(de.backAt, OPENS, Date.parse('2026-07-03T12:00:00Z'), 'Europe/Berlin', 'de'), 'Wieder erreichbar am Montag um 10:00 Uhr.');
+});
+
+test('the console\'s hours panel: "today at", "tomorrow at", a weekday, never a bare weekday for today', async () => {
+  const { englishOwnerStrings: en } = await import('../../web/owner/strings.ts');
+  const { ownerStrings: de } = await import('../../web/owner/strings.de.ts');
+  // Tuesday 2026-07-07 02:00 in Berlin; the hours open again at 03:26 the same day.
+  const tue2 = Date.parse('2026-07-07T00:00:00Z');
+  const at = (iso: string, S = en.hours.closedUntil, locale = 'en-US') => backAt(S, iso, tue2, 'Europe/Berlin', locale);
+  assert.equal(at('2026-07-07T01:26:00Z'), 'Closed now; visitors can call again today at 3:26 AM.');
+  assert.equal(at('2026-07-08T07:00:00Z'), 'Closed now; visitors can call again tomorrow at 9:00 AM.');
+  assert.equal(at('2026-07-13T07:00:00Z'), 'Closed now; visitors can call again Monday at 9:00 AM.');
+  // Next Tuesday, a week on, is named; a time just before midnight Berlin is still today.
+  assert.equal(at('2026-07-14T07:00:00Z'), 'Closed now; visitors can call again Tuesday at 9:00 AM.');
+  assert.equal(at('2026-07-07T21:59:00Z'), 'Closed now; visitors can call again today at 11:59 PM.');
+  assert.equal(at('2026-07-07T01:26:00Z', de.hours.closedUntil, 'de'), 'Jetzt geschlossen; Besuchende können heute ab 3:26 Uhr wieder anrufen.');
+  assert.equal(at('2026-07-08T07:00:00Z', de.hours.closedUntil, 'de'), 'Jetzt geschlossen; Besuchende können morgen ab 9:00 Uhr wieder anrufen.');
+  assert.equal(at('2026-07-13T07:00:00Z', de.hours.closedUntil, 'de'), 'Jetzt geschlossen; Besuchende können am Montag ab 9:00 Uhr wieder anrufen.');
 });

@@ -35,7 +35,7 @@ const keepSoftphone = () => loadSoftphone().then((m) => (softphone = m));
 const loadMenu = () => import('../ivr/visual-walk.ts');
 const loadMessageForm = () => import('./message-form.ts');
 // Only outside the owner's hours: every other page view saves its bytes.
-const loadBackAt = () => import('./back-at.ts');
+const loadBackAt = () => import('../shared/back-at.ts');
 // Other languages' words: a chunk each, fetched only for an element whose lang asks for it, so
 // an English page loads not one byte of them. Add a language here and in web/shared/lang.ts.
 const catalogues: Record<Exclude<Lang, 'en'>, () => Promise<{ strings: Strings; controlStrings: ControlLabels }>> = {

@@ -2,6 +2,7 @@
 // (the list is web/owner/weekly-editor.ts, shared with each phone's ring rule).
 // Saves the whole schedule (PUT /api/owner/hours); the edge checks it and says what is wrong.
 import { edgeFetch, EdgeError } from '../shared/api.ts';
+import { backAt } from '../shared/back-at.ts';
 import { h } from '../shared/dom.ts';
 import { ownerStrings } from './strings.ts';
 import { weeklyEditor } from './weekly-editor.ts';
@@ -40,7 +41,7 @@ export function mountHoursPanel(root: HTMLElement, base: string): { refresh(): P
     const n = v.now;
     root.dataset.open = String(n.reason !== 'hours');
     now.textContent = n.reason === 'dnd' ? S.dnd : n.reason !== 'hours' ? S.openNow
-      : n.opensAt ? S.closedUntil(new Date(n.opensAt).toLocaleString(ownerStrings.locale, { weekday: 'long', hour: 'numeric', minute: '2-digit' })) : S.closedForGood;
+      : n.opensAt ? backAt(S.closedUntil, n.opensAt, Date.now(), undefined, ownerStrings.locale) : S.closedForGood;
   };
 
   always.onchange = () => { editor.hidden = always.checked; };

@@ -145,7 +145,11 @@ export const ownerStrings: OwnerStrings = {
     failed: (why: string) => `Nicht gespeichert: ${why}`,
     fromConfig: 'Dies sind die Sprechzeiten aus der Konfigurationsdatei.',
     openNow: 'Jetzt erreichbar.',
-    closedUntil: (when: string) => `Jetzt geschlossen; Besuchende können wieder anrufen ab ${when}.`,
+    closedUntil: {
+      today: (time: string) => `Jetzt geschlossen; Besuchende können heute ab ${time} Uhr wieder anrufen.`,
+      tomorrow: (time: string) => `Jetzt geschlossen; Besuchende können morgen ab ${time} Uhr wieder anrufen.`,
+      weekday: (day: string, time: string) => `Jetzt geschlossen; Besuchende können am ${day} ab ${time} Uhr wieder anrufen.`,
+    },
     closedForGood: 'Geschlossen: Es sind keine Sprechzeiten eingetragen, Besuchende können nicht anrufen.',
     dnd: '„Nicht stören“ ist an: Besuchende können unabhängig von den Sprechzeiten nicht anrufen.',
   },

@@ -163,7 +163,12 @@ const en = {
     failed: (why: string) => `Not saved: ${why}`,
     fromConfig: 'These are the hours from the configuration file.',
     openNow: 'Open now.',
-    closedUntil: (when: string) => `Closed now; visitors can call again ${when}.`,
+    /** Closed now, open again at a time in the owner's zone and locale (web/shared/back-at.ts picks the phrase). */
+    closedUntil: {
+      today: (time: string) => `Closed now; visitors can call again today at ${time}.`,
+      tomorrow: (time: string) => `Closed now; visitors can call again tomorrow at ${time}.`,
+      weekday: (day: string, time: string) => `Closed now; visitors can call again ${day} at ${time}.`,
+    },
     closedForGood: 'Closed: no opening hours are set, so visitors cannot call.',
     dnd: 'Do-not-disturb is on: visitors cannot call whatever the hours.',
   },
