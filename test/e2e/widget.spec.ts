@@ -66,6 +66,26 @@ const colours = (l: Locator) => l.evaluate((e) => {
   return { fg: s.color, bg: s.backgroundColor };
 });
 
+test('the demo pages load clean: no console error, no failed or refused request, and a favicon the browser can fetch', async () => {
+  for (const page of ['', 'de.html', 'floating.html', 'menu.html']) {
+    const p = await visitor.context.newPage();
+    const problems: string[] = [];
+    p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    p.on('requestfailed', (r) => problems.push(`failed ${r.url()}: ${r.failure()?.errorText}`));
+    p.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+    await p.goto(`${EDGE}/demo/${page}`, { waitUntil: 'networkidle' });
+    await expect(widget(p)).toHaveAttribute('data-state', /ready|unreachable/);
+    // Headless Chromium may not ask for the icon itself: ask for what a browser would, the
+    // declared icon or else /favicon.ico (a 404 in every visitor's console).
+    const icon = await p.evaluate(() => (document.querySelector('link[rel~="icon"]') as HTMLLinkElement | null)?.href ?? new URL('/favicon.ico', location.href).href);
+    const got = await p.evaluate((u) => fetch(u).then((r) => `${r.status} ${r.headers.get('content-type')}`), icon);
+    expect(got, `icon of /demo/${page}: ${icon.slice(0, 60)}`).toMatch(/^200 image\//);
+    expect(problems, `/demo/${page}`).toEqual([]);
+    await p.close();
+  }
+});
+
 test('keyboard only: Tab to Call, Enter rings the owner, Tab to Hang up, Enter ends it, focus comes back', async () => {
   const v = visitor.page, o = owner.page;
   await v.setViewportSize(DESKTOP);
