@@ -521,15 +521,18 @@ const plays = (channelId: string) => sim!.channelRequests(channelId).filter((r) 
  * channel still ending is given a moment; one still there after it is hung.
  */
 async function assertNoChannelsOf(...ids: string[]) {
+  assert.deepEqual(await channelsLeft(ids), [], 'no hung channels');
+}
+
+/** Which of `ids` Asterisk still has once they had up to 5 s to end. */
+async function channelsLeft(ids: string[]): Promise<string[]> {
   const deadline = Date.now() + 5_000;
-  let left = ids;
   for (;;) {
     const live = new Set(await driver.liveChannels());
-    left = ids.filter((id) => live.has(id));
-    if (left.length === 0 || Date.now() > deadline) break;
+    const left = ids.filter((id) => live.has(id));
+    if (left.length === 0 || Date.now() > deadline) return left;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.deepEqual(left, [], 'no hung channels');
 }
 
 // ---------------------------------------------------------------- calls
@@ -862,6 +865,8 @@ test('a REST 404 (the caller left while the events socket was down) disposes the
     await down;
     await driver.hangup(handle);
     await driver.gone(handle);
+    // The app's half goes a moment after ours; while it lingers a re-prompt would still play.
+    assert.deepEqual(await channelsLeft([channelId]), [], "the app's channel is gone on Asterisk");
     assert.equal(endedLog.has(channelId), false);
     // The menu times out and re-prompts: Asterisk answers 404 for the channel, the session ends.
     appClock.fire(collect);
