@@ -29,7 +29,9 @@ function copyAsIs(from: string, to: string): Plugin {
  * nothing, so a plain import() does the same job: unwrap it, and the helper goes as dead code.
  */
 function plainDynamicImports(): Plugin {
-  const wrapped = /\b[\w$]+\(\s*\(\)\s*=>\s*(import\([^()]*\))\s*,[^()]*?,\s*import\.meta\.url\s*\)/g;
+  // A module the console imports too (web/shared/back-at.ts) is a shared chunk whose exports the
+  // loader picks from a namespace: `import(…).then((n) => n.n)`, unwrapped the same.
+  const wrapped = /\b[\w$]+\(\s*\(\)\s*=>\s*(import\([^()]*\)(?:\.then\(\s*\(?\s*[\w$]+\s*\)?\s*=>\s*[\w$.]+\s*\))?)\s*,[^()]*?,\s*import\.meta\.url\s*\)/g;
   return {
     name: 'homeline-plain-dynamic-imports',
     enforce: 'post',
@@ -37,7 +39,10 @@ function plainDynamicImports(): Plugin {
       if (chunk.name !== 'homeline-call') return null;
       // The helper lives in its own chunk (manualChunks below) for the lazy chunks that still use
       // it: with every use unwrapped, the loader's import of it goes too (no request, no bytes).
-      const out = code.replace(wrapped, '$1').replace(/^import\s*\{\s*\w+ as __vitePreload\s*\}\s*from\s*"[^"]*";?\s*$/m, '');
+      const unwrapped = code.replace(wrapped, '$1');
+      // Any use left unwrapped keeps the helper: removing it would break that import at run time.
+      if (/__vitePreload\(/.test(unwrapped)) this.error(`a dynamic import in the loader is still wrapped in __vitePreload (extend plainDynamicImports): ${unwrapped.match(/__vitePreload\(.{0,100}/)?.[0]}`);
+      const out = unwrapped.replace(/^import\s*\{\s*\w+ as __vitePreload\s*\}\s*from\s*"[^"]*";?\s*$/m, '');
       return out === code ? null : { code: out, map: null };
     },
   };
