@@ -250,7 +250,7 @@ test('e. the owner unreachable: "ring the owner" in the menu offers the message 
   await option(v, '0', 'Contact the owner').click();
   await option(v, '1', 'Ring the owner').click();
   const form = widget(v).locator('form');
-  // This edge's owner.name is the default, "the owner": the sentence still starts with a capital.
+  // This edge has no owner.name: English says "the owner", starting the sentence with a capital.
   await expect(form).toContainText("The owner can't be reached right now. Leave a message instead.");
   await expect(form.getByLabel('Your name')).toBeFocused();
   await v.screenshot({ path: artifact('ivr-owner-unreachable') });
