@@ -83,6 +83,10 @@ export const HTTP_CODES = {
   HL_TOO_MANY_STREAMS: 429,
   // Which phones ring when: a rule for an endpoint that is not the owner's, or hours that cannot be read.
   HL_RING_RULE_INVALID: 400,
+  // A request body Fastify's parsers refuse before any route sees it (FST_ERR_CTP_*): malformed
+  // JSON is HL_BAD_REQUEST; these two are the type and the size.
+  HL_BODY_TYPE: 415,
+  HL_BODY_TOO_LARGE: 413,
 } as const satisfies Record<string, number>;
 
 export type HttpCodeName = keyof typeof HTTP_CODES;

@@ -14,7 +14,7 @@ export function errorHandler(err: EdgeError, req: FastifyRequest, reply: Fastify
   if (statusCode >= 500) req.log.error({ err }, 'request failed');
   const body: Record<string, unknown> = {
     statusCode,
-    code: err.validation ? 'HL_BAD_REQUEST' : err.code ?? 'HL_INTERNAL',
+    code: edgeCode(err, statusCode),
     error: STATUS_CODES[statusCode] ?? 'Error',
     message: statusCode >= 500 && !err.code?.startsWith('HL_') ? 'internal error' : err.message,
   };
@@ -24,6 +24,17 @@ export function errorHandler(err: EdgeError, req: FastifyRequest, reply: Fastify
   }
   if (err.reason) body.reason = err.reason;
   reply.code(statusCode).send(body);
+}
+
+/**
+ * The edge's code for an error: its own, or one of the table's for Fastify's schema validation and
+ * body parsers (malformed JSON, a Content-Type no route takes, a body over the limit), so a client
+ * matches one table and never a framework's internal name.
+ */
+function edgeCode(err: EdgeError, statusCode: number): string {
+  if (err.validation) return 'HL_BAD_REQUEST';
+  if (err.code?.startsWith('FST_ERR_CTP_')) return statusCode === 415 ? 'HL_BODY_TYPE' : statusCode === 413 ? 'HL_BODY_TOO_LARGE' : 'HL_BAD_REQUEST';
+  return err.code ?? 'HL_INTERNAL';
 }
 
 /** HL_RATE_LIMITED carrying its wait, which the handler puts in the body and Retry-After. */

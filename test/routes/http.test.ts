@@ -90,6 +90,25 @@ test('visitor routes refuse a foreign page before they read its body: 403 whatev
   }
 });
 
+test("a body Fastify's parsers refuse gets the edge's codes, never a framework's internal name", async () => {
+  // Each from its own address: the message form's budget is 3 per address.
+  let n = 0;
+  const post = (payload: string, type: string) => inject({ method: 'POST', url: '/api/ivr/message', payload, headers: { origin: SITE, 'content-type': type }, remoteAddress: `127.0.3.${++n}` });
+  const cases: [string, string, number, string][] = [
+    ['{"name": "Ada", ', 'application/json', 400, 'HL_BAD_REQUEST'],
+    ['', 'application/json', 400, 'HL_BAD_REQUEST'],
+    ['name=Ada', 'text/csv', 415, 'HL_BODY_TYPE'],
+    [JSON.stringify({ name: 'Ada', text: 'x'.repeat(20 * 1024) }), 'application/json', 413, 'HL_BODY_TOO_LARGE'],
+  ];
+  for (const [payload, type, status, code] of cases) {
+    const res = await post(payload, type);
+    const what = `${type} ${payload.slice(0, 20)}…`;
+    assert.equal(res.statusCode, status, `${what}: ${res.body.slice(0, 200)}`);
+    assert.equal(res.json().code, code, what);
+    assert.ok(res.json().message.length > 0, 'says what is wrong');
+  }
+});
+
 test('token route over its per-address limit: 429 with Retry-After and retryAfterSeconds', async () => {
   const fresh = await startEdge({ limits: { tokenPerIpPerMinute: 2 } });
   // The clock stands still, so the whole 60 s window is still to wait when the limit is hit.
