@@ -20,6 +20,19 @@ test('status line: registered and reachable is "Ready"; DND or hours say so inst
   assert.equal(statusLine({ state: 'registered' }, { available: true, reason: 'something-new' }), S.unavailable.other());
 });
 
+test('status line: outside hours names the day the owner opens again when it is not today', () => {
+  const tomorrowNoon = new Date();
+  tomorrowNoon.setDate(tomorrowNoon.getDate() + 1);
+  tomorrowNoon.setHours(12, 0, 0, 0);
+  const line = statusLine({ state: 'registered' }, { available: false, reason: 'hours', until: tomorrowNoon.getTime() });
+  assert.match(line, /^Outside your hours until tomorrow at 12:00\sPM:/);
+  const inAnHour = Date.now() + 3_600_000;
+  const later = statusLine({ state: 'registered' }, { available: false, reason: 'hours', until: inAnHour });
+  // Later today, or just after midnight tomorrow: a bare time only when it is today.
+  if (new Date(inAnHour).getDate() === new Date().getDate()) assert.match(later, /^Outside your hours until \d{1,2}:\d{2}\s[AP]M:/);
+  else assert.match(later, /until tomorrow at/);
+});
+
 test('status line: a connection problem comes first, with the reason added; signed out says only that', () => {
   assert.equal(statusLine({ state: 'reconnecting', retryMs: 2000, why: 'edge' }, { available: false, reason: 'dnd' }),
     `${S.status.waiting.edge(2)} ${S.alsoUnavailable.dnd}`);

@@ -4,10 +4,11 @@
 //
 //   registered, reason null     → Ready: visitors can call you in this tab.
 //   registered, reason 'dnd'    → Do not disturb: visitors are told…
-//   registered, reason 'hours'  → Outside your hours until 09:00: …
+//   registered, reason 'hours'  → Outside your hours until tomorrow at 9:00 AM: …
 //   not registered (any reason) → what the tab waits for, plus "Do not disturb is on." if so
 import type { LostWhy, RegState } from './registration.ts';
 import { ownerStrings as S } from './strings.ts';
+import { backAt } from '../shared/back-at.ts';
 
 /** GET /api/owner/availability, and what the `status` live event asks to fetch again. */
 export interface Availability {
@@ -24,7 +25,8 @@ export interface RegView {
   why?: LostWhy;
 }
 
-export const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/** "9:00 AM", "tomorrow at 9:00 AM", "Monday at 9:00 AM": a bare time would leave the day to guess. */
+export const clock = (t: number) => backAt(S.until, new Date(t).toISOString(), Date.now(), undefined, S.locale);
 
 export function statusLine(reg: RegView, avail: Availability | undefined, formatTime: (t: number) => string = clock): string {
   const reason = avail?.reason ?? null;

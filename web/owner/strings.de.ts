@@ -34,6 +34,11 @@ export const ownerStrings: OwnerStrings = {
     'logged-out': 'Abgemeldet.',
   },
   ready: 'Bereit: Besuchende können Sie in diesem Tab anrufen.',
+  until: {
+    today: (time: string) => `${time} Uhr`,
+    tomorrow: (time: string) => `morgen, ${time} Uhr`,
+    weekday: (day: string, time: string) => `${day}, ${time} Uhr`,
+  },
   unavailable: {
     dnd: () => 'Bitte nicht stören: Besuchende erfahren, dass Sie gerade keine Anrufe annehmen, und können eine Nachricht hinterlassen.',
     hours: (until?: string) => `Außerhalb Ihrer Zeiten${until ? ` bis ${until}` : ''}: Besuchende erfahren, dass Sie gerade keine Anrufe annehmen, und können eine Nachricht hinterlassen.`,

@@ -34,6 +34,12 @@ const en = {
    * cannot call (GET /api/owner/availability `reason`; null: they can). `until`: when it ends.
    */
   ready: 'Ready: visitors can call you in this tab.',
+  /** When the owner's hours open again, in the status line ("…until 9:00 AM", "…until tomorrow at 9:00 AM"). */
+  until: {
+    today: (time: string) => time,
+    tomorrow: (time: string) => `tomorrow at ${time}`,
+    weekday: (day: string, time: string) => `${day} at ${time}`,
+  },
   unavailable: {
     dnd: () => 'Do not disturb: visitors are told you are not taking calls and may leave a message.',
     hours: (until?: string) => `Outside your hours${until ? ` until ${until}` : ''}: visitors are told you are not taking calls and may leave a message.`,
