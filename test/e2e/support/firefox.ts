@@ -47,6 +47,8 @@ export function giveNamespaceADefaultRoute(): () => void {
 export interface FirefoxOptions {
   /** The fake microphone's tone: Firefox's own fake device is a sine at this frequency. */
   toneHz: number;
+  /** More Firefox prefs, e.g. dom.securecontext.allowlist for a plain-http page on another host. */
+  prefs?: Record<string, string | number | boolean>;
 }
 
 export async function launchFirefoxParty(opts: FirefoxOptions): Promise<FirefoxParty> {
@@ -73,6 +75,7 @@ export async function launchFirefoxParty(opts: FirefoxOptions): Promise<FirefoxP
       'media.cubeb.force_mock_context': true,
       // No media.autoplay.default here: the widget must get its remote audio playing under
       // Firefox's default policy (audible autoplay blocked without a user gesture).
+      ...opts.prefs,
     },
   }).catch((err: Error) => {
     rmSync(home, { recursive: true, force: true });
