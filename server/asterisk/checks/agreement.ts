@@ -3,7 +3,8 @@
 // ARI credentials, and WebRTC (ICE + DTLS) on both browser endpoints. Drift here gives calls that
 // connect and stay silent, which nobody diagnoses quickly.
 import { get, objects, section } from '../conf-parser.ts';
-import { type AsteriskPlan, VISITOR_ENDPOINT } from '../plan.ts';
+import { type AsteriskPlan, isLoopback, VISITOR_ENDPOINT } from '../plan.ts';
+import { hostOf } from './listeners.ts';
 import type { ConfSet, Violation } from './types.ts';
 
 const YES = /^(yes|true|on|1|y)$/i;
@@ -40,6 +41,12 @@ export function checkAgreement(set: ConfSet, plan: AsteriskPlan): Violation[] {
     const transport = get(ep, 'transport');
     const t = transport && pjsip && objects(pjsip, 'transport').find((s) => s.name === transport);
     if (!t || !['ws', 'wss'].includes(get(t, 'protocol') ?? '')) v('HL_EDGE_MISMATCH', ep.file, ep.line, `endpoint ${name} is not on a WebSocket transport`);
+    // Asterisk binds an endpoint's RTP to its transport's bind address: on loopback, no visitor on
+    // another host gets any media (ICE checks from 127.0.0.1 cannot leave the machine).
+    const bind = t && get(t, 'bind');
+    if (bind && isLoopback(hostOf(bind))) {
+      v('HL_MEDIA_DRIFT', t.file, t.line, `transport ${transport} binds ${bind}: Asterisk binds endpoint ${name}'s RTP there, out of every other host's reach (bind=0.0.0.0; http.conf decides where the WebSocket listens)`);
+    }
   }
 
   const http = set.get('http.conf');

@@ -5,7 +5,8 @@ import { get, objects, section } from '../conf-parser.ts';
 import { type AsteriskPlan, isLoopback } from '../plan.ts';
 import type { ConfSet, Violation } from './types.ts';
 
-function hostOf(bind: string): string {
+/** The host of a bind value: `1.2.3.4:5061`, `[::1]:5061`, bare addresses. */
+export function hostOf(bind: string): string {
   const v6 = /^\[([^\]]+)\]/.exec(bind);
   if (v6) return v6[1];
   return bind.split(':').length > 2 ? bind : bind.replace(/:\d+$/, '');

@@ -57,12 +57,14 @@ unidentified_request_count=3
 unidentified_request_period=5
 max_forwards=20
 
-; SIP over WebSocket on Asterisk's HTTP server (http.conf): the edge's only way in. The bind is
-; just the label "pjsip show transports" prints; http.conf decides where it really listens.
+; SIP over WebSocket on Asterisk's HTTP server (http.conf): the edge's only way in; http.conf
+; decides where it listens, this bind opens no socket. But Asterisk binds the RTP of every endpoint
+; on this transport to this address: on loopback, ICE checks left from 127.0.0.1 and a visitor on
+; another host got no media at all. So any address, where Asterisk's ICE candidates are.
 [transport-ws]
 type=transport
 protocol=ws
-bind=${plan.http.host}
+bind=0.0.0.0
 ${tls}
 ; ---------------------------------------------------------------- WebRTC (browsers via the edge)
 [webrtc-tpl](!)
