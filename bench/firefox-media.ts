@@ -105,7 +105,8 @@ function watchCall() {
       const stats = await pc.getStats();
       let got = 0;
       stats.forEach((s: { type: string; packetsReceived?: number }) => { if (s.type === 'inbound-rtp') got += s.packetsReceived ?? 0; });
-      if (got > 0) { w.__m.rtp ??= now(); return; }
+      if (got > 0) w.__m.rtp ??= now();
+      if (w.__m.rtp && w.__m.connected && w.__m.ice) return;
     }
     setTimeout(poll, 5);
   };
@@ -145,7 +146,7 @@ try {
           await expectWidgetState(v.page, 'ready');
           await v.page.evaluate(watchCall);
           await pressCall(v.page);
-          await v.page.waitForFunction(() => (window as unknown as { __m: Marks }).__m.rtp, { timeout: 20_000 }).catch(async (e) => {
+          await v.page.waitForFunction(() => (window as unknown as { __m: Marks }).__m.connected && (window as unknown as { __m: Marks }).__m.rtp, { timeout: 20_000 }).catch(async (e) => {
             console.log(await v.page.evaluate(debugState), await v.page.evaluate(() => (window as unknown as { __m: Marks }).__m.sdp));
             throw e;
           });
@@ -164,7 +165,7 @@ try {
           await v.page.waitForSelector('homeline-call[data-state=ready]');
           await v.page.evaluate(watchCall);
           await v.page.locator('homeline-call button.primary').click();
-          await v.page.waitForFunction(() => (window as unknown as { __m: Marks }).__m.rtp, null, { timeout: 20_000 }).catch(async (e) => {
+          await v.page.waitForFunction(() => (window as unknown as { __m: Marks }).__m.connected && (window as unknown as { __m: Marks }).__m.rtp, null, { timeout: 20_000 }).catch(async (e) => {
             console.log(await v.page.evaluate(debugState), await v.page.evaluate(() => (window as unknown as { __m: Marks }).__m.sdp));
             throw e;
           });

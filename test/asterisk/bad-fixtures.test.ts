@@ -89,7 +89,7 @@ const CASES: Case[] = [
   { name: 'RTP range drifted', file: 'rtp.conf', edit: replace('rtpstart=15000', 'rtpstart=10000'), code: 'HL_MEDIA_DRIFT' },
   { name: 'ICE off in rtp.conf', file: 'rtp.conf', edit: replace('icesupport=yes', 'icesupport=no'), code: 'HL_MEDIA_DRIFT' },
   { name: 'a STUN server the browsers do not get', file: 'rtp.conf', edit: replace('; no STUN server', 'stunaddr=stun.elsewhere.example:3478\n;'), code: 'HL_MEDIA_DRIFT' },
-  { name: 'ICE off on the visitor endpoint', file: 'pjsip.conf', edit: replace('context=from-web\n', 'context=from-web\nice_support=no\n'), code: 'HL_MEDIA_DRIFT' },
+  { name: 'ICE off on the visitor endpoint', file: 'pjsip.conf', edit: replace('dtls_setup=passive\n', 'dtls_setup=passive\nice_support=no\n'), code: 'HL_MEDIA_DRIFT' },
   { name: 'the browsers\' WebSocket transport bound to loopback (Asterisk binds their RTP there)', file: 'pjsip.conf', edit: replace('protocol=ws\nbind=0.0.0.0', 'protocol=ws\nbind=127.0.0.1'), code: 'HL_MEDIA_DRIFT' },
   { name: 'SDES instead of DTLS for the owner tab', file: 'pjsip.conf', edit: replace('context=from-owner-web\n', 'context=from-owner-web\nmedia_encryption=sdes\n'), code: 'HL_MEDIA_DRIFT' },
   { name: 'HTTP port the edge does not use', file: 'http.conf', edit: replace('bindport=8088', 'bindport=8090'), code: 'HL_EDGE_MISMATCH' },

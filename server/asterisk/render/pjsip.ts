@@ -91,6 +91,19 @@ device_state_busy_at=1
 [${VISITOR_ENDPOINT}](webrtc-tpl)
 context=${VISITOR_CONTEXT}
 identify_by=header
+; webrtc=yes spelled out, but Asterisk the DTLS server (passive): as the client (webrtc=yes answers
+; the browser's actpass with active) its ClientHello went out before Firefox's ICE took it and was
+; resent only after 1 s, so a Firefox visitor lost the owner's first second (docs/browsers.md).
+; Visitors always offer, so passive is only ever an answer; the owner's tab keeps webrtc=yes.
+webrtc=no
+use_avpf=yes
+ice_support=yes
+media_use_received_transport=yes
+rtcp_mux=yes
+bundle=yes
+media_encryption=dtls
+dtls_verify=fingerprint
+dtls_setup=passive
 callerid="Website visitor" <${VISITOR_ENDPOINT}>
 device_state_busy_at=0
 
