@@ -1,4 +1,5 @@
-// Three hosts as named network namespaces (root only), per ../shared/WEBRTC-TESTING.md:
+// Hosts as named network namespaces (root only), per ../shared/WEBRTC-TESTING.md. buildTopology,
+// three hosts:
 //
 //   visitor 10.77.1.2 ──veth── 10.77.1.1  NAT  10.77.2.1 ──veth── 10.77.2.2 home
 //   (Chromium)                 (nftables masquerade; forwards only       (edge, owner's Chromium,
@@ -6,6 +7,7 @@
 //
 // The visitor reaches the edge's port and coturn's port and nothing else: every other packet the
 // NAT would forward, direct UDP between the visitor and the owner included, is dropped and counted.
+// buildTwoHosts: a visitor and a home on one link, nothing between them (see there).
 // Nothing touches the machine's own namespace: no route, no NAT, no address there.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,29 +15,40 @@ import { randomBytes } from 'node:crypto';
 export const VISITOR_IP = '10.77.1.2';
 export const HOME_IP = '10.77.2.2';
 
-export interface Topology {
-  visitor: string;
-  nat: string;
-  home: string;
+/** Named namespaces made by this process, and the processes it runs in them. */
+export interface Namespaces {
   /** Runs a long-lived process in a namespace; stopped by destroy(). */
   spawnIn(ns: string, cmd: string, args: string[], env?: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string };
   /** A command in a namespace, its stdout. */
   run(ns: string, cmd: string, args: string[]): string;
+  /** Stops the processes, then deletes the namespaces (and so the veth pairs between them). */
+  destroy(): Promise<void>;
+}
+
+export interface Topology extends Namespaces {
+  visitor: string;
+  nat: string;
+  home: string;
   /** Packets the NAT dropped that went from the visitor towards home as UDP. */
   droppedVisitorUdp(): number;
-  destroy(): Promise<void>;
 }
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
-export function buildTopology(allowTcpPorts: number[], allowUdpPorts: number[]): Topology {
-  const id = randomBytes(3).toString('hex');
-  const visitor = `hlt-${id}-v`, nat = `hlt-${id}-n`, home = `hlt-${id}-h`;
+/** Adds the namespaces `names` (all or none: on a failure the made ones are deleted). */
+function makeNamespaces(names: string[], wire: () => void): Namespaces {
   const children: ChildProcess[] = [];
   const made: string[] = [];
   const run = (ns: string, cmd: string, args: string[]) => ip('netns', 'exec', ns, cmd, ...args);
-  const topo: Topology = {
-    visitor, nat, home,
+  const removeAll = () => { for (const ns of made.reverse()) { try { ip('netns', 'del', ns); } catch { /* already gone */ } } };
+  try {
+    for (const ns of names) { ip('netns', 'add', ns); made.push(ns); }
+    wire();
+  } catch (e) {
+    removeAll();
+    throw e;
+  }
+  return {
     run,
     spawnIn(ns, cmd, args, env) {
       const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,33 +58,59 @@ export function buildTopology(allowTcpPorts: number[], allowUdpPorts: number[]):
       children.push(child);
       return { child, output: () => out };
     },
-    droppedVisitorUdp() {
-      const rules = run(nat, 'nft', ['-j', 'list', 'counter', 'inet', 'hlt', 'visitor_udp_dropped']);
-      const found = JSON.parse(rules).nftables.find((x: { counter?: { packets: number } }) => x.counter);
-      return found.counter.packets;
-    },
     async destroy() {
       // Our own processes first (by their handles), then the namespaces: deleting a namespace
       // deletes the veth ends in it and so both ends of each pair.
-      await Promise.all(children.map((c) => stop(c)));
-      for (const ns of made.reverse()) {
-        try { ip('netns', 'del', ns); } catch { /* already gone */ }
-      }
+      await Promise.all(children.map((c) => stopChild(c)));
+      removeAll();
     },
   };
-  try {
-    for (const ns of [visitor, nat, home]) { ip('netns', 'add', ns); made.push(ns); }
-    const va = `hlt${id}va`, na = `hlt${id}na`, nb = `hlt${id}nb`, hb = `hlt${id}hb`;
-    ip('link', 'add', va, 'netns', visitor, 'type', 'veth', 'peer', 'name', na, 'netns', nat);
-    ip('link', 'add', nb, 'netns', nat, 'type', 'veth', 'peer', 'name', hb, 'netns', home);
-    const inNs = (ns: string, ...args: string[]) => ip('-n', ns, ...args);
-    for (const [ns, dev] of [[visitor, va], [nat, na], [nat, nb], [home, hb], [visitor, 'lo'], [nat, 'lo'], [home, 'lo']]) inNs(ns, 'link', 'set', dev, 'up');
-    inNs(visitor, 'addr', 'add', `${VISITOR_IP}/24`, 'dev', va);
-    inNs(visitor, 'route', 'add', 'default', 'via', '10.77.1.1');
-    inNs(nat, 'addr', 'add', '10.77.1.1/24', 'dev', na);
-    inNs(nat, 'addr', 'add', '10.77.2.1/24', 'dev', nb);
-    inNs(home, 'addr', 'add', `${HOME_IP}/24`, 'dev', hb);
-    run(nat, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+}
+
+/** Processes in namespaces another process made (the bench's half inside them): destroy() stops them only. */
+export const inExistingNamespaces = (): Namespaces => makeNamespaces([], () => {});
+
+/** A veth pair from `a` (address `aIp`) to `b` (address `bIp`), both ends and loopbacks up. */
+function veth(a: [ns: string, dev: string, ip?: string], b: [ns: string, dev: string, ip?: string]) {
+  ip('link', 'add', a[1], 'netns', a[0], 'type', 'veth', 'peer', 'name', b[1], 'netns', b[0]);
+  for (const [ns, dev, addr] of [a, b]) {
+    ip('-n', ns, 'link', 'set', dev, 'up');
+    ip('-n', ns, 'link', 'set', 'lo', 'up');
+    if (addr) ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
+  }
+}
+
+/**
+ * Two hosts on one link, no NAT and no filter between them (the visitor on the internet, the
+ * owner's home answering it directly):
+ *
+ *   visitor 10.88.0.2 ──veth── 10.88.0.1 home
+ *
+ * The visitor's default route points at home: Firefox gathers no candidate without one.
+ */
+export const TWO_HOSTS = { visitorIp: '10.88.0.2', homeIp: '10.88.0.1' } as const;
+
+export interface TwoHosts extends Namespaces { visitor: string; home: string }
+
+export function buildTwoHosts(): TwoHosts {
+  const id = randomBytes(3).toString('hex');
+  const visitor = `hl2-${id}-v`, home = `hl2-${id}-h`;
+  const spaces = makeNamespaces([home, visitor], () => {
+    veth([visitor, `hl2${id}v`, TWO_HOSTS.visitorIp], [home, `hl2${id}h`, TWO_HOSTS.homeIp]);
+    ip('-n', visitor, 'route', 'add', 'default', 'via', TWO_HOSTS.homeIp);
+  });
+  return { ...spaces, visitor, home };
+}
+
+export function buildTopology(allowTcpPorts: number[], allowUdpPorts: number[]): Topology {
+  const id = randomBytes(3).toString('hex');
+  const visitor = `hlt-${id}-v`, nat = `hlt-${id}-n`, home = `hlt-${id}-h`;
+  const va = `hlt${id}va`, na = `hlt${id}na`, nb = `hlt${id}nb`, hb = `hlt${id}hb`;
+  const spaces = makeNamespaces([visitor, nat, home], () => {
+    veth([visitor, va, VISITOR_IP], [nat, na, '10.77.1.1']);
+    veth([nat, nb, '10.77.2.1'], [home, hb, HOME_IP]);
+    ip('-n', visitor, 'route', 'add', 'default', 'via', '10.77.1.1');
+    ip('netns', 'exec', nat, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
     const rules = `
 table inet hlt {
   counter visitor_udp_dropped {}
@@ -88,14 +127,19 @@ table inet hlt {
   }
 }`;
     execFileSync('ip', ['netns', 'exec', nat, 'nft', '-f', '-'], { input: rules, stdio: ['pipe', 'pipe', 'pipe'] });
-  } catch (e) {
-    for (const ns of made.reverse()) { try { ip('netns', 'del', ns); } catch { /* gone */ } }
-    throw e;
-  }
-  return topo;
+  });
+  return {
+    ...spaces, visitor, nat, home,
+    droppedVisitorUdp() {
+      const rules = spaces.run(nat, 'nft', ['-j', 'list', 'counter', 'inet', 'hlt', 'visitor_udp_dropped']);
+      const found = JSON.parse(rules).nftables.find((x: { counter?: { packets: number } }) => x.counter);
+      return found.counter.packets;
+    },
+  };
 }
 
-function stop(c: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
+export function stopChild(c: ChildProcess): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => c.kill('SIGKILL'), 5000);

@@ -52,6 +52,8 @@ export interface RunOptions {
   moduleDir?: string;
   /** astcachedir instead of `root/cache`; a test of the dotted-path failure names one on purpose. */
   cacheDir?: string;
+  /** Run the daemon inside this named network namespace (`ip netns exec`, root); its CLI socket is a file, reachable from anywhere. */
+  netns?: string;
 }
 
 /** Asterisk exited instead of booting; `log` is its messages.log (which names the cause). */
@@ -109,7 +111,9 @@ astcachedir => ${cacheDir}
   };
   const start = async () => {
     if (running()) throw new Error('Asterisk is already running');
-    daemon = spawn(ASTERISK_BINARY, ['-C', conf, '-f', '-n'], { stdio: 'ignore' });
+    const args = ['-C', conf, '-f', '-n'];
+    // `ip netns exec` execs Asterisk itself, so the signals of stop() still reach it.
+    daemon = opts.netns ? spawn('ip', ['netns', 'exec', opts.netns, ASTERISK_BINARY, ...args], { stdio: 'ignore' }) : spawn(ASTERISK_BINARY, args, { stdio: 'ignore' });
     let booted = false;
     for (let i = 0; i < 60 && !booted && running(); i++) {
       // An Asterisk that exits mid-boot (a required module missing) drops the remote console

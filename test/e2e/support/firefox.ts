@@ -2,13 +2,15 @@
 // own Firefox is a patched build that cannot be installed here). The owner stays in Chromium, so a
 // call crosses two WebRTC stacks. Prefs and traps from ../shared/WEBRTC-TESTING.md.
 import { expect } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { giveNamespaceAnAddress } from './asterisk-home.ts';
 import { instrument, peakInPage, rtpInPage, type RemotePeak } from './party.ts';
+import { freePort } from './edge.ts';
 
 export const FIREFOX = process.env.HOMELINE_FIREFOX ?? '/usr/bin/firefox-esr';
 
@@ -49,16 +51,45 @@ export interface FirefoxOptions {
   toneHz: number;
   /** More Firefox prefs, e.g. dom.securecontext.allowlist for a plain-http page on another host. */
   prefs?: Record<string, string | number | boolean>;
+  /** Run Firefox inside this named network namespace (`ip netns exec`, as root); it needs a default route there. */
+  netns?: string;
+}
+
+/**
+ * Firefox in a named namespace. Unlike Chromium's pipe, WebDriver BiDi is a WebSocket on the
+ * namespace's own loopback, out of this process's reach; so the same port on ours is bridged to it
+ * through a Unix socket (a file, seen from every namespace) and a small forwarder inside.
+ */
+async function bridgeIntoNamespace(ns: string, dir: string): Promise<{ port: number; executablePath: string; close(): void }> {
+  const port = await freePort();
+  const sock = join(dir, 'bidi.sock');
+  const inside = `const net = require('node:net');
+net.createServer((c) => { const f = net.connect(${port}, '127.0.0.1'); c.pipe(f).pipe(c); c.on('error', () => f.destroy()); f.on('error', () => c.destroy()); }).listen(${JSON.stringify(sock)});`;
+  const forwarder = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', inside], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!existsSync(sock)) { forwarder.kill(); throw new Error(`no forwarder into namespace ${ns}`); }
+  const server: Server = createServer((c) => {
+    const f = createConnection(sock);
+    c.pipe(f).pipe(c);
+    c.on('error', () => f.destroy());
+    f.on('error', () => c.destroy());
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const executablePath = join(dir, 'firefox-in-netns');
+  writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec ${ns} ${FIREFOX} "$@"\n`, { mode: 0o755 });
+  return { port, executablePath, close: () => { server.close(); forwarder.kill(); } };
 }
 
 export async function launchFirefoxParty(opts: FirefoxOptions): Promise<FirefoxParty> {
   requireFirefox();
   // Firefox wants a writable HOME besides its profile (puppeteer-core makes a temporary profile).
   const home = mkdtempSync(join(tmpdir(), 'hl-firefox-'));
+  const bridge = opts.netns ? await bridgeIntoNamespace(opts.netns, home) : undefined;
   const browser = await puppeteer.launch({
     browser: 'firefox',
     protocol: 'webDriverBiDi',
-    executablePath: FIREFOX,
+    executablePath: bridge?.executablePath ?? FIREFOX,
+    ...(bridge ? { debuggingPort: bridge.port } : {}),
     headless: true,
     env: { ...process.env, HOME: home, MOZ_HEADLESS: '1' },
     extraPrefsFirefox: {
@@ -78,6 +109,7 @@ export async function launchFirefoxParty(opts: FirefoxOptions): Promise<FirefoxP
       ...opts.prefs,
     },
   }).catch((err: Error) => {
+    bridge?.close();
     rmSync(home, { recursive: true, force: true });
     throw new Error(`Firefox (${FIREFOX}) did not start over WebDriver BiDi: ${err.message}`);
   });
@@ -91,6 +123,7 @@ export async function launchFirefoxParty(opts: FirefoxOptions): Promise<FirefoxP
     version: await browser.version(),
     async close() {
       await browser.close().catch(() => {});
+      bridge?.close();
       rmSync(home, { recursive: true, force: true });
     },
   };
