@@ -62,11 +62,12 @@ if ls test/e2e/*.spec.ts >/dev/null 2>&1; then
   unshare -rn sh -c 'ip link set lo up && npx playwright test'
 fi
 
-# Calls across a NAT that drops direct UDP, relayed by a real coturn: named network namespaces
-# (visitor, NAT, home), which only root can make, so this runs outside the namespace above.
+# Calls across hosts: across a NAT that drops direct UDP, relayed by a real coturn, and from a
+# visitor on another host through the real Asterisk. Named network namespaces, which only root
+# can make, so this runs outside the namespace above.
 if [ "$(id -u)" = 0 ]; then
-  echo "== browser tests across a NAT with TURN (named network namespaces)"
+  echo "== browser tests across hosts: NAT with TURN, visitor to Asterisk (named network namespaces)"
   npx playwright test -c playwright.netns.config.ts
 else
-  echo "== skipped: the TURN/NAT browser tests need root (named network namespaces)"
+  echo "== skipped: the cross-host browser tests (TURN/NAT, Asterisk) need root (named network namespaces)"
 fi
