@@ -67,9 +67,6 @@ function makeNamespaces(names: string[], wire: () => void): Namespaces {
   };
 }
 
-/** Processes in namespaces another process made (the bench's half inside them): destroy() stops them only. */
-export const inExistingNamespaces = (): Namespaces => makeNamespaces([], () => {});
-
 /** A veth pair from `a` (address `aIp`) to `b` (address `bIp`), both ends and loopbacks up. */
 function veth(a: [ns: string, dev: string, ip?: string], b: [ns: string, dev: string, ip?: string]) {
   ip('link', 'add', a[1], 'netns', a[0], 'type', 'veth', 'peer', 'name', b[1], 'netns', b[0]);
