@@ -162,7 +162,7 @@ export function buildPlan(config: Config, secrets: { edgeSecret: string; ariPass
     owner: {
       extension: config.owner.extension,
       // The voicemail box's full name (Asterisk's directory); no visitor sees it.
-      name: config.owner.name?.trim() || 'Owner',
+      name: config.owner.name ?? 'Owner',
       phones: config.owner.phones,
       ringSeconds: config.owner.ringSeconds,
       mailbox: `${config.owner.extension}@default`,

@@ -126,6 +126,11 @@ export function validateConfig(raw: unknown): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = value as Config;
+  // One answer to "is the owner named?" for the button, the owner's token and Asterisk: a blank
+  // name (HOMELINE__owner__name= in an env file) is no name.
+  const name = config.owner.name?.trim();
+  if (name) config.owner.name = name;
+  else delete config.owner.name;
   if (config.rtp.portStart >= config.rtp.portEnd) throw new ConfigError('invalid configuration:\n  rtp.portStart: must be below rtp.portEnd');
   const users = config.visitor.targets.map((t) => t.user);
   if (new Set(users).size !== users.length) throw new ConfigError('invalid configuration:\n  visitor.targets: each user must be unique');

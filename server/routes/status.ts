@@ -1,12 +1,6 @@
 // GET /api/status: what the call button asks before it offers "Call".
 import type { FastifyInstance } from 'fastify';
 
-/** The owner's configured name; none when unset, so the widget words it in the page's language. */
-function ownerName(app: FastifyInstance): { name?: string } {
-  const name = app.config.owner.name?.trim();
-  return name ? { name } : {};
-}
-
 export default async function statusRoutes(app: FastifyInstance) {
   app.get('/api/status', async (req, reply) => {
     app.checkOrigin(req);
@@ -22,7 +16,8 @@ export default async function statusRoutes(app: FastifyInstance) {
     reply.header('vary', 'Origin');
     return {
       // opensAt (reason 'hours'): an ISO instant; the widget says it in the visitor's own zone.
-      owner: { ...ownerName(app), reachable: reason === 'available', reason, ...(a.reason === 'hours' ? { opensAt: a.opensAt } : {}) },
+      // name: only when configured (trimmed at load); the widget words an unnamed owner in the page's language.
+      owner: { name: app.config.owner.name, reachable: reason === 'available', reason, ...(a.reason === 'hours' ? { opensAt: a.opensAt } : {}) },
       targets: app.config.visitor.targets.map((t) => ({ user: t.user, label: t.label, kind: t.kind })),
       upstream: app.upstream.kind,
       // The widget offers a voice message of at most this long when the owner is unreachable.
