@@ -26,7 +26,7 @@ export interface RegView {
 }
 
 /** "9:00 AM", "tomorrow at 9:00 AM", "Monday at 9:00 AM": a bare time would leave the day to guess. */
-export const clock = (t: number) => backAt(S.until, new Date(t).toISOString(), Date.now(), undefined, S.locale);
+export const clock = (t: number) => backAt(S.until, t, Date.now(), undefined, S.locale);
 
 export function statusLine(reg: RegView, avail: Availability | undefined, formatTime: (t: number) => string = clock): string {
   const reason = avail?.reason ?? null;

@@ -10,7 +10,7 @@ type Day = HoursInterval['days'][number];
 const DAYS: readonly Day[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** What "Add hours" (and a phone newly set to ring within hours) starts from. */
-export const DEFAULT_WINDOW: HoursInterval = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' };
+const DEFAULT_WINDOW: HoursInterval = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' };
 
 export interface WeeklyEditor {
   /** The windows, then the "Add hours" button. */

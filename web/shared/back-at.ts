@@ -1,5 +1,5 @@
 // "Back at 9:00" / "Back tomorrow at 9:00" / "Back Monday at 9:00": when the owner's hours open
-// again (the edge sends an ISO instant), told in the reader's own time zone and locale. The
+// again (the edge sends an ISO instant; the console's status line has it as epoch ms), told in the reader's own time zone and locale. The
 // widget says it to a visitor, the console's hours panel to the owner, each in its own words.
 // Pure: `zone`/`locale` undefined mean the browser's own; tests pass them.
 
@@ -10,7 +10,7 @@ export interface DayWords {
   weekday: (day: string, time: string) => string;
 }
 
-export function backAt(S: DayWords, opensAt: string, now: number, zone?: string, locale?: string): string {
+export function backAt(S: DayWords, opensAt: string | number, now: number, zone?: string, locale?: string): string {
   const at = new Date(opensAt);
   const fmt = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: zone, ...o }).format(at);
   const time = fmt({ hour: 'numeric', minute: '2-digit' });
