@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { runAsterisk, type RunningAsterisk } from '../asterisk/support/run-asterisk.ts';
 import { freePort, repo } from '../e2e/support/edge.ts';
 import { stopChild, type Namespaces } from './topology.ts';
-
-const tsx = join(repo, 'node_modules/.bin/tsx');
+import { startEdgeIn, tsx, until } from './home-edge.ts';
 
 export interface NetnsHome {
   /** The edge's URL on the home address (the visitor's and the owner's pages both load it). */
@@ -50,30 +49,19 @@ export async function startAsteriskHome(spaces: Namespaces, home: string, homeIp
   mkdirSync(env.HOMELINE_DATA_DIR!, { recursive: true });
   const confDir = join(root, 'conf');
   execFileSync(tsx, ['server/cli/asterisk-config.ts', '--out', confDir], { cwd: repo, env, stdio: 'pipe' });
-  execFileSync(tsx, ['server/cli/owner-password.ts', '--password', password], { cwd: repo, env, stdio: 'pipe' });
   const asterisk = await runAsterisk(join(root, 'asterisk'), confDir, { netns: home });
-  const edge = spaces.spawnIn(home, tsx, ['server/main.ts'], env);
+  let edge: Awaited<ReturnType<typeof startEdgeIn>> | undefined;
   const stop = async () => {
-    await stopChild(edge.child);
+    if (edge) await stopChild(edge.child);
     await asterisk.stop();
     if (!process.env.HOMELINE_TEST_KEEP) rmSync(root, { recursive: true, force: true });
   };
   try {
-    await until(() => {
-      if (edge.child.exitCode !== null) throw new Error(`the edge exited:\n${edge.output()}`);
-      try { return spaces.run(home, 'curl', ['-sf', `${url}/readyz`]).includes('"ready":true'); } catch { return false; }
-    }, () => `edge not ready:\n${edge.output()}`);
-    await until(() => asterisk.cli('ari show apps').includes('homeline'), () => `the edge never registered its Stasis app:\n${edge.output()}`);
+    edge = await startEdgeIn(spaces, home, url, env, password);
+    await until(() => asterisk.cli('ari show apps').includes('homeline'), () => `the edge never registered its Stasis app:\n${edge!.output()}`, 90_000);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, password, asterisk, confDir, edgeOutput: edge.output, stop };
-}
-
-async function until(ok: () => boolean, what: () => string, ms = 90_000): Promise<void> {
-  for (const end = Date.now() + ms; !ok();) {
-    if (Date.now() > end) throw new Error(what());
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  return { url, password, asterisk, confDir, edgeOutput: edge!.output, stop };
 }

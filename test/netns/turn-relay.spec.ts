@@ -13,6 +13,7 @@ import { answer, callOwner, openButton, ownerSignIn, visitorStatus } from '../e2
 import { repo } from '../e2e/support/edge.ts';
 import { strings } from '../../web/button/strings.ts';
 import { buildTopology, HOME_IP, type Topology } from './topology.ts';
+import { startEdgeIn, tsx, until } from './home-edge.ts';
 
 const VISITOR_HZ = 620;
 const OWNER_HZ = 1000;
@@ -20,7 +21,6 @@ const PASSWORD = 'correct horse battery staple';
 const TURN_PORT = 3478;
 const EDGE_TURN = 8080;
 const EDGE_NO_TURN = 8090;
-const tsx = join(repo, 'node_modules/.bin/tsx');
 
 test.describe.configure({ mode: 'serial' });
 test.skip(process.getuid?.() !== 0, 'named network namespaces need root');
@@ -51,21 +51,9 @@ async function startHomeEdge(port: number, turn: boolean): Promise<NodeJS.Proces
       HOMELINE__turn__port: String(TURN_PORT),
     } : {}),
   };
-  execFileSync(tsx, ['server/cli/owner-password.ts', '--password', PASSWORD], { cwd: repo, env, stdio: 'pipe' });
-  const edge = topo!.spawnIn(topo!.home, tsx, ['server/main.ts'], env);
+  const edge = await startEdgeIn(topo!, topo!.home, `http://${HOME_IP}:${port}`, env, PASSWORD);
   logs.push(edge.output);
-  await until(() => {
-    try { return topo!.run(topo!.home, 'curl', ['-sf', `http://${HOME_IP}:${port}/readyz`]).includes('"ready":true'); } catch { return false; }
-  }, () => `edge on ${port} not ready:\n${edge.output()}`);
   return env;
-}
-
-async function until(ok: () => boolean, what: () => string) {
-  const deadline = Date.now() + 120_000;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(what());
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test.beforeAll(async () => {
