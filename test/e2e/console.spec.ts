@@ -28,6 +28,26 @@ test.afterAll(async () => {
 /** The row of the newest call in the console's list. */
 const newestRow = (o: Page) => o.locator('#calls tbody tr').first();
 
+/**
+ * Runs `fn` with the console behind another tab and without focus, as when the owner works
+ * elsewhere. Chromium takes the focus away a moment after bringToFront, so this waits until the
+ * page itself says so: an event that arrives before then is (rightly) not notified.
+ */
+async function inTheBackground(fn: () => Promise<void>) {
+  const o = owner.page;
+  const other = await owner.context.newPage();
+  await other.bringToFront();
+  const cdp = await owner.context.newCDPSession(o);
+  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
+  try {
+    await expect.poll(() => o.evaluate(() => document.hasFocus())).toBe(false);
+    await fn();
+  } finally {
+    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
+    await other.close();
+  }
+}
+
 test('1. first load: no console errors and no failed requests; the manifest, icons and service worker make an installable app', async () => {
   const page = await owner.context.newPage();
   const problems: string[] = [];
@@ -101,13 +121,7 @@ test('2. a visitor\'s call appears in the console and moves ringing → in call 
 
 test('3. in the background, an incoming call is a system notification (through the service worker), gone when the caller gives up; the title counts the missed call until the owner looks', async () => {
   const o = owner.page, v = visitor.page;
-  // Another tab in front and this one without focus, as when the owner works elsewhere.
-  const other = await owner.context.newPage();
-  await other.bringToFront();
-  const cdp = await owner.context.newCDPSession(o);
-  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
-  try {
-    expect(await o.evaluate(() => document.hasFocus())).toBe(false);
+  await inTheBackground(async () => {
     await openButton(v, `${EDGE}/demo/`);
     await v.locator('homeline-call input').fill('Ada Lovelace');
     await callButton(v).click();
@@ -120,10 +134,7 @@ test('3. in the background, an incoming call is a system notification (through t
     await expect.poll(shown).toEqual([]);
     await expect(newestRow(o)).toHaveAttribute('data-state', 'missed');
     await expect.poll(() => o.title()).toBe(S.titleWithCount(1));
-  } finally {
-    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
-    await other.close();
-  }
+  });
   await o.bringToFront();
   await o.evaluate(() => window.dispatchEvent(new Event('focus')));
   await expect.poll(() => o.title()).toBe(S.title);
@@ -163,11 +174,7 @@ test('5. a 375 px phone: no sideways scrolling, rows stack as cards', async () =
 test('6. a message left while the console is in the background: listed without a reload, a notification, counted in the title', async () => {
   const o = owner.page;
   const before = await o.title();
-  const other = await owner.context.newPage();
-  await other.bringToFront();
-  const cdp = await owner.context.newCDPSession(o);
-  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
-  try {
+  await inTheBackground(async () => {
     const res = await visitor.context.request.post(`${EDGE}/api/ivr/message`, {
       data: { name: 'Katherine Johnson', message: 'About the orbit numbers' }, headers: { origin: EDGE },
     });
@@ -177,8 +184,5 @@ test('6. a message left while the console is in the background: listed without a
     await expect.poll(shown).toEqual([S.messageNotificationTitle]);
     await expect.poll(() => o.title()).not.toBe(before);
     expect(await o.title()).toMatch(/^\(\d+\) /);
-  } finally {
-    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
-    await other.close();
-  }
+  });
 });
