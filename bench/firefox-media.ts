@@ -10,6 +10,7 @@
 // the owner's click on Answer: the visitor's ICE connected, its DTLS/peer connection connected,
 // its first RTP packet received. CALLS (default 5) calls per browser.
 import { launchParty } from '../test/e2e/support/party.ts';
+import { THROUGH_ASTERISK } from '../test/e2e/support/asterisk-home.ts';
 import { ownerSignIn } from '../test/e2e/support/flows.ts';
 import { launchFirefoxParty, pressCall, pressButton, expectWidgetState } from '../test/e2e/support/firefox.ts';
 import { buildTwoHosts, TWO_HOSTS } from '../test/netns/topology.ts';
@@ -56,7 +57,7 @@ function watchCall() {
 }
 
 try {
-  const owner = await launchParty({ toneHz: 1000, netns: hosts.home, secureOrigins: [url] });
+  const owner = await launchParty({ toneHz: 1000, netns: hosts.home, secureOrigins: [url], ...THROUGH_ASTERISK });
   await ownerSignIn(owner.page, url, home.password);
   // The owner answers the moment it rings, from inside the page; the click time is the zero.
   await owner.page.evaluate(() => {
@@ -72,7 +73,7 @@ try {
   for (const browser of (process.env.BROWSERS ?? 'firefox,chromium').split(',') as Array<'firefox' | 'chromium'>) {
     const rows: Array<Timing> = results[browser] = [];
     if (browser === 'firefox') {
-      const v = await launchFirefoxParty({ toneHz: 620, netns: hosts.visitor, prefs: { 'dom.securecontext.allowlist': HOME_IP } });
+      const v = await launchFirefoxParty({ toneHz: 620, netns: hosts.visitor, prefs: { 'dom.securecontext.allowlist': HOME_IP }, ...THROUGH_ASTERISK });
       try {
         for (let i = 0; i < CALLS; i++) {
           await v.page.goto(`${url}/demo/`);
@@ -91,7 +92,7 @@ try {
         }
       } finally { await v.close(); }
     } else {
-      const v = await launchParty({ toneHz: 620, netns: hosts.visitor, secureOrigins: [url], loopbackCandidates: false });
+      const v = await launchParty({ toneHz: 620, netns: hosts.visitor, secureOrigins: [url], ...THROUGH_ASTERISK });
       try {
         for (let i = 0; i < CALLS; i++) {
           await v.page.goto(`${url}/demo/`);

@@ -7,7 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { launchParty, remotePeakHz, rtpCounts, type Party } from './support/party.ts';
 import { artifact, ownerSignIn } from './support/flows.ts';
-import { startHome } from './support/asterisk-home.ts';
+import { startHome, THROUGH_ASTERISK } from './support/asterisk-home.ts';
 import {
   expectWidgetState, firefoxPeakHz, firefoxRtpCounts, giveNamespaceADefaultRoute, launchFirefoxParty, openButtonInFirefox,
   pressButton, pressCall, widgetAudio, widgetStatus, type FirefoxParty,
@@ -28,7 +28,11 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   undoRoute = giveNamespaceADefaultRoute();
-  [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ }), launchFirefoxParty({ toneHz: VISITOR_HZ })]);
+  // Both browsers call through Asterisk below, so neither offers loopback candidates (THROUGH_ASTERISK).
+  [owner, visitor] = await Promise.all([
+    launchParty({ toneHz: OWNER_HZ, ...THROUGH_ASTERISK }),
+    launchFirefoxParty({ toneHz: VISITOR_HZ, ...THROUGH_ASTERISK }),
+  ]);
   console.log(`visitor browser: ${visitor.version}`);
 });
 

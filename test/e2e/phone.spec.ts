@@ -6,7 +6,7 @@
 // (1) the phone answers, (2) the tab answers. Audio is checked both ways each time.
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { NAMESPACE_ADDRESS, type Home } from './support/asterisk-home.ts';
+import { NAMESPACE_ADDRESS, THROUGH_ASTERISK, type Home } from './support/asterisk-home.ts';
 import { peakHz, type Phone } from './support/baresip.ts';
 import { startPhoneHome, type PhoneHome } from './support/phone-home.ts';
 import { answer, artifact, bothEnded, callOwner, openButton, ownerSignIn } from './support/flows.ts';
@@ -37,7 +37,7 @@ test.beforeAll(async () => {
   // baresip printed the transport its registration went over; Asterisk has the contact.
   expect(ph.registered[1]).toBe('TLS');
   await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the phone is registered in Asterisk' }).toMatch(/Contact:\s+6001\/sip:6001/);
-  [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ }), launchParty({ toneHz: VISITOR_HZ })]);
+  [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ, ...THROUGH_ASTERISK }), launchParty({ toneHz: VISITOR_HZ, ...THROUGH_ASTERISK })]);
   await ownerSignIn(owner.page, home.edge.url, home.edge.password);
   await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the owner tab is registered in Asterisk' }).toMatch(/Contact:\s+6000\//);
 });

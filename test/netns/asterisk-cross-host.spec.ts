@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { launchParty, remotePeakHz, rtpCounts, type Party } from '../e2e/support/party.ts';
 import { answer, callOwner, openButton, ownerSignIn } from '../e2e/support/flows.ts';
-import { expectHearEachOther, OWNER_HZ, VISITOR_HZ } from '../e2e/support/asterisk-home.ts';
+import { expectHearEachOther, OWNER_HZ, THROUGH_ASTERISK, VISITOR_HZ } from '../e2e/support/asterisk-home.ts';
 import { repo } from '../e2e/support/edge.ts';
 import { expectWidgetState, firefoxPeakHz, firefoxRtpCounts, launchFirefoxParty, openButtonInFirefox, pressButton, pressCall } from '../e2e/support/firefox.ts';
 import { startAsteriskHome, type NetnsHome } from './asterisk-home.ts';
@@ -29,7 +29,7 @@ test.beforeAll(async () => {
   if (!existsSync(join(repo, 'dist/web/homeline-call.js'))) execFileSync(join(repo, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: repo });
   hosts = buildTwoHosts();
   home = await startAsteriskHome(hosts, hosts.home, TWO_HOSTS.homeIp);
-  owner = await launchParty({ toneHz: OWNER_HZ, netns: hosts.home, secureOrigins: [home.url], loopbackCandidates: false });
+  owner = await launchParty({ toneHz: OWNER_HZ, netns: hosts.home, secureOrigins: [home.url], ...THROUGH_ASTERISK });
   await ownerSignIn(owner.page, home.url, home.password);
   await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the owner tab is registered in Asterisk' }).toMatch(/Contact:\s+6000\//);
 });
@@ -77,7 +77,7 @@ async function expectMediaArrives(visitorRtp: RtpCounts, o: Page, label: string,
 
 test('a Chromium visitor on another host calls the owner through Asterisk: both in call, each hears the other', async () => {
   test.setTimeout(120_000);
-  const visitor = await launchParty({ toneHz: VISITOR_HZ, netns: hosts!.visitor, secureOrigins: [home!.url], loopbackCandidates: false });
+  const visitor = await launchParty({ toneHz: VISITOR_HZ, netns: hosts!.visitor, secureOrigins: [home!.url], ...THROUGH_ASTERISK });
   try {
     const v = visitor.page, o = owner.page;
     await openButton(v, `${home!.url}/demo/`);
@@ -97,7 +97,7 @@ test('a Chromium visitor on another host calls the owner through Asterisk: both 
 test('a Firefox visitor on another host calls the owner through Asterisk: both in call, each hears the other', async () => {
   test.setTimeout(120_000);
   // Firefox's own fake microphone; the page is plain http on a non-loopback address.
-  const visitor = await launchFirefoxParty({ toneHz: VISITOR_HZ, netns: hosts!.visitor, prefs: { 'dom.securecontext.allowlist': TWO_HOSTS.homeIp } });
+  const visitor = await launchFirefoxParty({ toneHz: VISITOR_HZ, netns: hosts!.visitor, prefs: { 'dom.securecontext.allowlist': TWO_HOSTS.homeIp }, ...THROUGH_ASTERISK });
   try {
     const v = visitor.page, o = owner.page;
     await openButtonInFirefox(v, `${home!.url}/demo/`);

@@ -53,6 +53,8 @@ export interface FirefoxOptions {
   prefs?: Record<string, string | number | boolean>;
   /** Run Firefox inside this named network namespace (`ip netns exec`, as root); it needs a default route there. */
   netns?: string;
+  /** Offer loopback ICE candidates (default true), as launchParty's option of the same name. */
+  loopbackCandidates?: boolean;
 }
 
 /**
@@ -99,7 +101,7 @@ export async function launchFirefoxParty(opts: FirefoxOptions): Promise<FirefoxP
       'media.navigator.permission.disabled': true,
       // Real addresses in the SDP (no mDNS `.local` names a SIP server cannot resolve).
       'media.peerconnection.ice.obfuscate_host_addresses': false,
-      'media.peerconnection.ice.loopback': true,
+      'media.peerconnection.ice.loopback': opts.loopbackCandidates !== false,
       // With no sound server (none on a test machine) an AudioContext never leaves 'suspended',
       // so nothing could read the remote tone; cubeb's mock context is an audio output that
       // always works. Media elements and WebRTC are untouched by it.
