@@ -7,7 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { launchParty, remotePeakHz, rtpCounts, type Party } from './support/party.ts';
 import { artifact, ownerSignIn } from './support/flows.ts';
-import { startHome, THROUGH_ASTERISK } from './support/asterisk-home.ts';
+import { BIN_HZ, OWNER_HZ, startHome, THROUGH_ASTERISK, VISITOR_HZ } from './support/asterisk-home.ts';
 import {
   expectWidgetState, firefoxPeakHz, firefoxRtpCounts, giveNamespaceADefaultRoute, launchFirefoxParty, openButtonInFirefox,
   pressButton, pressCall, widgetAudio, widgetStatus, type FirefoxParty,
@@ -15,9 +15,6 @@ import {
 
 const EDGE = process.env.HL_E2E_EDGE!;
 const PASSWORD = process.env.HL_E2E_PASSWORD!;
-const VISITOR_HZ = 620;
-const OWNER_HZ = 1000;
-const BIN_HZ = 48000 / 16384;
 
 let owner: Party;
 let visitor: FirefoxParty;

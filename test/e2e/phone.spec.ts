@@ -6,16 +6,13 @@
 // (1) the phone answers, (2) the tab answers. Audio is checked both ways each time.
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { NAMESPACE_ADDRESS, THROUGH_ASTERISK, type Home } from './support/asterisk-home.ts';
+import { BIN_HZ, NAMESPACE_ADDRESS, OWNER_HZ, ownerAndVisitor, VISITOR_HZ, type Home } from './support/asterisk-home.ts';
 import { peakHz, type Phone } from './support/baresip.ts';
 import { startPhoneHome, type PhoneHome } from './support/phone-home.ts';
-import { answer, artifact, bothEnded, callOwner, openButton, ownerSignIn } from './support/flows.ts';
-import { launchParty, remotePeakHz, rtpCounts, type Party } from './support/party.ts';
+import { answer, artifact, bothEnded, callOwner, openButton } from './support/flows.ts';
+import { remotePeakHz, rtpCounts, type Party } from './support/party.ts';
 
-const VISITOR_HZ = 620;
-const OWNER_HZ = 1000;
 const PHONE_HZ = 1400;
-const BIN_HZ = 48000 / 16384;
 
 let ph: PhoneHome | undefined;
 let home: Home | undefined;
@@ -37,9 +34,7 @@ test.beforeAll(async () => {
   // baresip printed the transport its registration went over; Asterisk has the contact.
   expect(ph.registered[1]).toBe('TLS');
   await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the phone is registered in Asterisk' }).toMatch(/Contact:\s+6001\/sip:6001/);
-  [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ, ...THROUGH_ASTERISK }), launchParty({ toneHz: VISITOR_HZ, ...THROUGH_ASTERISK })]);
-  await ownerSignIn(owner.page, home.edge.url, home.edge.password);
-  await expect.poll(() => home!.asterisk.cli('pjsip show contacts'), { message: 'the owner tab is registered in Asterisk' }).toMatch(/Contact:\s+6000\//);
+  ({ owner, visitor } = await ownerAndVisitor(home));
 });
 
 test.afterAll(async () => {

@@ -8,11 +8,11 @@
 import { expect, test } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { THROUGH_ASTERISK, type Home } from './support/asterisk-home.ts';
+import { ownerAndVisitor, type Home } from './support/asterisk-home.ts';
 import { type Phone } from './support/baresip.ts';
-import { artifact, callOwner, openButton, ownerSignIn } from './support/flows.ts';
+import { artifact, callOwner, openButton } from './support/flows.ts';
 import { startPhoneHome, type PhoneHome } from './support/phone-home.ts';
-import { launchParty, type Party } from './support/party.ts';
+import { type Party } from './support/party.ts';
 
 let ph: PhoneHome | undefined;
 let home: Home;
@@ -28,8 +28,7 @@ test.beforeAll(async () => {
   ph = await startPhoneHome({ name: 'phones', toneHz: 1400, env: { HOMELINE__ivr__promptDir: join(tmpdir(), 'hl-phones-prompts') } });
   ({ home, phone } = ph);
   expect(ph.registered[1]).toBe('TLS');
-  [owner, visitor] = await Promise.all([launchParty({ toneHz: 1000, ...THROUGH_ASTERISK }), launchParty({ toneHz: 620, ...THROUGH_ASTERISK })]);
-  await ownerSignIn(owner.page, home.edge.url, home.edge.password);
+  ({ owner, visitor } = await ownerAndVisitor(home));
   await expect.poll(() => home.asterisk.cli('pjsip show contacts'), { message: 'the tab and the phone are registered' }).toMatch(/Contact:\s+6000\/[\s\S]*Contact:\s+6001\/|Contact:\s+6001\/[\s\S]*Contact:\s+6000\//);
 });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAsterisk, type RunningAsterisk } from '../../asterisk/support/run-asterisk.ts';
 import { freePort, repo, startEdge, type RunningEdge } from './edge.ts';
-import { launchParty, remotePeakHz, rtpCounts, type Party } from './party.ts';
+import { launchParty, remotePeakHz, rtpCounts, type Party, type RemotePeak } from './party.ts';
 import { ownerSignIn } from './flows.ts';
 
 /** The address the namespace's veth gets: Asterisk never offers a 127.x ICE candidate. */
@@ -103,14 +103,20 @@ export const THROUGH_ASTERISK = { loopbackCandidates: false } as const;
 /** The tones the parties of the specs through Asterisk play (away from telephone tones). */
 export const VISITOR_HZ = 620;
 export const OWNER_HZ = 1000;
-const BIN_HZ = 48000 / 16384;
+/** One FFT bin of remotePeakHz at 48 kHz: a tone is heard when its peak is within two of them. */
+export const BIN_HZ = 48000 / 16384;
+
+/** What a test reads of one side of a call; a Chromium page's by default, Firefox's passed in. */
+export interface Side { peak(): Promise<RemotePeak>; rtp(): Promise<{ received: number; sent: number }> }
+const chromiumSide = (p: Page): Side => ({ peak: () => remotePeakHz(p), rtp: () => rtpCounts(p) });
 
 /** Each side hears the other's tone (the peak of its remote audio), and RTP flows both ways. */
-export async function expectHearEachOther(visitor: Page, owner: Page): Promise<void> {
-  const [vPeak, oPeak] = await Promise.all([remotePeakHz(visitor), remotePeakHz(owner)]);
+export async function expectHearEachOther(visitorPage: Page | Side, ownerPage: Page): Promise<void> {
+  const visitor = 'peak' in visitorPage ? visitorPage : chromiumSide(visitorPage), owner = chromiumSide(ownerPage);
+  const [vPeak, oPeak] = await Promise.all([visitor.peak(), owner.peak()]);
   expect(Math.abs(vPeak.hz - OWNER_HZ), `visitor hears ${vPeak.hz} Hz`).toBeLessThan(2 * BIN_HZ + 1);
   expect(Math.abs(oPeak.hz - VISITOR_HZ), `owner hears ${oPeak.hz} Hz`).toBeLessThan(2 * BIN_HZ + 1);
-  const [vs, os] = await Promise.all([rtpCounts(visitor), rtpCounts(owner)]);
+  const [vs, os] = await Promise.all([visitor.rtp(), owner.rtp()]);
   for (const n of [vs.sent, vs.received, os.sent, os.received]) expect(n).toBeGreaterThan(20);
 }
 
@@ -120,13 +126,18 @@ export async function readyz(edgeUrl: string): Promise<{ status: number; body: {
   return { status: r.status, body: await r.json().catch(() => ({})) };
 }
 
-/** A home with the owner's tab signed in and registered in Asterisk, and a visitor's browser. */
-export async function homeWithOwnerTab(opts: HomeOptions = {}): Promise<{ home: Home; owner: Party; visitor: Party }> {
-  const home = await startHome(opts);
+/** The owner's tab signed in and registered in `home`'s Asterisk, and a visitor's browser. */
+export async function ownerAndVisitor(home: Home): Promise<{ owner: Party; visitor: Party }> {
   const [owner, visitor] = await Promise.all([launchParty({ toneHz: OWNER_HZ, ...THROUGH_ASTERISK }), launchParty({ toneHz: VISITOR_HZ, ...THROUGH_ASTERISK })]);
   await ownerSignIn(owner.page, home.edge.url, home.edge.password);
   await expect.poll(() => home.asterisk.cli('pjsip show contacts'), { message: 'the owner tab is registered in Asterisk' }).toMatch(/Contact:\s+6000\//);
-  return { home, owner, visitor };
+  return { owner, visitor };
+}
+
+/** A home with the owner's tab signed in and registered in Asterisk, and a visitor's browser. */
+export async function homeWithOwnerTab(opts: HomeOptions = {}): Promise<{ home: Home; owner: Party; visitor: Party }> {
+  const home = await startHome(opts);
+  return { home, ...(await ownerAndVisitor(home)) };
 }
 
 /**
